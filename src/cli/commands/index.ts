@@ -1,0 +1,1 @@
+// Each import registers one command (see ../registry.ts). Keep one line per command.

@@ -1,0 +1,39 @@
+/**
+ * The command registry of the `filtermine` CLI. Each command lives in its own module under
+ * `src/cli/commands/` and registers itself; names are unique.
+ */
+
+/** One CLI command. */
+export interface CommandDef {
+  /** The word after `filtermine`, e.g. `mine`. */
+  name: string;
+  /** One line for `filtermine --help`. */
+  summary: string;
+  /** Full usage text for `filtermine NAME --help`. */
+  usage: string;
+  /** Runs the command with the arguments after its name; resolves to the process exit code. */
+  run(argv: string[]): Promise<number>;
+}
+
+const commands = new Map<string, CommandDef>();
+
+/**
+ * Registers a command.
+ * @throws if a command of that name exists and `override` is not set
+ */
+export function registerCommand(def: CommandDef, options: { override?: boolean } = {}): void {
+  if (commands.has(def.name) && !options.override) {
+    throw new Error(`registerCommand: a command named '${def.name}' is already registered (pass {override: true} to replace it)`);
+  }
+  commands.set(def.name, def);
+}
+
+/** The registered command of that name, or undefined. */
+export function getCommand(name: string): CommandDef | undefined {
+  return commands.get(name);
+}
+
+/** All registered commands, sorted by name. */
+export function listCommands(): CommandDef[] {
+  return [...commands.values()].sort((a, b) => a.name.localeCompare(b.name));
+}

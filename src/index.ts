@@ -1,0 +1,9 @@
+/**
+ * filtermine: explain what a trained CNN has learned (Meynen, Behzadi-Khormouji, Oramas,
+ * "Interpreting Convolutional Neural Networks by Explaining Their Predictions", ICIP 2023).
+ * This file re-exports the public API only; one line per area.
+ */
+export * from './util/rng';
+export * from './data/idx';
+export * from './data/fashion-mnist';
+export { registerCommand, type CommandDef } from './cli/registry';

@@ -1,0 +1,23 @@
+import * as assert from 'node:assert/strict';
+
+/** Asserts two numeric arrays have equal length and agree within `atol + rtol * |expected|` elementwise. */
+export function assertArraysClose(actual: ArrayLike<number>, expected: ArrayLike<number>, atol = 1e-5, rtol = 1e-5, what = 'arrays'): void {
+  assert.equal(actual.length, expected.length, `${what}: length ${actual.length} != ${expected.length}`);
+  let worst = -1, worstErr = 0;
+  for (let i = 0; i < actual.length; i++) {
+    const err = Math.abs(actual[i] - expected[i]);
+    if (!(err <= atol + rtol * Math.abs(expected[i]))) {
+      if (worst < 0 || err > worstErr) { worst = i; worstErr = err; }
+    }
+  }
+  if (worst >= 0) {
+    assert.fail(`${what}: element ${worst} differs: ${actual[worst]} vs ${expected[worst]} (|diff| ${worstErr}, atol ${atol}, rtol ${rtol})`);
+  }
+}
+
+/** Largest absolute difference between two arrays. */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
