@@ -7,3 +7,4 @@ export * from './util/rng';
 export * from './data/idx';
 export * from './data/fashion-mnist';
 export { registerCommand, type CommandDef } from './cli/registry';
+export * from './data/batches';
