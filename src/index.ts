@@ -4,7 +4,11 @@
  * This file re-exports the public API only; one line per area.
  */
 export * from './util/rng';
+export * from './backend';
 export * from './data/idx';
 export * from './data/fashion-mnist';
 export { registerCommand, type CommandDef } from './cli/registry';
 export * from './data/batches';
+export * from './widgets';
+export * from './graph';
+export * from './cam';

@@ -1,0 +1,326 @@
+// @ts-check
+/**
+ * The setup steps, in order. Each step has a `check` that looks without changing anything and an
+ * `apply` that makes the change; setup.js runs `apply` only when `check` says something is missing,
+ * which is what makes a second run a no-op.
+ *
+ * A check returns `{ done: true, detail }` when nothing is needed, else `{ done: false, detail }`.
+ * An apply returns `{ changed, detail }`, or `{ needsUser: true, detail }` when only the user can
+ * do it (e.g. installing Debian packages without root), or throws.
+ */
+'use strict';
+
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { paths, ROOT, KERNEL_NAME, capture, runVisible, which, npmCommand } = require('./project');
+const { findJupyterPython, userJupyterDataDir, PYTHON_ENV_VAR } = require('./jupyter');
+
+/**
+ * @typedef {{ withBrowser: boolean, rebuild: boolean }} SetupOptions
+ * @typedef {{ done: boolean, detail: string }} CheckResult
+ * @typedef {{ changed?: boolean, needsUser?: boolean, detail: string }} ApplyResult
+ * @typedef {{ id: string, title: string, check: (o: SetupOptions) => CheckResult, apply: (o: SetupOptions, c: CheckResult) => ApplyResult | Promise<ApplyResult> }} Step
+ */
+
+// ---------------------------------------------------------------------------------------------
+// npm packages
+
+/** @returns {{ missing: string[], total: number }} */
+function npmPackageState() {
+  const pkg = JSON.parse(fs.readFileSync(paths.packageJson, 'utf8'));
+  const wanted = { ...(pkg.dependencies ?? {}), ...(pkg.devDependencies ?? {}) };
+  const missing = [];
+  for (const [name, spec] of Object.entries(wanted)) {
+    const file = path.join(paths.nodeModules, name, 'package.json');
+    if (!fs.existsSync(file)) { missing.push(name); continue; }
+    // Exact pins must match; ranges are left to npm.
+    if (/^\d+\.\d+\.\d+$/.test(String(spec))) {
+      const have = JSON.parse(fs.readFileSync(file, 'utf8')).version;
+      if (have !== spec) missing.push(`${name} (have ${have}, want ${spec})`);
+    }
+  }
+  return { missing, total: Object.keys(wanted).length };
+}
+
+/** @type {Step} */
+const npmPackages = {
+  id: 'npm',
+  title: 'npm packages',
+  check() {
+    const { missing, total } = npmPackageState();
+    if (!fs.existsSync(paths.nodeModules)) return { done: false, detail: 'node_modules is missing' };
+    return missing.length === 0
+      ? { done: true, detail: `${total} packages as pinned in package.json` }
+      : { done: false, detail: `missing or wrong version: ${missing.join(', ')}` };
+  },
+  apply() {
+    const fresh = !fs.existsSync(paths.nodeModules) && fs.existsSync(paths.packageLock);
+    const npm = npmCommand();
+    const args = fresh ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'];
+    say(`running npm ${args.join(' ')} (exact versions from package-lock.json)`);
+    const status = runVisible(npm.cmd, [...npm.args, ...args], { cwd: ROOT });
+    if (status !== 0) throw new Error(`npm ${args[0]} failed with status ${status}`);
+    const { missing } = npmPackageState();
+    if (missing.length) throw new Error(`after npm ${args[0]}, still missing: ${missing.join(', ')}`);
+    return { changed: true, detail: `installed with npm ${args[0]}` };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// System packages (Debian), or instructions for pip/conda
+
+const FASHION_MNIST_FILES = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
+
+/** Same search path as src/data/fashion-mnist.ts. */
+function fashionMnistDirs() {
+  const dirs = ['/usr/share/datasets/fashion-mnist'];
+  if (process.env.FILTERMINE_DATA) dirs.push(path.join(process.env.FILTERMINE_DATA, 'fashion-mnist'));
+  dirs.push(path.join(os.homedir(), '.cache', 'filtermine', 'fashion-mnist'));
+  return dirs;
+}
+
+/**
+ * What the project needs from the system. `present` is a functional check (can it be used?), not
+ * only a package-manager query, so a pip or conda Jupyter counts as present.
+ * @type {{ id: string, what: string, debs: string[], present: () => string | null, otherwise: string[], browserOnly?: boolean }[]}
+ */
+const REQUIREMENTS = [
+  {
+    id: 'jupyter',
+    what: 'Jupyter (nbconvert, nbclient, ipykernel) for the notebook kernel',
+    debs: ['jupyter-nbconvert', 'python3-nbclient', 'jupyter-client', 'python3-ipykernel'],
+    present() {
+      const jp = findJupyterPython({ fresh: true });
+      return jp ? `${jp.python}: nbconvert ${jp.versions.nbconvert}, nbclient ${jp.versions.nbclient}, ipykernel ${jp.versions.ipykernel}` : null;
+    },
+    otherwise: [
+      'pip install nbconvert nbclient ipykernel jupyter_client',
+      'conda install -c conda-forge nbconvert nbclient ipykernel jupyter_client',
+      `(if that Python is not /usr/bin/python3 or python3 on PATH: export ${PYTHON_ENV_VAR}=/path/to/that/python)`,
+    ],
+  },
+  {
+    id: 'fashion-mnist',
+    what: 'the Fashion-MNIST data set',
+    debs: ['dataset-fashion-mnist'],
+    present() {
+      const dir = fashionMnistDirs().find((d) => FASHION_MNIST_FILES.every((f) => fs.existsSync(path.join(d, f))));
+      return dir ? `Fashion-MNIST in ${dir}` : null;
+    },
+    otherwise: [
+      `or put the four files ${FASHION_MNIST_FILES.join(', ')}`,
+      `  (from the zalandoresearch/fashion-mnist repository, data/fashion) into ${path.join(os.homedir(), '.cache', 'filtermine', 'fashion-mnist')}`,
+    ],
+  },
+  {
+    id: 'chromium',
+    what: 'headless Chromium (only for the tests that check the published HTML)',
+    debs: ['chromium'],
+    browserOnly: true,
+    present() {
+      const found = which('chromium') ?? which('chromium-browser');
+      return found ? `Chromium at ${found}` : null;
+    },
+    otherwise: ['or any Chromium/Chrome build on PATH as `chromium`'],
+  },
+];
+
+/** @param {SetupOptions} o */
+function requirementsFor(o) {
+  return REQUIREMENTS.filter((r) => !r.browserOnly || o.withBrowser);
+}
+
+function canUseApt() {
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  return isRoot && which('apt-get') !== null && which('apt-cache') !== null;
+}
+
+/** Whether apt knows an installable version of every package (else the package lists need an update). */
+function aptKnows(/** @type {string[]} */ debs) {
+  const r = capture('apt-cache', ['policy', ...debs], { env: { ...process.env, LC_ALL: 'C' } });
+  if (r.status !== 0) return false;
+  return debs.every((d) => {
+    const block = r.stdout.split(/\n(?=\S)/).find((b) => b.startsWith(`${d}:`));
+    return block !== undefined && !/Candidate: \(none\)/.test(block);
+  });
+}
+
+/** @type {Step} */
+const systemPackages = {
+  id: 'system',
+  title: 'system packages',
+  check(o) {
+    const found = [];
+    const missing = [];
+    for (const r of requirementsFor(o)) {
+      const where = r.present();
+      if (where) found.push(where); else missing.push(r.what);
+    }
+    return missing.length === 0 ? { done: true, detail: found.join('; ') } : { done: false, detail: `missing: ${missing.join('; ')}` };
+  },
+  apply(o) {
+    const missing = requirementsFor(o).filter((r) => !r.present());
+    const debs = missing.flatMap((r) => r.debs);
+    if (canUseApt()) {
+      const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+      if (!aptKnows(debs)) {
+        say('running apt-get update (the package lists do not know these packages yet)');
+        if (runVisible('apt-get', ['update'], { env }) !== 0) throw new Error('apt-get update failed');
+      }
+      say(`running apt-get install -y --no-install-recommends ${debs.join(' ')}`);
+      const status = runVisible('apt-get', ['install', '-y', '--no-install-recommends', ...debs], { env });
+      if (status !== 0) throw new Error(`apt-get install ${debs.join(' ')} failed with status ${status}`);
+      const still = missing.filter((r) => !r.present());
+      if (still.length) throw new Error(`installed ${debs.join(' ')} but still missing: ${still.map((r) => r.what).join('; ')}`);
+      return { changed: true, detail: `installed ${debs.join(' ')}` };
+    }
+    const lines = ['Only you can install these (setup is not root with apt-get here). Run, then re-run this command:'];
+    for (const r of missing) {
+      lines.push(`  - ${r.what}:`);
+      lines.push(`      sudo apt-get install -y --no-install-recommends ${r.debs.join(' ')}    (Debian/Ubuntu)`);
+      for (const alt of r.otherwise) lines.push(`      ${alt}`);
+    }
+    return { needsUser: true, detail: lines.join('\n') };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// TypeScript build
+
+const BUILD_STAMP = path.join(paths.cache, 'build.stamp');
+const BUILD_OUTPUT = path.join(ROOT, 'dist', 'src', 'index.js');
+
+/** Newest modification time (ms) of the TypeScript sources and tsconfig.json. */
+function newestSourceTime() {
+  let newest = fs.statSync(path.join(ROOT, 'tsconfig.json')).mtimeMs;
+  /** @param {string} dir */
+  const walk = (dir) => {
+    if (!fs.existsSync(dir)) return;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) walk(full);
+      else if (e.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+    }
+  };
+  for (const d of ['src', 'test', 'bench']) walk(path.join(ROOT, d));
+  return newest;
+}
+
+/** @type {Step} */
+const build = {
+  id: 'build',
+  title: 'TypeScript build (dist/)',
+  check(o) {
+    if (o.rebuild) return { done: false, detail: 'a fresh build was asked for (--rebuild)' };
+    if (!fs.existsSync(BUILD_OUTPUT)) return { done: false, detail: 'dist/ has not been built' };
+    if (!fs.existsSync(BUILD_STAMP)) return { done: false, detail: 'no record of a clean build' };
+    return fs.statSync(BUILD_STAMP).mtimeMs >= newestSourceTime()
+      ? { done: true, detail: 'dist/ is newer than every source file' }
+      : { done: false, detail: 'sources changed since the last build' };
+  },
+  apply() {
+    const tsc = path.join(paths.nodeModules, 'typescript', 'bin', 'tsc');
+    if (!fs.existsSync(tsc)) throw new Error('TypeScript is not installed (node_modules/typescript): run `npm install`');
+    say('compiling: npx tsc -p tsconfig.json');
+    const started = Date.now();
+    const startedAt = new Date(started);
+    const status = runVisible(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: ROOT });
+    if (status !== 0) throw new Error(`tsc reported errors (listed above), status ${status}`);
+    fs.mkdirSync(paths.cache, { recursive: true });
+    fs.writeFileSync(BUILD_STAMP, `clean build started ${startedAt.toISOString()}\n`);
+    // The stamp's time is when compiling started, so an edit made during the build still counts as newer.
+    fs.utimesSync(BUILD_STAMP, startedAt, startedAt);
+    return { changed: true, detail: `compiled in ${((Date.now() - started) / 1000).toFixed(1)} s` };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// node_modules/filtermine -> project root, so notebooks can `import ... from 'filtermine'`
+
+const LINK = path.join(paths.nodeModules, KERNEL_NAME);
+
+/** @type {Step} */
+const linkPackage = {
+  id: 'link',
+  title: `importable as '${KERNEL_NAME}'`,
+  check() {
+    try {
+      if (fs.lstatSync(LINK).isSymbolicLink() && fs.realpathSync(LINK) === fs.realpathSync(ROOT)) {
+        return { done: true, detail: `node_modules/${KERNEL_NAME} links to the project root` };
+      }
+      return { done: false, detail: `node_modules/${KERNEL_NAME} exists but is not a link to this project` };
+    } catch {
+      return { done: false, detail: `node_modules/${KERNEL_NAME} is missing` };
+    }
+  },
+  apply() {
+    fs.mkdirSync(paths.nodeModules, { recursive: true });
+    fs.rmSync(LINK, { recursive: true, force: true });
+    fs.symlinkSync('..', LINK, process.platform === 'win32' ? 'junction' : 'dir');
+    return { changed: true, detail: `linked node_modules/${KERNEL_NAME} -> ..` };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// The Jupyter kernel spec
+
+/** The kernel spec: the project's own tslab, started by the Node running setup. */
+function kernelSpec() {
+  return {
+    argv: [process.execPath, paths.tslabBin, 'kernel', '--config-path', '{connection_file}'],
+    display_name: `TypeScript (${KERNEL_NAME})`,
+    language: 'typescript',
+    metadata: { filtermine: { project: ROOT } },
+  };
+}
+
+/** Where the spec is written: the user's Jupyter data folder (live Jupyter) and the project's own (the publisher). */
+function kernelSpecFiles() {
+  const user = path.join(userJupyterDataDir(findJupyterPython()), 'kernels', KERNEL_NAME, 'kernel.json');
+  const local = path.join(paths.localJupyter, 'kernels', KERNEL_NAME, 'kernel.json');
+  return [user, local];
+}
+
+/** @param {string} file */
+function specMatches(file) {
+  try {
+    return JSON.stringify(JSON.parse(fs.readFileSync(file, 'utf8'))) === JSON.stringify(kernelSpec());
+  } catch {
+    return false;
+  }
+}
+
+/** @type {Step} */
+const kernel = {
+  id: 'kernel',
+  title: `Jupyter kernel '${KERNEL_NAME}'`,
+  check() {
+    if (!fs.existsSync(paths.tslabBin)) return { done: false, detail: 'tslab is not installed (node_modules/tslab)' };
+    const stale = kernelSpecFiles().filter((f) => !specMatches(f));
+    return stale.length === 0
+      ? { done: true, detail: `registered in ${path.dirname(kernelSpecFiles()[0])}, runs ${path.relative(ROOT, paths.tslabBin)}` }
+      : { done: false, detail: `kernel spec missing or different: ${stale.join(', ')}` };
+  },
+  apply() {
+    if (!fs.existsSync(paths.tslabBin)) throw new Error('tslab is not installed (node_modules/tslab): run `npm install`');
+    const written = [];
+    for (const file of kernelSpecFiles()) {
+      if (specMatches(file)) continue;
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, JSON.stringify(kernelSpec(), null, 2) + '\n');
+      written.push(file);
+    }
+    return { changed: true, detail: `wrote ${written.join(', ')}` };
+  },
+};
+
+/** @param {string} text */
+function say(text) {
+  process.stdout.write(`      ${text}\n`);
+}
+
+/** The steps in the order they run. */
+const STEPS = [npmPackages, systemPackages, build, linkPackage, kernel];
+
+module.exports = { STEPS, REQUIREMENTS, kernelSpec, kernelSpecFiles };

@@ -1,0 +1,113 @@
+/**
+ * Frequent itemset mining with pluggable algorithms (`eclat`, `fpgrowth`), absolute or relative
+ * minimum support, a maximum itemset length, and all / closed / maximal results.
+ */
+import { aq, type ColumnTable } from './arquero';
+import { filterItemsets, type ItemsetKind } from './closed';
+import { eclat } from './eclat';
+import { fpGrowth } from './fpgrowth';
+import { ItemsetBuilder, itemsetAt, sortItemsets, type ItemsetList, type ItemsetSink } from './itemset-list';
+import { absoluteSupport, checkMaxLength } from './support';
+import { transactionCount, type Transactions } from './transactions';
+
+/** A frequent-itemset algorithm: emits every itemset with support >= minCount, size <= maxLength. */
+export interface ItemsetAlgorithm {
+  /** Registry name, e.g. 'eclat'. */
+  name: string;
+  /** One line for help texts. */
+  description: string;
+  /** Runs the algorithm; must not mutate `tx`. */
+  mine(tx: Transactions, minCount: number, maxLength: number, emit: ItemsetSink): void;
+}
+
+const algorithms = new Map<string, ItemsetAlgorithm>();
+
+/**
+ * Registers a frequent-itemset algorithm under its name.
+ * @throws if the name is taken and `override` is not set
+ */
+export function registerItemsetAlgorithm(def: ItemsetAlgorithm, options: { override?: boolean } = {}): void {
+  if (algorithms.has(def.name) && !options.override) {
+    throw new Error(`registerItemsetAlgorithm: '${def.name}' is already registered (pass {override: true} to replace it)`);
+  }
+  algorithms.set(def.name, def);
+}
+
+/** The names of the registered itemset algorithms. */
+export function itemsetAlgorithmNames(): string[] {
+  return [...algorithms.keys()].sort();
+}
+
+/**
+ * The registered algorithm of that name.
+ * @throws naming the known algorithms when there is none
+ */
+export function getItemsetAlgorithm(name: string): ItemsetAlgorithm {
+  const a = algorithms.get(name);
+  if (!a) throw new Error(`unknown itemset algorithm '${name}'; expected one of ${itemsetAlgorithmNames().join(', ')}`);
+  return a;
+}
+
+registerItemsetAlgorithm({ name: 'eclat', description: 'Eclat on tid bitsets (depth-first, vertical)', mine: eclat });
+registerItemsetAlgorithm({ name: 'fpgrowth', description: 'FP-Growth (prefix tree, conditional pattern bases)', mine: fpGrowth });
+
+/** Options of {@link mineItemsets}. */
+export interface MineItemsetsOptions {
+  /** Minimum support: an integer >= 1 is a transaction count, a number in (0, 1) a fraction. Default 2. */
+  minSupport?: number;
+  /** Maximum itemset size. Default Infinity. */
+  maxLength?: number;
+  /** 'all' frequent itemsets, only 'closed' ones, or only 'maximal' ones. Default 'all'. */
+  kind?: ItemsetKind;
+  /** A registered algorithm name: 'eclat' (default) or 'fpgrowth'. */
+  algorithm?: string;
+}
+
+const defaults: Required<MineItemsetsOptions> = { minSupport: 2, maxLength: Infinity, kind: 'all', algorithm: 'eclat' };
+
+/**
+ * Mines the frequent (or closed, or maximal) itemsets of a transaction database.
+ * @param tx the transactions (their classes are ignored)
+ * @param options thresholds, kind and algorithm
+ * @returns the itemsets in canonical order (by size, then lexicographically) with supports
+ * @throws on a minimum support outside its range, a bad maxLength, an unknown kind or algorithm
+ * @example mineItemsets(fromFimi('1 2\n1 2 3\n'), { minSupport: 2 })
+ */
+export function mineItemsets(tx: Transactions, options: MineItemsetsOptions = {}): ItemsetList {
+  const o = { ...defaults, ...options };
+  const minCount = absoluteSupport(o.minSupport, transactionCount(tx));
+  checkMaxLength(o.maxLength, 'mineItemsets');
+  if (o.kind !== 'all' && o.kind !== 'closed' && o.kind !== 'maximal') {
+    throw new Error(`mineItemsets: unknown kind '${String(o.kind)}'; expected all, closed or maximal`);
+  }
+  const algo = getItemsetAlgorithm(o.algorithm);
+  const builder = new ItemsetBuilder();
+  algo.mine(tx, minCount, o.maxLength, builder.sink);
+  return sortItemsets(filterItemsets(builder.build(), o.kind));
+}
+
+/**
+ * Counts the frequent itemsets without storing them (all kinds only), for large outputs.
+ * @returns the number of itemsets with support >= minSupport and size <= maxLength
+ */
+export function countItemsets(tx: Transactions, options: Omit<MineItemsetsOptions, 'kind'> = {}): number {
+  const o = { ...defaults, ...options };
+  const minCount = absoluteSupport(o.minSupport, transactionCount(tx));
+  checkMaxLength(o.maxLength, 'countItemsets');
+  let count = 0;
+  getItemsetAlgorithm(o.algorithm).mine(tx, minCount, o.maxLength, () => { count++; });
+  return count;
+}
+
+/**
+ * An itemset list as an arquero table with columns `itemset` (number[]), `size` and `support`
+ * (absolute), plus `relSupport` when `n` (the transaction count) is given.
+ */
+export function itemsetsTable(list: ItemsetList, n?: number): ColumnTable {
+  const itemset: number[][] = new Array(list.count);
+  const size = new Int32Array(list.count);
+  for (let s = 0; s < list.count; s++) { itemset[s] = itemsetAt(list, s); size[s] = itemset[s].length; }
+  const cols: Record<string, unknown> = { itemset, size, support: Array.from(list.supports) };
+  if (n !== undefined) cols.relSupport = Array.from(list.supports, (v) => v / n);
+  return aq.table(cols);
+}

@@ -1,0 +1,44 @@
+/**
+ * File I/O for transactions: the async `loadX` twins of the pure `fromX` parsers in
+ * `transactions.ts`.
+ */
+import { promises as fsp } from 'node:fs';
+import { fromFimi, fromTransactionsCsv, type Transactions, type TransactionColumnsOptions } from './transactions';
+
+async function readText(path: string, what: string): Promise<string> {
+  try {
+    return await fsp.readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new Error(`${what}: file '${path}' does not exist`);
+    throw new Error(`${what}: cannot read '${path}': ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Reads a FIMI `.dat` file (one transaction per line, space-separated integer items).
+ * @param path the file
+ * @throws if the file does not exist or a line holds a non-integer item (see {@link fromFimi})
+ */
+export async function loadFimi(path: string): Promise<Transactions> {
+  const text = await readText(path, 'loadFimi');
+  try {
+    return fromFimi(text);
+  } catch (e) {
+    throw new Error(`${path}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Reads the extraction CSV `patch,class,items` (items space-separated, best first).
+ * @param path the file
+ * @throws if the file does not exist or is malformed (see {@link fromTransactionsCsv})
+ */
+export async function loadTransactionsCsv(path: string, options: TransactionColumnsOptions = {}): Promise<Transactions> {
+  const text = await readText(path, 'loadTransactionsCsv');
+  try {
+    return fromTransactionsCsv(text, options);
+  } catch (e) {
+    throw new Error(`${path}: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,29 @@
+/** Minimum-support thresholds: absolute counts or fractions of the transaction count. */
+
+/**
+ * Turns a minimum support into an absolute transaction count.
+ * An integer >= 1 is absolute; a number in (0, 1) is relative to `n` (rounded up, so an itemset
+ * is frequent when its support is >= minSupport * n).
+ * @param minSupport the threshold
+ * @param n the number of transactions it is relative to
+ * @returns the absolute count (>= 1)
+ * @throws if minSupport is not a positive integer nor in (0, 1)
+ */
+export function absoluteSupport(minSupport: number, n: number): number {
+  if (typeof minSupport !== 'number' || !Number.isFinite(minSupport) || minSupport <= 0 || (minSupport >= 1 && !Number.isInteger(minSupport))) {
+    throw new Error(`minimum support must be an integer >= 1 (absolute) or a fraction in (0, 1) (relative), got ${String(minSupport)}`);
+  }
+  if (minSupport >= 1) return minSupport;
+  return Math.max(1, Math.ceil(minSupport * n - 1e-9));
+}
+
+/**
+ * Checks a maximum itemset length (a positive integer or Infinity).
+ * @throws if it is neither
+ */
+export function checkMaxLength(maxLength: number, who: string): number {
+  if (maxLength !== Infinity && (!Number.isInteger(maxLength) || maxLength < 1)) {
+    throw new Error(`${who}: maxLength must be a positive integer or Infinity, got ${String(maxLength)}`);
+  }
+  return maxLength;
+}

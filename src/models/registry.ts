@@ -1,0 +1,76 @@
+/**
+ * The registry of trainable model architectures, addressed by name (`vgg-small`,
+ * `resnet-small`). Training, shipping and the CLI pick an architecture here instead of branching
+ * on its name.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { buildVggSmall, VGG_SMALL_ANALYSIS_LAYER } from './vgg-small';
+import { buildResnetSmall, RESNET_SMALL_ANALYSIS_LAYER } from './resnet-small';
+
+/** Options every registered builder accepts. */
+export interface ArchitectureBuildOptions {
+  /** Seed of the weight initialisation. */
+  seed?: number;
+  /** Multiplier on filter counts (1 = full size). */
+  width?: number;
+  /** Number of classes. */
+  classes?: number;
+}
+
+/** A model architecture: how to build it and which layer the method analyses by default. */
+export interface ArchitectureDef {
+  /** Registry name, e.g. `vgg-small`. */
+  name: string;
+  /** One-line description for model cards and `--help`. */
+  description: string;
+  /** Input shape [height, width, channels] the builder uses. */
+  inputShape: [number, number, number];
+  /** Default analysis layer (the last convolutional stage). */
+  analysisLayer: string;
+  /** Builds a fresh model with seeded random weights; its output is pre-softmax logits. */
+  build(options?: ArchitectureBuildOptions): tf.LayersModel;
+}
+
+const architectures = new Map<string, ArchitectureDef>();
+
+/**
+ * Registers an architecture.
+ * @throws if the name is taken and `override` is not set
+ */
+export function registerArchitecture(def: ArchitectureDef, options: { override?: boolean } = {}): void {
+  if (architectures.has(def.name) && !options.override) {
+    throw new Error(`registerArchitecture: an architecture named '${def.name}' is already registered (pass {override: true} to replace it)`);
+  }
+  architectures.set(def.name, def);
+}
+
+/**
+ * The architecture of that name.
+ * @throws naming the known architectures if there is none
+ */
+export function getArchitecture(name: string): ArchitectureDef {
+  const def = architectures.get(name);
+  if (!def) throw new Error(`unknown model architecture '${name}'; known: ${listArchitectures().join(', ')}`);
+  return def;
+}
+
+/** Names of all registered architectures, sorted. */
+export function listArchitectures(): string[] {
+  return [...architectures.keys()].sort();
+}
+
+registerArchitecture({
+  name: 'vgg-small',
+  description: 'VGG-style CNN for 28x28x1 input (5 conv layers, Keras VGG16 layer names), logits output',
+  inputShape: [28, 28, 1],
+  analysisLayer: VGG_SMALL_ANALYSIS_LAYER,
+  build: (options = {}) => buildVggSmall(options),
+});
+
+registerArchitecture({
+  name: 'resnet-small',
+  description: 'ResNet-style CNN for 28x28x1 input (bottleneck blocks with batch norm, Keras ResNet50 layer names), logits output',
+  inputShape: [28, 28, 1],
+  analysisLayer: RESNET_SMALL_ANALYSIS_LAYER,
+  build: (options = {}) => buildResnetSmall(options),
+});

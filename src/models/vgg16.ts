@@ -1,0 +1,59 @@
+/**
+ * The VGG16 topology (Simonyan & Zisserman 2015) exactly as Keras' `tf.keras.applications.VGG16`
+ * builds it (include_top=True), with the same layer names and weight order, so Keras weights
+ * converted with `tensorflowjs_converter` load into it. The paper analyses `block5_pool`
+ * (method.md, Pipeline step 1).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { seededInitializers } from './init';
+
+/** Options of {@link buildVgg16}. */
+export interface Vgg16Options {
+  /** Seed of the (random) weight initialisation. Default 0. */
+  seed?: number;
+  /** Number of classes. Default 1000. */
+  classes?: number;
+  /** Drop the softmax of `predictions` so the model outputs logits. Default false (Keras: softmax). */
+  logits?: boolean;
+}
+
+const defaults: Required<Vgg16Options> = { seed: 0, classes: 1000, logits: false };
+
+/** The layer the paper analyses in VGG16 (7x7x512). */
+export const VGG16_ANALYSIS_LAYER = 'block5_pool';
+
+/** Convolutions per block and filters per block, as in VGG16. */
+const BLOCKS: ReadonlyArray<{ convs: number; filters: number }> = [
+  { convs: 2, filters: 64 }, { convs: 2, filters: 128 }, { convs: 3, filters: 256 },
+  { convs: 3, filters: 512 }, { convs: 3, filters: 512 },
+];
+
+/**
+ * Builds VGG16 for 224x224x3 input: block1_conv1 .. block5_pool, flatten, fc1, fc2, predictions.
+ * 138,357,544 parameters (550 MB of float32): build once, dispose when done.
+ * @param options see {@link Vgg16Options}
+ * @returns an uncompiled LayersModel named `vgg16` with random (seeded) weights
+ */
+export function buildVgg16(options: Vgg16Options = {}): tf.LayersModel {
+  const o = { ...defaults, ...options };
+  const init = seededInitializers(o.seed);
+  const input = tf.input({ shape: [224, 224, 3], name: 'input_1' });
+  let x: tf.SymbolicTensor = input;
+  BLOCKS.forEach((b, bi) => {
+    for (let c = 1; c <= b.convs; c++) {
+      x = tf.layers.conv2d({
+        filters: b.filters, kernelSize: 3, padding: 'same', activation: 'relu',
+        name: `block${bi + 1}_conv${c}`, kernelInitializer: init.glorotUniform(),
+      }).apply(x) as tf.SymbolicTensor;
+    }
+    x = tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: `block${bi + 1}_pool` }).apply(x) as tf.SymbolicTensor;
+  });
+  x = tf.layers.flatten({ name: 'flatten' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.dense({ units: 4096, activation: 'relu', name: 'fc1', kernelInitializer: init.glorotUniform() }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.dense({ units: 4096, activation: 'relu', name: 'fc2', kernelInitializer: init.glorotUniform() }).apply(x) as tf.SymbolicTensor;
+  const out = tf.layers.dense({
+    units: o.classes, activation: o.logits ? 'linear' : 'softmax', name: 'predictions',
+    kernelInitializer: init.glorotUniform(),
+  }).apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: out, name: 'vgg16' });
+}

@@ -1,0 +1,176 @@
+/**
+ * Saving and loading transactions: Arrow IPC for tables, a raw little-endian float32 file with a
+ * JSON header for the per-filter scores, and CSV `patch,class,items` (items space-separated,
+ * best first) for other miners. `toX`/`fromX` are pure; `saveX`/`loadX` do the file I/O, and
+ * every file is written atomically (temp file + rename).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { aq, float32, int32, list } from './aq';
+import { checkTransactionStore, PATCH_COLUMNS, type AqTable, type PatchColumns, type TransactionStore } from './store';
+
+const INT_COLUMNS = new Set(['image', 'patch', 'x', 'y', 'size', 'label', 'pred', 'class']);
+const FLOAT_COLUMNS = new Set(['score', 'drop']);
+
+/**
+ * A table as Arrow IPC (stream format) bytes with fixed column types: int32 for ids, boxes and
+ * classes, float32 for score and drop, list<int32> for items. Other columns are inferred.
+ */
+export function transactionsToArrowIPC(table: AqTable): Uint8Array {
+  const types: Record<string, unknown> = {};
+  for (const name of table.columnNames()) {
+    if (INT_COLUMNS.has(name)) types[name] = int32();
+    else if (FLOAT_COLUMNS.has(name)) types[name] = float32();
+    else if (name === 'items') types[name] = list(int32());
+  }
+  return aq.toArrowIPC(table, { types } as Parameters<typeof aq.toArrowIPC>[1]);
+}
+
+/** The table in Arrow IPC bytes, with `items` as plain `number[]` (as {@link transactionsForK} makes them). */
+export function transactionsFromArrowIPC(bytes: Uint8Array): AqTable {
+  const t = aq.fromArrow(bytes);
+  const cols: Record<string, unknown> = {};
+  for (const name of t.columnNames()) {
+    const values = t.array(name) as ArrayLike<unknown>;
+    cols[name] = name === 'items' ? Array.from(values as ArrayLike<ArrayLike<number>>, (a) => Array.from(a))
+      : INT_COLUMNS.has(name) ? Int32Array.from(values as ArrayLike<number>)
+      : FLOAT_COLUMNS.has(name) ? Float32Array.from(values as ArrayLike<number>)
+      : values;
+  }
+  return aq.table(cols);
+}
+
+/**
+ * The CSV a generic miner reads: header `patch,class,items`, one row per patch, items
+ * space-separated, best first.
+ * @throws if the table lacks one of the three columns
+ */
+export function transactionsToCsv(table: AqTable): string {
+  for (const c of ['patch', 'class', 'items']) {
+    if (!table.columnNames().includes(c)) throw new Error(`transactionsToCsv: the table has no '${c}' column (has ${table.columnNames().join(', ')})`);
+  }
+  const patch = table.array('patch') as ArrayLike<number>;
+  const cls = table.array('class') as ArrayLike<number>;
+  const items = table.array('items') as ArrayLike<ArrayLike<number>>;
+  const lines = ['patch,class,items'];
+  for (let i = 0; i < patch.length; i++) lines.push(`${patch[i]},${cls[i]},${Array.from(items[i]).join(' ')}`);
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * Parses the CSV of {@link transactionsToCsv} back into a table with columns patch, class, items.
+ * @throws naming the line that does not parse
+ */
+export function transactionsFromCsv(text: string): AqTable {
+  const lines = text.split('\n').filter((l) => l.length > 0);
+  if (lines[0] !== 'patch,class,items') throw new Error(`transactionsFromCsv: expected header 'patch,class,items', got '${lines[0]}'`);
+  const patch: number[] = [], cls: number[] = [], items: number[][] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const m = /^(-?\d+),(-?\d+),([\d ]*)$/.exec(lines[i]);
+    if (!m) throw new Error(`transactionsFromCsv: line ${i + 1} is not 'patch,class,items': '${lines[i]}'`);
+    patch.push(Number(m[1])); cls.push(Number(m[2]));
+    items.push(m[3].length ? m[3].split(' ').map(Number) : []);
+  }
+  return aq.table({ patch: Int32Array.from(patch), class: Int32Array.from(cls), items });
+}
+
+/** The JSON header stored next to a raw scores file. */
+export interface ScoresHeader {
+  format: 'filtermine-scores';
+  version: 1;
+  dtype: 'float32';
+  endianness: 'little';
+  /** `[nPatches, nFilters]`, row-major. */
+  shape: [number, number];
+  layer?: string;
+}
+
+/** Float32 values as little-endian bytes (independent of the machine's byte order). */
+export function float32ToBytesLE(values: Float32Array): Uint8Array {
+  const out = new Uint8Array(values.length * 4);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i], true);
+  return out;
+}
+
+/**
+ * Little-endian bytes as float32 values.
+ * @throws if the byte count is not a multiple of 4
+ */
+export function float32FromBytesLE(bytes: Uint8Array): Float32Array {
+  if (bytes.byteLength % 4 !== 0) throw new Error(`float32FromBytesLE: ${bytes.byteLength} bytes is not a multiple of 4`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float32Array(bytes.byteLength / 4);
+  for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
+  return out;
+}
+
+/**
+ * Writes a file atomically: to a temporary name in the same folder, then renamed over the
+ * target, so a reader (or a resumed run) never sees a half-written file.
+ */
+export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  try {
+    fs.writeFileSync(tmp, data);
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** File names inside a saved store folder. */
+export const STORE_FILES = { patches: 'patches.arrow', scores: 'scores.f32', header: 'scores.json' } as const;
+
+/**
+ * Saves a store to a folder: `patches.arrow` (patch columns), `scores.f32` (raw little-endian
+ * float32, `[nPatches x nFilters]`) and `scores.json` (its header).
+ */
+export function saveTransactionStore(store: TransactionStore, dir: string): void {
+  const n = checkTransactionStore(store);
+  const header: ScoresHeader = {
+    format: 'filtermine-scores', version: 1, dtype: 'float32', endianness: 'little', shape: [n, store.nFilters],
+    ...(store.layer !== undefined ? { layer: store.layer } : {}),
+  };
+  const cols: Record<string, unknown> = {};
+  for (const c of PATCH_COLUMNS) cols[c] = store.columns[c];
+  writeFileAtomic(path.join(dir, STORE_FILES.patches), transactionsToArrowIPC(aq.table(cols)));
+  writeFileAtomic(path.join(dir, STORE_FILES.scores), float32ToBytesLE(store.scores));
+  writeFileAtomic(path.join(dir, STORE_FILES.header), JSON.stringify(header, null, 2) + '\n');
+}
+
+/**
+ * Loads a store saved by {@link saveTransactionStore}.
+ * @throws if a file is missing or the header and data disagree
+ */
+export function loadTransactionStore(dir: string): TransactionStore {
+  const read = (name: string) => {
+    const f = path.join(dir, name);
+    if (!fs.existsSync(f)) throw new Error(`loadTransactionStore: ${f} is missing`);
+    return fs.readFileSync(f);
+  };
+  const header = JSON.parse(read(STORE_FILES.header).toString('utf8')) as ScoresHeader;
+  if (header.format !== 'filtermine-scores' || header.dtype !== 'float32' || header.endianness !== 'little') {
+    throw new Error(`loadTransactionStore: ${path.join(dir, STORE_FILES.header)} is not a filtermine float32 little-endian scores header`);
+  }
+  const scores = float32FromBytesLE(read(STORE_FILES.scores));
+  const t = transactionsFromArrowIPC(read(STORE_FILES.patches));
+  const columns = {} as Record<string, Int32Array | Float32Array>;
+  for (const c of PATCH_COLUMNS) columns[c] = FLOAT_COLUMNS.has(c) ? t.array(c, Float32Array) as Float32Array : t.array(c, Int32Array) as Int32Array;
+  const store: TransactionStore = { columns: columns as unknown as PatchColumns, scores, nFilters: header.shape[1], layer: header.layer };
+  if (checkTransactionStore(store) !== header.shape[0]) throw new Error(`loadTransactionStore: header says ${header.shape[0]} patches, the table has ${store.columns.patch.length}`);
+  return store;
+}
+
+/** Saves a transaction table as Arrow IPC (`<base>.arrow`) and CSV (`<base>.csv`). */
+export function saveTransactions(table: AqTable, base: string): void {
+  writeFileAtomic(`${base}.arrow`, transactionsToArrowIPC(table));
+  writeFileAtomic(`${base}.csv`, transactionsToCsv(table));
+}
+
+/** Loads a transaction table saved as Arrow IPC by {@link saveTransactions}. */
+export function loadTransactions(file: string): AqTable {
+  return transactionsFromArrowIPC(fs.readFileSync(file));
+}

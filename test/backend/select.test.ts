@@ -1,0 +1,92 @@
+import * as assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend, describeBackend, BACKEND_ENV_VAR } from '../../src/backend';
+
+/** Runs `fn` with FILTERMINE_BACKEND set to `value` (or unset), restoring it afterwards. */
+async function withEnv<T>(value: string | undefined, fn: () => Promise<T>): Promise<T> {
+  const saved = process.env[BACKEND_ENV_VAR];
+  if (value === undefined) delete process.env[BACKEND_ENV_VAR]; else process.env[BACKEND_ENV_VAR] = value;
+  try {
+    return await fn();
+  } finally {
+    if (saved === undefined) delete process.env[BACKEND_ENV_VAR]; else process.env[BACKEND_ENV_VAR] = saved;
+  }
+}
+
+function installed(pkg: string): boolean {
+  try { require.resolve(pkg); return true; } catch { return false; }
+}
+
+describe('backend/select', () => {
+  after(async () => { await selectBackend('wasm'); });
+
+  it("'wasm' activates the wasm backend and reports versions and what it tried", async () => {
+    const info = await selectBackend('wasm');
+    assert.equal(info.name, 'wasm');
+    assert.equal(tf.getBackend(), 'wasm');
+    assert.deepEqual(info.tried, [{ candidate: 'wasm', packageName: '@tensorflow/tfjs-backend-wasm', outcome: 'active' }]);
+    assert.equal(info.versions.tfjs, tf.version_core);
+    assert.match(info.versions.backend, /^\d+\.\d+\.\d+/);
+    assert.match(describeBackend(info), /^backend wasm \(wasm 4\.\d+\.\d+, tfjs 4\.\d+\.\d+/);
+  });
+
+  it('registers the missing gradient kernels for wasm', async () => {
+    await selectBackend('wasm');
+    for (const k of ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum']) {
+      assert.ok(tf.getKernel(k, 'wasm'), `${k} not registered`);
+    }
+  });
+
+  it('is idempotent and cheap when called again, and re-activates after a switch', async () => {
+    const a = await selectBackend('wasm');
+    const t0 = performance.now();
+    const b = await selectBackend('wasm');
+    assert.ok(performance.now() - t0 < 50, 'second call was slow');
+    assert.equal(b, a);
+    await tf.setBackend('cpu');
+    const c = await selectBackend('wasm');
+    assert.equal(c, a);
+    assert.equal(tf.getBackend(), 'wasm');
+  });
+
+  it("'cpu' activates the cpu backend", async () => {
+    const info = await selectBackend('cpu');
+    assert.equal(info.name, 'cpu');
+    assert.equal(tf.getBackend(), 'cpu');
+  });
+
+  it("'auto' skips native packages that are not installed and lands on wasm here", async function () {
+    if (installed('@tensorflow/tfjs-node') || installed('@tensorflow/tfjs-node-gpu')) this.skip();
+    const info = await withEnv(undefined, () => selectBackend('auto'));
+    assert.equal(info.name, 'wasm');
+    assert.deepEqual(info.tried.map((t) => `${t.candidate}:${t.outcome}`),
+      ['tfjs-node-gpu:not installed', 'tfjs-node:not installed', 'wasm:active']);
+  });
+
+  it("asking for 'tensorflow' when it is not installed names the packages, the install command and CUDA", async function () {
+    if (installed('@tensorflow/tfjs-node') || installed('@tensorflow/tfjs-node-gpu')) this.skip();
+    await selectBackend('wasm');
+    await assert.rejects(selectBackend('tensorflow'), (e: Error) => {
+      assert.match(e.message, /backend 'tensorflow' is not available/);
+      assert.match(e.message, /npm install --save-exact @tensorflow\/tfjs-node@4\.22\.0/);
+      assert.match(e.message, /npm install --save-exact @tensorflow\/tfjs-node-gpu@4\.22\.0/);
+      assert.match(e.message, /CUDA 11\.2 and cuDNN 8\.1/);
+      return true;
+    });
+    assert.equal(tf.getBackend(), 'wasm', 'a failed request must leave the active backend alone');
+  });
+
+  it('FILTERMINE_BACKEND replaces auto', async () => {
+    const info = await withEnv('cpu', () => selectBackend());
+    assert.equal(info.name, 'cpu');
+    assert.equal(info.source, 'environment');
+    assert.equal(info.requested, 'cpu');
+  });
+
+  it('an unknown name, in the argument or the environment, is an error listing the known names', async () => {
+    await assert.rejects(selectBackend('webgl' as never), /selectBackend: name must be one of auto, tensorflow, wasm, cpu; got 'webgl'/);
+    await assert.rejects(withEnv('gpu', () => selectBackend()),
+      /environment variable FILTERMINE_BACKEND must be one of auto, tensorflow, wasm, cpu; got 'gpu'/);
+  });
+});

@@ -1,0 +1,45 @@
+/**
+ * Snapshot testing of widget specs (vega-lite / plotly JSON) with rounded numbers, so a change in a
+ * chart shows up in review as a diff of test/widgets/__snapshots__/<name>.json.
+ * Missing snapshots are written on first run; UPDATE_SNAPSHOTS=1 rewrites them all.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** The snapshot folder in the source tree (tests run from dist/test/widgets). */
+export const snapshotDir = path.resolve(__dirname, '../../../test/widgets/__snapshots__');
+
+/** Rounds every number in a JSON value to `digits` significant digits (keys sorted for stability). */
+export function roundForSnapshot(value: unknown, digits = 6): unknown {
+  if (typeof value === 'number') return Number.isFinite(value) ? Number(value.toPrecision(digits)) : String(value);
+  if (Array.isArray(value)) return value.map((v) => roundForSnapshot(v, digits));
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<number>, (v) => roundForSnapshot(v, digits));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[k];
+      if (v !== undefined) out[k] = roundForSnapshot(v, digits);
+    }
+    return out;
+  }
+  return value;
+}
+
+/**
+ * Compares `value` (rounded) with the stored snapshot `name`, writing it when missing or when
+ * UPDATE_SNAPSHOTS=1.
+ * @returns 'written' or 'matched'.
+ */
+export function matchSnapshot(name: string, value: unknown): 'written' | 'matched' {
+  const file = path.join(snapshotDir, `${name}.json`);
+  const text = JSON.stringify(roundForSnapshot(value), null, 2) + '\n';
+  if (process.env.UPDATE_SNAPSHOTS === '1' || !fs.existsSync(file)) {
+    fs.mkdirSync(snapshotDir, { recursive: true });
+    fs.writeFileSync(file, text);
+    return 'written';
+  }
+  const stored = fs.readFileSync(file, 'utf8');
+  assert.equal(text, stored, `snapshot ${name} changed (rerun with UPDATE_SNAPSHOTS=1 if intended): ${file}`);
+  return 'matched';
+}
