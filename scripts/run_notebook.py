@@ -66,8 +66,10 @@ def _export_html(nb, path):
     for trait, value in (("mathjax_url", ""), ("require_js_url", "")):
         if exporter.has_trait(trait):
             setattr(exporter, trait, value)
-    body, _ = exporter.from_notebook_node(nb)
-    body = re.sub(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>\s*', "", body)
+    name = os.path.splitext(os.path.basename(path))[0]
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name}})
+    # Drop the <script src=""> left by the blanked URLs and any script still pointing at the network.
+    body = re.sub(r'<script[^>]*\bsrc="(?:https?://[^"]*)?"[^>]*>\s*</script>\s*', "", body)
     with open(path, "w", encoding="utf-8") as f:
         f.write(body)
 

@@ -14,9 +14,15 @@ export interface HeadEvaluatorOptions {
   batchSize?: number;
 }
 
-/** A {@link MaskEvaluator} holding tensors: call `dispose()` when done. */
-export interface DisposableMaskEvaluator extends MaskEvaluator {
-  /** Frees the cached tensors. */
+/** The fast {@link MaskEvaluator}; it holds tensors: call `dispose()` when done. */
+export interface HeadMaskEvaluator extends MaskEvaluator {
+  /**
+   * The head's logits for each pair, row-major `[pairs, numClasses]` (what `evaluate` scores).
+   * @param masks row-major `[rows, F]` masks
+   * @param pairs (mask row, image) pairs
+   */
+  logits(masks: Float32Array, pairs: MaskPairs): Promise<Float32Array>;
+  /** Frees the cached tensors (idempotent). */
   dispose(): void;
 }
 
@@ -28,7 +34,7 @@ export interface DisposableMaskEvaluator extends MaskEvaluator {
  * @param options see {@link HeadEvaluatorOptions}
  * @throws if the labels do not match the cache, or the head's inputs do not match the cache's tensors
  */
-export function createHeadEvaluator(head: tf.LayersModel, cache: ActivationCache, labels: ArrayLike<number>, options: HeadEvaluatorOptions = {}): DisposableMaskEvaluator {
+export function createHeadEvaluator(head: tf.LayersModel, cache: ActivationCache, labels: ArrayLike<number>, options: HeadEvaluatorOptions = {}): HeadMaskEvaluator {
   const batchSize = options.batchSize ?? 2048;
   if (!(Number.isInteger(batchSize) && batchSize > 0)) throw new Error(`createHeadEvaluator: batchSize must be a positive integer, got ${batchSize}`);
   if (labels.length !== cache.n) throw new Error(`createHeadEvaluator: ${labels.length} labels for ${cache.n} cached images`);
@@ -47,34 +53,36 @@ export function createHeadEvaluator(head: tf.LayersModel, cache: ActivationCache
   const tensors = cached.map((c) => tf.tensor(c.data, [cache.n, ...c.shape]));
   const labelArr = Int32Array.from(labels);
   let disposed = false;
+  const logitsOf = async (masks: Float32Array, pairs: MaskPairs): Promise<Float32Array> => {
+    if (disposed) throw new Error('createHeadEvaluator: the evaluator was disposed');
+    if (masks.length % F !== 0) throw new Error(`createHeadEvaluator: masks of length ${masks.length} are not rows of ${F} channels`);
+    const total = pairs.mask.length;
+    const out = new Float32Array(total * numClasses);
+    const maskT = tf.tensor2d(masks, [masks.length / F, F]);
+    try {
+      for (let s = 0; s < total; s += batchSize) {
+        const e = Math.min(total, s + batchSize);
+        const img = pairs.image.subarray(s, e), row = pairs.mask.subarray(s, e);
+        const logits = tf.tidy(() => {
+          const idx = tf.tensor1d(img, 'int32');
+          const m = tf.gather(maskT, tf.tensor1d(row, 'int32')).reshape([e - s, ...Array(act.length - 1).fill(1), F]);
+          const inputs = [tf.mul(tf.gather(tensors[0], idx), m), ...tensors.slice(1).map((t) => tf.gather(t, idx))];
+          return head.predict(inputs.length === 1 ? inputs[0] : inputs, { batchSize: e - s }) as tf.Tensor;
+        });
+        out.set(await logits.data() as Float32Array, s * numClasses);
+        logits.dispose();
+      }
+    } finally {
+      maskT.dispose();
+    }
+    return out;
+  };
   return {
     layerName: cache.layerName, channelCount: F, numClasses, numImages: cache.n, labels: labelArr,
+    logits: logitsOf,
     async evaluate(masks: Float32Array, pairs: MaskPairs) {
-      if (disposed) throw new Error('createHeadEvaluator: the evaluator was disposed');
-      const total = pairs.mask.length;
-      const correct = new Uint8Array(total), trueProb = new Float32Array(total);
-      const maskT = tf.tensor2d(masks, [masks.length / F, F]);
-      try {
-        for (let s = 0; s < total; s += batchSize) {
-          const e = Math.min(total, s + batchSize);
-          const img = pairs.image.subarray(s, e), row = pairs.mask.subarray(s, e);
-          const logits = tf.tidy(() => {
-            const idx = tf.tensor1d(img, 'int32');
-            const m = tf.gather(maskT, tf.tensor1d(row, 'int32')).reshape([e - s, ...Array(act.length - 1).fill(1), F]);
-            const inputs = [tf.mul(tf.gather(tensors[0], idx), m), ...tensors.slice(1).map((t) => tf.gather(t, idx))];
-            return head.predict(inputs.length === 1 ? inputs[0] : inputs, { batchSize: e - s }) as tf.Tensor;
-          });
-          const data = await logits.data();
-          logits.dispose();
-          const y = new Int32Array(e - s);
-          for (let t = 0; t < y.length; t++) y[t] = labelArr[img[t]];
-          const sc = scoreLogits(data, numClasses, y);
-          correct.set(sc.correct, s); trueProb.set(sc.trueProb, s);
-        }
-      } finally {
-        maskT.dispose();
-      }
-      return { correct, trueProb };
+      const logits = await logitsOf(masks, pairs);
+      return scoreLogits(logits, numClasses, Int32Array.from(pairs.image, (i) => labelArr[i]));
     },
     dispose() {
       if (!disposed) tf.dispose(tensors);

@@ -46,6 +46,8 @@ function checkProblem(gram: ArrayLike<number>, b: ArrayLike<number>, lambda: num
   if (!(Number.isFinite(lambda) && lambda >= 0)) throw new Error(`${what}: lambda must be a finite number >= 0, got ${lambda}`);
   for (let j = 0; j < p; j++) {
     if (!(gram[j * p + j] >= 0)) throw new Error(`${what}: Gram diagonal G[${j},${j}] = ${gram[j * p + j]} must be >= 0 (G = X^T X)`);
+    // A zero column of X has G_jj = 0 and b_j = 0; anything else is not a least-squares problem.
+    if (gram[j * p + j] === 0 && b[j] !== 0) throw new Error(`${what}: G[${j},${j}] = 0 (an all-zero feature) but b[${j}] = ${b[j]}; expected 0 (G = X^T X, b = X^T y)`);
   }
   return p;
 }

@@ -9,3 +9,4 @@ export {
   explain, computeCamArrays, explanationsFromArrays,
   type ExplainSource, type ExplainOptions, type ExplainResult, type Explanation, type CamArrays, type CamArraysOptions,
 } from './explain';
+export { CamWorkerPool, serializeModel, type CamWorkerPoolOptions, type PoolExplainOptions } from './parallel';

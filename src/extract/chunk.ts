@@ -52,7 +52,7 @@ export function encodeChunk(c: ChunkData): Uint8Array {
       ...Object.fromEntries(IMAGE_INT.map((k) => [k, Array.from(c.images[k])])),
       logit: floatsToJson(c.images.logit), outcome: c.images.outcome,
     },
-    patches: Object.fromEntries(PATCH_COLUMNS.map((k) => [k, c.patches[k] instanceof Float32Array ? floatsToJson(c.patches[k]) : Array.from(c.patches[k])])),
+    patches: Object.fromEntries(PATCH_COLUMNS.map((k) => [k, floatOrInts(c.patches[k])])),
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
   const pad = (4 - ((12 + json.length) % 4)) % 4;
@@ -88,4 +88,8 @@ export function decodeChunk(bytes: Uint8Array, what = 'chunk'): ChunkData {
 /** Float values for JSON: non-finite ones as the strings 'NaN', 'Infinity', '-Infinity' (read back with `Number`). */
 function floatsToJson(a: Float32Array): (number | string)[] {
   return Array.from(a, (v) => (Number.isFinite(v) ? v : String(v)));
+}
+
+function floatOrInts(a: Int32Array | Float32Array): (number | string)[] {
+  return a instanceof Float32Array ? floatsToJson(a) : Array.from(a);
 }

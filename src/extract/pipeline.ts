@@ -5,7 +5,7 @@
  * that outcome instead of failing the run.
  */
 import * as tf from '@tensorflow/tfjs';
-import { explain } from '../cam/explain';
+import { explain, type ExplainResult } from '../cam/explain';
 import { activationsAt, headLogits, type ModelSplit } from '../graph/split';
 import { getPatchSampler, type PatchSamplerOptions } from '../patches/sampler';
 import { heatmapStatus, type PatchWindow } from '../patches/heatmap';
@@ -72,7 +72,7 @@ export async function extractBatch(split: ModelSplit, input: BatchInput, params:
   const [n, H, W, C] = input.shape;
   const [h, w, F] = split.activationShape;
   const imagesT = tf.tensor4d(input.images, [n, H, W, C]);
-  let ex;
+  let ex: ExplainResult;
   try {
     ex = await explain(split, imagesT, { method: p.method, batchSize: n, returnActivations: true });
   } finally {

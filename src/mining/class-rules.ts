@@ -108,7 +108,6 @@ class TopRules {
 interface Scratch {
   count: Int32Array;
   rank: Int32Array;
-  global: Int32Array[];
 }
 
 /**
@@ -120,7 +119,7 @@ interface Scratch {
  */
 export function mineClassRules(ctx: MiningContext, options: ClassRuleOptions = {}): ClassRule[] {
   const o = resolveClassRuleOptions(options);
-  const scratch: Scratch = { count: new Int32Array(ctx.tx.nItems), rank: new Int32Array(ctx.tx.nItems).fill(-1), global: [] };
+  const scratch: Scratch = { count: new Int32Array(ctx.tx.nItems), rank: new Int32Array(ctx.tx.nItems).fill(-1) };
   const out: ClassRule[] = [];
   for (let k = 0; k < ctx.classIds.length; k++) {
     const rows = ctx.classRows.subarray(ctx.classStart[k], ctx.classStart[k + 1]);
@@ -131,126 +130,169 @@ export function mineClassRules(ctx: MiningContext, options: ClassRuleOptions = {
   return out;
 }
 
+/** A node of the set-enumeration tree of one class: an itemset with its class-local tid bitset. */
+interface SearchNode {
+  /** Item ids, in search order (the last one has the highest order position). */
+  items: number[];
+  /** Order position of the last item; children extend with later positions only. */
+  last: number;
+  /** count_c(items). */
+  s: number;
+  /** Class-local tid bitset. */
+  bits: Uint32Array;
+  parent: SearchNode | null;
+  /** Global tid-list, computed on demand. */
+  list: Int32Array | null;
+}
+
+/**
+ * Best-first branch-and-bound over the set-enumeration tree of one class's frequent sets: nodes
+ * are expanded in descending class support, and the search stops as soon as the best open node's
+ * support is below the N-th best score held (no superset of it can enter). Exact; the order only
+ * affects speed.
+ */
 function mineOneClass(ctx: MiningContext, cls: number, rows: Int32Array, o: Required<ClassRuleOptions>, scratch: Scratch): ClassRule[] {
   const { tx, index } = ctx;
   const nc = rows.length;
   const minCount = absoluteSupport(o.minSupport, nc);
   const cnt = scratch.count;
-  for (let r = 0; r < nc; r++) {
-    const t = rows[r];
-    for (let j = tx.offsets[t]; j < tx.offsets[t + 1]; j++) cnt[tx.items[j]]++;
-  }
   const freq: number[] = [];
   for (let r = 0; r < nc; r++) {
     const t = rows[r];
     for (let j = tx.offsets[t]; j < tx.offsets[t + 1]; j++) {
       const i = tx.items[j];
-      if (cnt[i] >= minCount) { freq.push(i); cnt[i] = -cnt[i]; } // mark as listed (negated)
+      if (++cnt[i] === minCount) freq.push(i);
     }
   }
-  const sup = new Int32Array(freq.length);
-  freq.forEach((i, r) => { sup[r] = -cnt[i]; });
+  freq.sort((a, b) => cnt[b] - cnt[a] || a - b);
+  const m = freq.length;
   for (let r = 0; r < nc; r++) {
     const t = rows[r];
     for (let j = tx.offsets[t]; j < tx.offsets[t + 1]; j++) cnt[tx.items[j]] = 0;
   }
-  const m = freq.length;
-  const top = new TopRules(o.topN);
   if (m === 0) return [];
-
-  // Order items by their single-item score s_c^2 / s_all, best first, so that strong rules are
-  // found early and the branch-and-bound threshold rises quickly. (Order affects speed only.)
-  const order = Array.from({ length: m }, (_, r) => r);
-  const gsup = (i: number): number => index.tidStart[i + 1] - index.tidStart[i];
-  order.sort((a, b) => sup[b] * sup[b] * gsup(freq[a]) - sup[a] * sup[a] * gsup(freq[b]) || sup[b] - sup[a] || freq[a] - freq[b]);
-  const items0 = Int32Array.from(order, (r) => freq[r]);
-  const sups0 = Int32Array.from(order, (r) => sup[r]);
-
   const words = wordsFor(nc);
   const rank = scratch.rank;
-  items0.forEach((i, r) => { rank[i] = r; });
-  const bits: Uint32Array[] = [new Uint32Array(m * words)];
+  freq.forEach((i, r) => { rank[i] = r; });
+  const itemBits = new Uint32Array(m * words);
   for (let r = 0; r < nc; r++) {
     const t = rows[r];
     for (let j = tx.offsets[t]; j < tx.offsets[t + 1]; j++) {
       const q = rank[tx.items[j]];
-      if (q >= 0) bits[0][q * words + (r >>> 5)] |= 1 << (r & 31);
+      if (q >= 0) itemBits[q * words + (r >>> 5)] |= 1 << (r & 31);
     }
   }
-  items0.forEach((i) => { rank[i] = -1; });
-  const ids: Int32Array[] = [items0];
-  const sups: Int32Array[] = [sups0];
-  const prefix = new Int32Array(m);
-  const globalLen = new Int32Array(m + 1);
-  const G = scratch.global;
-  const minLength = o.minLength, maxLength = o.maxLength, minConf = o.minConfidence;
+  freq.forEach((i) => { rank[i] = -1; });
 
-  const visit = (d: number, size: number): void => {
-    const B = bits[d], I = ids[d], S = sups[d];
-    for (let a = 0; a < size; a++) {
-      const s = S[a];
-      if (top.full && s < top.threshold) continue; // no superset can score >= s
-      const item = I[a];
-      prefix[d] = item;
-      // count_all(prefix[0..d]): filter the parent's global tid-list by this item's bitset.
-      let sall: number;
-      if (d === 0) {
-        sall = gsup(item);
-      } else {
-        while (G.length <= d) G.push(new Int32Array(ctx.n));
-        const dst = G[d];
-        const off = item * index.words;
-        let len = 0;
-        if (d === 1) {
-          const p0 = prefix[0];
-          for (let p = index.tidStart[p0], e = index.tidStart[p0 + 1]; p < e; p++) {
-            const t = index.tids[p];
-            if (hasBit(index.bits, off, t)) dst[len++] = t;
-          }
-        } else {
-          const src = G[d - 1];
-          for (let p = 0, e = globalLen[d - 1]; p < e; p++) {
-            const t = src[p];
-            if (hasBit(index.bits, off, t)) dst[len++] = t;
-          }
-        }
-        globalLen[d] = len;
-        sall = len;
-      }
-      if (d + 1 >= minLength) {
-        const conf = s / sall;
-        if (conf >= minConf) {
-          const score = (s * s) / sall;
-          if (!top.full || score >= top.threshold) {
-            const antecedent = Array.from(prefix.subarray(0, d + 1)).sort((x, y) => x - y);
-            top.offer({ cls, antecedent, support: s, antecedentSupport: sall, confidence: conf, score });
-          }
-        }
-      }
-      if (d + 1 >= maxLength || a + 1 >= size) continue;
-      if (bits.length <= d + 1) {
-        bits.push(new Uint32Array(m * words));
-        ids.push(new Int32Array(m));
-        sups.push(new Int32Array(m));
-      }
-      const NB = bits[d + 1], NI = ids[d + 1], NS = sups[d + 1];
-      let next = 0;
-      const floor = Math.max(minCount, top.full ? top.threshold : 0);
-      for (let b = a + 1; b < size; b++) {
-        let c = 0;
-        const ao = a * words, bo = b * words, no = next * words;
-        for (let w = 0; w < words; w++) {
-          const v = B[ao + w] & B[bo + w];
-          NB[no + w] = v;
-          if (v !== 0) c += popcount(v);
-        }
-        if (c >= floor) { NI[next] = I[b]; NS[next] = c; next++; }
-      }
-      if (next > 0) visit(d + 1, next);
+  const top = new TopRules(o.topN);
+  const { minLength, maxLength, minConfidence } = o;
+  const gsup = (i: number): number => index.tidStart[i + 1] - index.tidStart[i];
+  const pairs = ctx.pairCounts;
+
+  const globalList = (node: SearchNode): Int32Array => {
+    if (node.list) return node.list;
+    const len = node.items.length;
+    const last = node.items[len - 1];
+    let src: Int32Array, test: number;
+    if (len === 1) {
+      node.list = index.tids.subarray(index.tidStart[last], index.tidStart[last + 1]);
+      return node.list;
+    } else if (len === 2) {
+      // Scan the shorter of the two items' lists, test the other's bitset.
+      const a = node.items[0];
+      const [scan, other] = gsup(a) <= gsup(last) ? [a, last] : [last, a];
+      src = index.tids.subarray(index.tidStart[scan], index.tidStart[scan + 1]);
+      test = other;
+    } else {
+      src = globalList(node.parent!);
+      test = last;
     }
+    const off = test * index.words;
+    const out = new Int32Array(src.length);
+    let k = 0;
+    for (let p = 0; p < src.length; p++) if (hasBit(index.bits, off, src[p])) out[k++] = src[p];
+    node.list = out.subarray(0, k);
+    return node.list;
   };
-  visit(0, m);
+
+  const heap = new NodeHeap();
+  for (let q = 0; q < m; q++) {
+    heap.push({ items: [freq[q]], last: q, s: count(itemBits, q * words, words), bits: itemBits.subarray(q * words, (q + 1) * words), parent: null, list: null });
+  }
+  while (heap.size > 0) {
+    const node = heap.pop();
+    if (top.full && node.s < top.threshold) break; // every open node and descendant scores below the N-th best
+    const len = node.items.length;
+    if (len >= minLength) {
+      const sall = len === 1 ? gsup(node.items[0])
+        : len === 2 && pairs ? pairs[node.items[0] * ctx.tx.nItems + node.items[1]]
+        : globalList(node).length;
+      const conf = node.s / sall;
+      if (conf >= minConfidence) {
+        const score = (node.s * node.s) / sall;
+        if (!top.full || score >= top.threshold) {
+          top.offer({ cls, antecedent: [...node.items].sort((x, y) => x - y), support: node.s, antecedentSupport: sall, confidence: conf, score });
+        }
+      }
+    }
+    if (len >= maxLength) continue;
+    const floor = Math.max(minCount, top.full ? top.threshold : 0);
+    for (let q = node.last + 1; q < m; q++) {
+      const b = new Uint32Array(words);
+      let c = 0;
+      const qo = q * words;
+      for (let w = 0; w < words; w++) {
+        const v = node.bits[w] & itemBits[qo + w];
+        b[w] = v;
+        if (v !== 0) c += popcount(v);
+      }
+      if (c >= floor) heap.push({ items: [...node.items, freq[q]], last: q, s: c, bits: b, parent: node, list: null });
+    }
+  }
   return top.result();
+}
+
+function count(bits: Uint32Array, off: number, words: number): number {
+  let c = 0;
+  for (let w = 0; w < words; w++) if (bits[off + w] !== 0) c += popcount(bits[off + w]);
+  return c;
+}
+
+/** A binary max-heap of search nodes by class support. */
+class NodeHeap {
+  private a: SearchNode[] = [];
+  get size(): number { return this.a.length; }
+  push(x: SearchNode): void {
+    const a = this.a;
+    let i = a.length;
+    a.push(x);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p].s >= x.s) break;
+      a[i] = a[p];
+      i = p;
+    }
+    a[i] = x;
+  }
+  pop(): SearchNode {
+    const a = this.a;
+    const top = a[0];
+    const x = a.pop()!;
+    if (a.length > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= a.length) break;
+        const r = l + 1;
+        const c = r < a.length && a[r].s > a[l].s ? r : l;
+        if (a[c].s <= x.s) break;
+        a[i] = a[c];
+        i = c;
+      }
+      a[i] = x;
+    }
+    return top;
+  }
 }
 
 function popcount(x: number): number {

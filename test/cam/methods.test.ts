@@ -51,7 +51,7 @@ describe('cam/methods', () => {
 
   it('gradient methods refuse null gradients; none modifies its inputs', () => {
     for (const def of [gradCam, gradCamPlusPlus, xGradCam, layerCam, hiResCam]) {
-      assert.throws(() => def.weights(acts, null, shape), new RegExp(`'${def.name.replace('+', '\\+').replace('+', '\\+')}' needs gradients`));
+      assert.throws(() => def.weights(acts, null, shape), new RegExp(`'${def.name.replace(/[+]/g, '\\+')}' needs gradients`));
       const a0 = acts.slice(), g0 = grads.slice();
       def.weights(acts, grads, shape);
       assertArraysClose(acts, a0, 0, 0);

@@ -1,0 +1,119 @@
+/**
+ * Joins the chunk files of a run folder (written by one process or by several shards) into the
+ * final tables: the transaction store (patch columns + per-filter scores), one transaction table
+ * per k (Arrow + CSV), the per-image table and a summary. Deterministic: the same chunks always
+ * give the same bytes.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { aq } from '../transactions/aq';
+import {
+  saveTransactionStore, saveTransactions, transactionsToArrowIPC, writeFileAtomic,
+} from '../transactions/io';
+import { concatTransactionStores, transactionsForKs, type TransactionStore } from '../transactions/store';
+import { decodeChunk, type ChunkData, type ImageOutcome } from './chunk';
+import { readManifest, type ExtractManifest } from './manifest';
+
+/** Options of {@link mergeExtraction}. */
+export interface MergeOptions {
+  /** k values of the transaction tables. Default: the manifest's. */
+  ks?: number[];
+}
+
+/** Counts over a merged run (also written to `summary.json`). */
+export interface ExtractSummaryCounts {
+  images: number;
+  patches: number;
+  /** Images per outcome: `ok` had patches extracted; the others had a defective heatmap. */
+  outcomes: Record<ImageOutcome, number>;
+  /** Candidate windows before the stopping rule, over all images. */
+  candidates: number;
+  patchesPerImage: number;
+  /** Top-1 accuracy of the model over the run's images. */
+  accuracy: number;
+}
+
+/** What {@link mergeExtraction} wrote. */
+export interface MergeResult {
+  out: string;
+  files: string[];
+  counts: ExtractSummaryCounts;
+}
+
+/** The chunk file of chunk `c`. */
+export function chunkPath(out: string, c: number): string {
+  return path.join(out, 'chunks', `chunk-${String(c).padStart(6, '0')}.fmc`);
+}
+
+/** Chunks of a run that have no finished chunk file yet. */
+export function missingChunks(out: string, manifest: ExtractManifest): number[] {
+  const missing: number[] = [];
+  for (let c = 0; c < manifest.nChunks; c++) if (!fs.existsSync(chunkPath(out, c))) missing.push(c);
+  return missing;
+}
+
+/**
+ * Merges a complete run folder.
+ * @throws if chunks are missing (listing them), or a chunk file is corrupt
+ */
+export function mergeExtraction(out: string, options: MergeOptions = {}): MergeResult {
+  const manifest = readManifest(out);
+  const missing = missingChunks(out, manifest);
+  if (missing.length) {
+    const list = missing.length > 20 ? `${missing.slice(0, 20).join(', ')}, ... (${missing.length} in all)` : missing.join(', ');
+    throw new Error(`mergeExtraction: ${out} is incomplete: chunk(s) ${list} of ${manifest.nChunks} are not done yet; run the missing shards first`);
+  }
+  const ks = options.ks ?? manifest.ks;
+  const chunks: ChunkData[] = [];
+  for (let c = 0; c < manifest.nChunks; c++) {
+    const f = chunkPath(out, c);
+    const d = decodeChunk(fs.readFileSync(f), f);
+    if (d.chunk !== c) throw new Error(`mergeExtraction: ${f} holds chunk ${d.chunk}, expected ${c}`);
+    chunks.push(d);
+  }
+  const layer = manifest.identity.model.layer;
+  const store: TransactionStore = concatTransactionStores(chunks.map((d) => ({ columns: d.patches, scores: d.scores, nFilters: d.nFilters, layer })));
+  for (let i = 0; i < store.columns.patch.length; i++) store.columns.patch[i] = i; // global patch ids
+  const files: string[] = [];
+  saveTransactionStore(store, path.join(out, 'store'));
+  files.push('store/patches.arrow', 'store/scores.f32', 'store/scores.json');
+  for (const [k, table] of transactionsForKs(store, ks)) {
+    saveTransactions(table, path.join(out, `transactions-k${k}`));
+    files.push(`transactions-k${k}.arrow`, `transactions-k${k}.csv`);
+  }
+  const images = imageTable(chunks);
+  writeFileAtomic(path.join(out, 'images.arrow'), transactionsToArrowIPC(images));
+  files.push('images.arrow');
+  const counts = summarise(chunks, store.columns.patch.length);
+  writeFileAtomic(path.join(out, 'summary.json'), JSON.stringify({ fingerprint: manifest.fingerprint, ks, ...counts }, null, 2) + '\n');
+  files.push('summary.json');
+  return { out, files, counts };
+}
+
+function imageTable(chunks: ChunkData[]) {
+  const cat = <T extends Int32Array | Float32Array>(pick: (d: ChunkData) => T, Ctor: new (n: number) => T): T => {
+    const n = chunks.reduce((a, d) => a + pick(d).length, 0);
+    const out = new Ctor(n);
+    let at = 0;
+    for (const d of chunks) { out.set(pick(d) as never, at); at += pick(d).length; }
+    return out;
+  };
+  return aq.table({
+    image: cat((d) => d.images.image, Int32Array), label: cat((d) => d.images.label, Int32Array),
+    pred: cat((d) => d.images.pred, Int32Array), logit: cat((d) => d.images.logit, Float32Array),
+    candidates: cat((d) => d.images.candidates, Int32Array), kept: cat((d) => d.images.kept, Int32Array),
+    outcome: chunks.flatMap((d) => d.images.outcome),
+  });
+}
+
+function summarise(chunks: ChunkData[], patches: number): ExtractSummaryCounts {
+  const outcomes: Record<ImageOutcome, number> = { ok: 0, zero: 0, constant: 0, nonFinite: 0 };
+  let images = 0, candidates = 0, correct = 0;
+  for (const d of chunks) {
+    images += d.images.image.length;
+    d.images.outcome.forEach((o) => { outcomes[o]++; });
+    d.images.candidates.forEach((c) => { candidates += c; });
+    d.images.pred.forEach((p, i) => { if (p === d.images.label[i]) correct++; });
+  }
+  return { images, patches, outcomes, candidates, patchesPerImage: images ? patches / images : 0, accuracy: images ? correct / images : 0 };
+}

@@ -1,0 +1,220 @@
+/**
+ * The dataset run (method.md stages 1-3 at scale): streams a labelled image set through
+ * {@link extractBatch} chunk by chunk, writing each finished chunk atomically to
+ * `<out>/chunks/`. Because a chunk file appears only when complete (temp file + rename), a run
+ * killed at any moment resumes by skipping the chunks already there. `shard: {index, count}`
+ * restricts a process to chunks `c` with `c % count == index`, so N processes or array jobs can
+ * split the work over one folder; {@link mergeExtraction} joins them. Seeds are per image, so
+ * neither chunking, sharding nor resuming changes the result.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { splitModel } from '../graph/split';
+import { progressReporter, type ProgressSink } from '../models/progress';
+import { writeFileAtomic } from '../transactions/io';
+import { DEFAULT_TOP_KS } from '../transactions/store';
+import { encodeChunk } from './chunk';
+import { EXTRACT_FORMAT_VERSION, makeManifest, openRunFolder, type ExtractManifest } from './manifest';
+import { chunkPath, mergeExtraction, missingChunks, type MergeResult } from './merge';
+import { extractBatch, extractionDefaults, type ExtractionParams } from './pipeline';
+import { modelFingerprint, type ExtractDataSource } from './source';
+
+/** Which slice of the chunks a process handles: chunks `c` with `c % count == index`. */
+export interface Shard { index: number; count: number }
+
+/** Options of {@link extractDataset}. */
+export interface ExtractRunOptions extends ExtractionParams {
+  /** The analysed layer (a layer with a spatial output). */
+  layer: string;
+  /** The run folder (created if needed). */
+  out: string;
+  /** k values of the transaction tables written at merge. Default [5, 10, 25]. */
+  ks?: number[];
+  /** Images per chunk file. Default 500. */
+  chunkSize?: number;
+  /** Images per forward/backward pass. Default 64. */
+  batchSize?: number;
+  /** This process's slice of the chunks. Default: all. */
+  shard?: Shard;
+  /** Process at most this many new chunks in this call, then return (time-boxed jobs; tests use it to simulate a crash). */
+  maxChunks?: number;
+  /** Where the progress bar goes (e.g. `process.stderr`); default none. */
+  progress?: ProgressSink | null;
+  /** Merge when every chunk is done after this call. Default true. */
+  merge?: boolean;
+  /** A name for the model in the manifest. Default: `model.name`. */
+  modelName?: string;
+}
+
+/** What {@link extractDataset} did. */
+export interface ExtractRunResult {
+  out: string;
+  manifest: ExtractManifest;
+  /** Chunks computed by this call, and chunks of this shard found already done. */
+  chunksComputed: number[];
+  chunksSkipped: number[];
+  /** True if every chunk of the run (all shards) is done. */
+  complete: boolean;
+  /** Set when this call merged the run. */
+  merged?: MergeResult;
+}
+
+const defaults = { chunkSize: 500, batchSize: 64, merge: true } as const;
+
+/**
+ * Runs (or resumes) an extraction over a data set.
+ * @param model the classifier (pre-softmax logits, or a final softmax that the split strips)
+ * @param data the images and labels (see {@link imageSetSource})
+ * @returns what was computed and whether the run is complete; no tensor is left allocated
+ * @throws if `out` holds a run with different parameters, or an option is out of range
+ * @example
+ * await extractDataset(model, imageSetSource(loadFashionMnist('test'), 'fashion-mnist-test'),
+ *   { layer: 'block3_conv2', out: 'runs/vgg', progress: process.stderr });
+ */
+export async function extractDataset(model: tf.LayersModel, data: ExtractDataSource, options: ExtractRunOptions): Promise<ExtractRunResult> {
+  const o = { ...defaults, ...options };
+  const ks = o.ks ?? [...DEFAULT_TOP_KS];
+  const shard = o.shard ?? { index: 0, count: 1 };
+  checkOptions(o.chunkSize, o.batchSize, shard, ks, o.maxChunks);
+  const params = resolveParams(o);
+  const split = splitModel(model, o.layer);
+  try {
+    const manifest = makeManifest({
+      formatVersion: EXTRACT_FORMAT_VERSION,
+      packageVersion: packageVersion(),
+      model: { name: o.modelName ?? model.name, fingerprint: modelFingerprint(model), layer: o.layer },
+      data: { name: data.name, checksum: data.checksum, n: data.n, shape: data.shape },
+      backend: tf.getBackend(),
+      params,
+      chunkSize: o.chunkSize,
+      batchSize: o.batchSize,
+    }, ks);
+    openRunFolder(o.out, manifest);
+    const mine = Array.from({ length: manifest.nChunks }, (_, c) => c).filter((c) => c % shard.count === shard.index);
+    cleanTempFiles(o.out, mine);
+    const todo = mine.filter((c) => !fs.existsSync(chunkPath(o.out, c)));
+    const skipped = mine.filter((c) => !todo.includes(c));
+    const run = o.maxChunks !== undefined ? todo.slice(0, o.maxChunks) : todo;
+    const total = run.reduce((a, c) => a + chunkRange(c, o.chunkSize, data.n)[1] - chunkRange(c, o.chunkSize, data.n)[0], 0);
+    const reporter = o.progress ? progressReporter(o.progress) : null;
+    const t0 = Date.now();
+    let done = 0;
+    const state = () => {
+      const sec = (Date.now() - t0) / 1000;
+      const ips = sec > 0 ? done / sec : 0;
+      return { label: `extract${shard.count > 1 ? ` shard ${shard.index}/${shard.count}` : ''}`, done, total, imagesPerSecond: ips, etaSeconds: ips > 0 ? (total - done) / ips : undefined };
+    };
+    for (const c of run) {
+      const [start, end] = chunkRange(c, o.chunkSize, data.n);
+      const parts = [];
+      for (let b = start; b < end; b += o.batchSize) {
+        const e = Math.min(end, b + o.batchSize);
+        const indices = Int32Array.from({ length: e - b }, (_, i) => b + i);
+        const labels = Int32Array.from(indices, (i) => data.labels[i]);
+        parts.push(await extractBatch(split, { images: data.pixels(b, e), shape: [e - b, ...data.shape], indices, labels }, params));
+        done += e - b;
+        reporter?.update(state());
+      }
+      writeFileAtomic(chunkPath(o.out, c), encodeChunk(joinParts(c, start, end, parts, split.activationShape[2])));
+    }
+    if (reporter && run.length) reporter.end(state());
+    const complete = missingChunks(o.out, manifest).length === 0;
+    const merged = complete && o.merge && (run.length > 0 || !fs.existsSync(path.join(o.out, 'summary.json')))
+      ? mergeExtraction(o.out, { ks }) : undefined;
+    return { out: o.out, manifest, chunksComputed: run, chunksSkipped: skipped, complete, ...(merged ? { merged } : {}) };
+  } finally {
+    split.dispose();
+  }
+}
+
+/** Image range `[start, end)` of chunk `c`. */
+export function chunkRange(c: number, chunkSize: number, n: number): [number, number] {
+  return [c * chunkSize, Math.min(n, (c + 1) * chunkSize)];
+}
+
+/**
+ * Parses `i/n` (e.g. `0/4`) into a shard.
+ * @throws unless `0 <= i < n`
+ */
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const s = m ? { index: Number(m[1]), count: Number(m[2]) } : null;
+  if (!s || !(s.count >= 1 && s.index < s.count)) throw new Error(`shard must be 'i/n' with 0 <= i < n, got '${text}'`);
+  return s;
+}
+
+function resolveParams(o: ExtractionParams): Required<Omit<ExtractionParams, 'patch'>> & { patch: Record<string, unknown> } {
+  return {
+    method: o.method ?? extractionDefaults.method,
+    sampler: o.sampler ?? extractionDefaults.sampler,
+    patch: { ...(o.patch ?? {}) },
+    threshold: o.threshold ?? extractionDefaults.threshold,
+    seed: o.seed ?? extractionDefaults.seed,
+    occlusionBatch: o.occlusionBatch ?? extractionDefaults.occlusionBatch,
+  };
+}
+
+function checkOptions(chunkSize: number, batchSize: number, shard: Shard, ks: number[], maxChunks: number | undefined): void {
+  if (!(Number.isInteger(chunkSize) && chunkSize >= 1)) throw new Error(`extractDataset: chunkSize must be a positive integer, got ${chunkSize}`);
+  if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new Error(`extractDataset: batchSize must be a positive integer, got ${batchSize}`);
+  if (!(Number.isInteger(shard.count) && shard.count >= 1 && Number.isInteger(shard.index) && shard.index >= 0 && shard.index < shard.count)) {
+    throw new Error(`extractDataset: shard must satisfy 0 <= index < count, got ${shard.index}/${shard.count}`);
+  }
+  if (!(ks.length > 0 && ks.every((k) => Number.isInteger(k) && k >= 1))) throw new Error(`extractDataset: ks must be positive integers, got [${ks.join(', ')}]`);
+  if (maxChunks !== undefined && !(Number.isInteger(maxChunks) && maxChunks >= 0)) throw new Error(`extractDataset: maxChunks must be a non-negative integer, got ${maxChunks}`);
+}
+
+function joinParts(chunk: number, start: number, end: number, parts: Awaited<ReturnType<typeof extractBatch>>[], nFilters: number) {
+  const catI = (pick: (p: (typeof parts)[number]) => Int32Array) => concat(parts.map(pick), Int32Array);
+  const catF = (pick: (p: (typeof parts)[number]) => Float32Array) => concat(parts.map(pick), Float32Array);
+  return {
+    chunk, start, end, nFilters,
+    images: {
+      image: catI((p) => p.images.image), label: catI((p) => p.images.label), pred: catI((p) => p.images.pred),
+      logit: catF((p) => p.images.logit), candidates: catI((p) => p.images.candidates), kept: catI((p) => p.images.kept),
+      outcome: parts.flatMap((p) => p.images.outcome),
+    },
+    patches: {
+      image: catI((p) => p.patches.image), patch: catI((p) => p.patches.patch), x: catI((p) => p.patches.x), y: catI((p) => p.patches.y),
+      size: catI((p) => p.patches.size), label: catI((p) => p.patches.label), pred: catI((p) => p.patches.pred),
+      score: catF((p) => p.patches.score), drop: catF((p) => p.patches.drop),
+    },
+    scores: catF((p) => p.scores),
+  };
+}
+
+function concat<T extends Int32Array | Float32Array>(arrays: T[], Ctor: new (n: number) => T): T {
+  const out = new Ctor(arrays.reduce((a, x) => a + x.length, 0));
+  let at = 0;
+  for (const a of arrays) { out.set(a as never, at); at += a.length; }
+  return out;
+}
+
+/**
+ * Removes temp files a killed writer of this shard's chunks left behind (they never count as
+ * finished chunks). Other shards' temp files are left alone: their writers may be running.
+ */
+function cleanTempFiles(out: string, chunks: number[]): void {
+  const dir = path.dirname(chunkPath(out, 0));
+  if (!fs.existsSync(dir)) return;
+  const mine = new Set(chunks.map((c) => path.basename(chunkPath(out, c))));
+  for (const f of fs.readdirSync(dir)) {
+    const i = f.indexOf('.tmp-');
+    if (i > 0 && mine.has(f.slice(0, i))) fs.rmSync(path.join(dir, f), { force: true });
+  }
+}
+
+let cachedVersion: string | undefined;
+/** The filtermine package version (part of the run fingerprint). */
+function packageVersion(): string {
+  if (cachedVersion) return cachedVersion;
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const f = path.join(dir, 'package.json');
+    if (fs.existsSync(f)) {
+      const pkg = JSON.parse(fs.readFileSync(f, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'filtermine') return (cachedVersion = pkg.version ?? '0');
+    }
+    if (path.dirname(dir) === dir) return (cachedVersion = 'unknown');
+  }
+}

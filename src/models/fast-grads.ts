@@ -1,0 +1,145 @@
+/**
+ * Faster gradient kernels for training on the wasm backend (tfjs 4.22), installed only for the
+ * duration of a training run and restored afterwards.
+ *
+ * Why: on wasm, `BatchMatMul` with a transpose flag takes a slow path (about 10x slower than an
+ * explicit `Transpose` then a plain product), and the native `Conv2DBackpropInput` is about 10x
+ * slower than the equivalent forward convolution; together they made a vgg-small training step
+ * about 9x the cost it needs (measured; see /work/notes-internal/models-to-backend.md). These are
+ * exact reformulations, not approximations:
+ * - `BatchMatMul(a, b, transposeA, transposeB)` = `BatchMatMul(a^T, b^T)` with explicit transposes.
+ * - `Conv2DBackpropInput` at stride 1 = a 'valid' forward convolution of `dy`, zero-padded by
+ *   `k - 1 - pad` on each side, with the spatially flipped, in/out-swapped filter.
+ * - `Conv2DBackpropFilter`: one transpose of the padded input to [Cin, N, H, W], then per filter tap
+ *   a slice and a plain product [Cin, N*Ho*Wo] . [N*Ho*Wo, Cout].
+ * Other cases (NCHW, dilations, stride > 1 for the input gradient) use the previous kernel.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+type Kernel = tf.KernelConfig;
+
+function asTensor(info: tf.TensorInfo): tf.Tensor {
+  return (info as Partial<tf.Tensor>).rank != null ? info as tf.Tensor : tf.engine().makeTensorFromTensorInfo(info);
+}
+
+/** Swaps the last two axes. */
+function swapLast(t: tf.Tensor): tf.Tensor {
+  const perm = t.shape.map((_, i) => i);
+  const r = t.rank;
+  [perm[r - 2], perm[r - 1]] = [perm[r - 1], perm[r - 2]];
+  return tf.transpose(t, perm);
+}
+
+function batchMatMulConfig(backendName: string, previous: Kernel): Kernel {
+  return {
+    kernelName: tf.BatchMatMul, backendName,
+    kernelFunc: (args) => {
+      const attrs = args.attrs as unknown as tf.BatchMatMulAttrs;
+      if (!attrs.transposeA && !attrs.transposeB) return previous.kernelFunc(args);
+      return tf.tidy(() => {
+        const a = asTensor(args.inputs.a as tf.TensorInfo);
+        const b = asTensor(args.inputs.b as tf.TensorInfo);
+        return tf.matMul(attrs.transposeA ? swapLast(a) : a, attrs.transposeB ? swapLast(b) : b);
+      });
+    },
+  };
+}
+
+function conv2dBackpropInputConfig(backendName: string, previous: Kernel): Kernel {
+  return {
+    kernelName: tf.Conv2DBackpropInput, backendName,
+    kernelFunc: (args) => {
+      const attrs = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
+      const dy = asTensor(args.inputs.dy as tf.TensorInfo) as tf.Tensor4D;
+      const filter = asTensor(args.inputs.filter as tf.TensorInfo) as tf.Tensor4D;
+      const strides = typeof attrs.strides === 'number' ? [attrs.strides, attrs.strides] : attrs.strides;
+      if (attrs.dataFormat === 'NCHW' || strides[0] !== 1 || strides[1] !== 1) return previous.kernelFunc(args);
+      const info = tf.backend_util.computeConv2DInfo(attrs.inputShape as [number, number, number, number],
+        filter.shape, 1, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+      const [kh, kw] = [info.filterHeight, info.filterWidth];
+      const p = info.padInfo;
+      const pads = [kh - 1 - p.top, kh - 1 - p.bottom, kw - 1 - p.left, kw - 1 - p.right];
+      if (pads.some((v) => v < 0) || info.outHeight !== dy.shape[1] || info.outWidth !== dy.shape[2]) return previous.kernelFunc(args);
+      return tf.tidy(() => {
+        const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+        const dyp = pads.every((v) => v === 0) ? dy : tf.pad(dy, [[0, 0], [pads[0], pads[1]], [pads[2], pads[3]], [0, 0]]);
+        return tf.conv2d(dyp, flipped, 1, 'valid');
+      });
+    },
+  };
+}
+
+function conv2dBackpropFilterConfig(backendName: string, previous: Kernel): Kernel {
+  return {
+    kernelName: tf.Conv2DBackpropFilter, backendName,
+    kernelFunc: (args) => {
+      const attrs = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+      if (attrs.dataFormat === 'NCHW') return previous.kernelFunc(args);
+      const x = asTensor(args.inputs.x as tf.TensorInfo) as tf.Tensor4D;
+      const dy = asTensor(args.inputs.dy as tf.TensorInfo) as tf.Tensor4D;
+      const info = tf.backend_util.computeConv2DInfo(x.shape, attrs.filterShape, attrs.strides, 1,
+        attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+      const [n, h, w, cin] = x.shape;
+      const [, ho, wo, cout] = dy.shape;
+      if (info.outHeight !== ho || info.outWidth !== wo) return previous.kernelFunc(args);
+      const [sh, sw] = [info.strideHeight, info.strideWidth];
+      const [kh, kw] = [info.filterHeight, info.filterWidth];
+      // Rows/columns any tap reads: (ho - 1) * sh + kh of the padded input.
+      const needH = (ho - 1) * sh + kh, needW = (wo - 1) * sw + kw;
+      const padBottom = needH - h - info.padInfo.top, padRight = needW - w - info.padInfo.left;
+      return tf.tidy(() => {
+        let xp: tf.Tensor4D = x;
+        if (info.padInfo.top || info.padInfo.left || padBottom > 0 || padRight > 0) {
+          xp = tf.pad(x, [[0, 0], [info.padInfo.top, Math.max(0, padBottom)], [info.padInfo.left, Math.max(0, padRight)], [0, 0]]);
+        }
+        const xt = tf.transpose(xp, [3, 0, 1, 2]) as tf.Tensor4D; // [Cin, N, Hp, Wp]
+        const dy2 = tf.reshape(dy, [n * ho * wo, cout]);
+        const taps: tf.Tensor2D[] = [];
+        for (let i = 0; i < kh; i++) {
+          for (let j = 0; j < kw; j++) {
+            taps.push(tf.tidy(() => {
+              const s = sh === 1 && sw === 1
+                ? tf.slice(xt, [0, 0, i, j], [cin, n, ho, wo])
+                : tf.stridedSlice(xt, [0, 0, i, j], [cin, n, i + (ho - 1) * sh + 1, j + (wo - 1) * sw + 1], [1, 1, sh, sw]);
+              return tf.matMul(tf.reshape(s, [cin, n * ho * wo]), dy2);
+            }));
+          }
+        }
+        return tf.reshape(taps.length === 1 ? taps[0] : tf.stack(taps), [kh, kw, cin, cout]);
+      });
+    },
+  };
+}
+
+const builders: Record<string, (backendName: string, previous: Kernel) => Kernel> = {
+  [tf.BatchMatMul]: batchMatMulConfig,
+  [tf.Conv2DBackpropInput]: conv2dBackpropInputConfig,
+  [tf.Conv2DBackpropFilter]: conv2dBackpropFilterConfig,
+};
+
+/**
+ * Runs `fn` with the faster training kernels installed on the active backend when it is `wasm`
+ * (otherwise runs `fn` unchanged), and restores the previous kernels afterwards, even on error.
+ * A kernel the backend lacks is left alone (nothing to fall back to).
+ * @returns what `fn` returns
+ */
+export async function withFastTrainingKernels<T>(fn: () => Promise<T>): Promise<T> {
+  const backendName = tf.getBackend();
+  if (backendName !== 'wasm') return fn();
+  const saved: Kernel[] = [];
+  for (const [name, build] of Object.entries(builders)) {
+    const previous = tf.getKernel(name, backendName) as Kernel | undefined;
+    if (!previous) continue;
+    tf.unregisterKernel(name, backendName);
+    tf.registerKernel(build(backendName, previous));
+    saved.push(previous);
+  }
+  try {
+    return await fn();
+  } finally {
+    for (const previous of saved) {
+      tf.unregisterKernel(previous.kernelName, backendName);
+      tf.registerKernel(previous);
+    }
+  }
+}
