@@ -17,7 +17,22 @@ import { buildVgg16, VGG16_ANALYSIS_LAYER } from '../src/models/vgg16';
 import { buildResnet50, RESNET50_ANALYSIS_LAYER } from '../src/models/resnet50';
 import { buildVggSmall, VGG_SMALL_ANALYSIS_LAYER } from '../src/models/vgg-small';
 import { buildResnetSmall, RESNET_SMALL_ANALYSIS_LAYER } from '../src/models/resnet-small';
-import { timeRuns, median } from './_timing';
+import { median } from './_timing';
+
+/** Wall-clock and process CPU time (all threads, workers included) per run, in ms. */
+async function timeWithCpu(fn: () => unknown, reps: number, warmup = 1): Promise<{ wall: number; cpu: number }> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const wall: number[] = [], cpu: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await fn();
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+  }
+  return { wall: median(wall), cpu: median(cpu) };
+}
 
 interface Case {
   name: string;
@@ -49,23 +64,30 @@ export async function run(): Promise<void> {
     const model = c.build();
     const [h, w, ch] = model.inputs[0].shape.slice(1) as number[];
     const images = tf.randomUniform([c.batch, h, w, ch], 0, 1, 'float32', 1) as tf.Tensor4D;
+    // img/s by wall clock, and img per CPU-second (robust to other processes sharing the cores).
+    const show = (label: string, t: { wall: number; cpu: number }) => `${label} ${fmt(c.batch / (t.wall / 1000))} (${fmt(c.batch / (t.cpu / 1000))}/cpu-s)`;
+    const parts: string[] = [];
+    const fwd1 = await timeWithCpu(() => tf.tidy(() => (model.predict(images, { batchSize: c.batch }) as tf.Tensor).dataSync()), reps);
+    parts.push(show('fwd', fwd1));
     const split = splitModel(model, c.layer);
-    const rate = (ms: number[]) => c.batch / (median(ms) / 1000);
-    // Single thread: forward, Grad-CAM.
-    const fwd1 = rate(await timeRuns(() => tf.tidy(() => (model.predict(images, { batchSize: c.batch }) as tf.Tensor).dataSync()), reps, 1));
-    const cam1 = rate(await timeRuns(() => explain(split, images, { batchSize: c.batch }), reps, 1));
+    const cam1 = await timeWithCpu(() => explain(split, images, { batchSize: c.batch }), reps);
     split.dispose();
-    // Worker pool.
+    parts.push(show('cam', cam1));
+    const foldedSplit = splitModel(model, c.layer, { foldBatchNorm: true });
+    const cam1f = await timeWithCpu(() => explain(foldedSplit, images, { batchSize: c.batch }), reps);
+    foldedSplit.dispose();
+    parts.push(show('cam+fold', cam1f));
     const pool = await CamWorkerPool.start(model, c.layer, { workers });
-    const fwdN = rate(await timeRuns(() => pool.computeArrays(images, { gradients: false }), reps, 1));
-    const camN = rate(await timeRuns(() => pool.explain(images), reps, 1));
+    const fwdN = await timeWithCpu(() => pool.computeArrays(images, { gradients: false }), reps);
+    const camN = await timeWithCpu(() => pool.explain(images), reps);
     await pool.close();
     images.dispose();
     model.dispose();
-    let line = `${c.name.padEnd(12)} batch ${String(c.batch).padStart(3)} | 1 thread: fwd ${fmt(fwd1)}, cam ${fmt(cam1)} | ${workers} workers: fwd ${fmt(fwdN)}, cam ${fmt(camN)} (x${(camN / cam1).toFixed(2)})`;
+    const camRate = c.batch / (camN.wall / 1000);
+    let line = `${c.name} batch ${c.batch}\n  1 thread : ${parts.join(', ')}\n  ${workers} workers (fold): ${show('fwd', fwdN)}, ${show('cam', camN)}; cam x${(cam1.wall / camN.wall).toFixed(2)} vs 1 thread`;
     if (c.reference) {
       const r = c.reference;
-      line += ` | cam vs issue: wasm-1-thread ${r.wasm1} -> x${(camN / r.wasm1).toFixed(2)}, PyTorch ${r.pytorch} -> ${(camN / r.pytorch).toFixed(2)}, bound ${r.bound} -> ${(camN / r.bound).toFixed(2)}`;
+      line += `\n  cam vs issue 4: tfjs-wasm-1-thread ${r.wasm1} -> x${(camRate / r.wasm1).toFixed(2)}; PyTorch ${r.pytorch} -> ${(camRate / r.pytorch).toFixed(2)}; compute bound ${r.bound} -> ${(camRate / r.bound).toFixed(2)}`;
     }
     process.stdout.write(`${line}\n`);
   }

@@ -63,7 +63,8 @@ async function smoke() {
     return false;
   }
   out(`      kernel:  ${KERNEL_NAME} (tslab ${found.tslab}, TypeScript ${found.typescript}, Node ${found.node})`);
-  out(`      backend: ${found.backend} (tfjs ${found.tfjs})`);
+  const details = Object.entries(/** @type {Record<string, unknown>} */ (found.details ?? {})).map(([k, v]) => `${k} ${v}`).join(', ');
+  out(`      backend: ${found.backend} (candidate ${found.candidate}${details ? `, ${details}` : ''}; tfjs ${found.tfjs})`);
   out(`      check:   ${found.check}`);
   out(`      package: 'filtermine' imported from ${found.packageRoot}`);
   out(`      ran in ${report.seconds.toFixed(1)} s; executed copy in ${path.relative(ROOT, outIpynb)}`);

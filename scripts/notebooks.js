@@ -34,19 +34,20 @@ const FAST_ENV_VAR = 'FILTERMINE_FAST';
  */
 
 /**
- * The notebooks in a folder, sorted by name, optionally filtered: a notebook is kept when its name
- * contains any of `filters` (case-sensitive substring of the file name).
+ * The notebooks in a folder, sorted by name, optionally filtered: a filter equal to a notebook's
+ * name (without .ipynb) selects that notebook only, any other filter selects the notebooks whose file
+ * name contains it (case-sensitive).
  * @param {string} [dir]
  * @param {string[]} [filters]
  * @returns {string[]} absolute paths
  */
 function listNotebooks(dir = paths.notebooks, filters = []) {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir)
-    .filter((f) => f.endsWith('.ipynb') && !f.startsWith('.'))
-    .filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)))
-    .sort()
-    .map((f) => path.join(dir, f));
+  const all = fs.readdirSync(dir).filter((f) => f.endsWith('.ipynb') && !f.startsWith('.')).sort();
+  const names = new Set(all.map((f) => f.slice(0, -'.ipynb'.length)));
+  /** @param {string} f */
+  const selected = (f) => filters.some((w) => (names.has(w) ? f === `${w}.ipynb` : f.includes(w)));
+  return all.filter((f) => filters.length === 0 || selected(f)).map((f) => path.join(dir, f));
 }
 
 /**

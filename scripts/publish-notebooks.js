@@ -3,14 +3,15 @@
 /**
  * `npm run publish-notebooks [-- [--fast] [--out DIR] [--notebooks DIR] [NAME ...]]`
  *
- * Executes every notebook in notebooks/ (sorted by name; only those whose file name contains one of
- * the NAMEs, when given) headless with the `filtermine` kernel, and writes for each
- * `out/<name>.ipynb` (executed) and `out/<name>.html` (rendered), plus `out/index.html` linking them
+ * Executes every notebook in notebooks/ (sorted by name; when NAMEs are given, only the notebook
+ * named exactly NAME, or else those whose file name contains NAME) headless with the `filtermine`
+ * kernel, and writes for each `out/<name>.ipynb` (executed) and `out/<name>.html` (rendered), plus `out/index.html` linking them
  * and `out/summary.json` (per-notebook status and timings).
  *
  * Any cell error fails the run (exit status 1) and prints the failing cell's source and its error
  * text. --fast (or FILTERMINE_FAST=1) sets FILTERMINE_FAST=1 in the kernel: notebooks use smaller
- * data, same code paths. The kernel must be set up first (`npm run setup`; `npm start` does both).
+ * data, same code paths. The kernel must be set up first: the npm script runs `npm run setup` (without
+ * the smoke notebook) before this file; `npm start` runs the full setup.
  */
 'use strict';
 

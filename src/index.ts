@@ -12,3 +12,7 @@ export * from './data/batches';
 export * from './widgets';
 export * from './graph';
 export * from './cam';
+export * from './patches';
+export * from './transactions';
+export * from './extract';
+export * from './ablation';

@@ -5,7 +5,7 @@
  * alone (see `createHeadEvaluator`).
  */
 import * as tf from '@tensorflow/tfjs';
-import { indexRange, type ImageSource } from './images';
+import { indexRange, type IndexedImages } from './images';
 
 /**
  * The two halves of a model cut at a layer (the shape of `ModelSplit` from src/graph/split):
@@ -57,7 +57,7 @@ const defaults = { batchSize: 256 };
  * @returns the cache (typed arrays; no tensors stay alive)
  * @throws if the body's outputs are not batch tensors
  */
-export async function cacheActivations(split: SplitModels, layerName: string, images: ImageSource, options: CacheActivationsOptions = {}): Promise<ActivationCache> {
+export async function cacheActivations(split: SplitModels, layerName: string, images: IndexedImages, options: CacheActivationsOptions = {}): Promise<ActivationCache> {
   const batchSize = options.batchSize ?? defaults.batchSize;
   if (!(Number.isInteger(batchSize) && batchSize > 0)) throw new Error(`cacheActivations: batchSize must be a positive integer, got ${batchSize}`);
   const n = images.n;

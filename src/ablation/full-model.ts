@@ -7,7 +7,7 @@
  * baseline of the benchmark.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ImageSource } from './images';
+import type { IndexedImages } from './images';
 import { channelMask } from './mask';
 import { scoreLogits } from './metrics';
 import type { MaskEvaluator, MaskPairs } from './scorer';
@@ -123,7 +123,7 @@ export interface FullModelEvaluatorOptions {
  * @param options see {@link FullModelEvaluatorOptions}
  * @throws listing valid layers if the layer is unknown
  */
-export function createFullModelEvaluator(model: tf.LayersModel, layerName: string, images: ImageSource,
+export function createFullModelEvaluator(model: tf.LayersModel, layerName: string, images: IndexedImages,
   labels: ArrayLike<number>, options: FullModelEvaluatorOptions = {}): MaskEvaluator {
   const batchSize = options.batchSize ?? 256;
   const F = layerChannelCount(model, layerName);

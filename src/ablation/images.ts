@@ -7,7 +7,7 @@ import { imageBatchAt } from '../data/batches';
 import type { ImageSet } from '../data/fashion-mnist';
 
 /** Images addressable by index. */
-export interface ImageSource {
+export interface IndexedImages {
   /** Number of images. */
   readonly n: number;
   /**
@@ -18,24 +18,24 @@ export interface ImageSource {
 }
 
 /**
- * An {@link ImageSource} over an {@link ImageSet} (grey images scaled to [0, 1], `[b, h, w, 1]`).
+ * An {@link IndexedImages} over an {@link ImageSet} (grey images scaled to [0, 1], `[b, h, w, 1]`).
  * @param set the image set; not copied, not mutated
  */
-export function imageSetSource(set: ImageSet): ImageSource {
+export function indexedImagesFromSet(set: ImageSet): IndexedImages {
   return { n: set.n, take: (indices) => imageBatchAt(set, indices) };
 }
 
 /**
- * An {@link ImageSource} over a batch tensor `[n, ...]`. The tensor stays owned by the caller.
+ * An {@link IndexedImages} over a batch tensor `[n, ...]`. The tensor stays owned by the caller.
  * @param images the batch
  */
-export function tensorSource(images: tf.Tensor): ImageSource {
+export function indexedImagesFromTensor(images: tf.Tensor): IndexedImages {
   const n = images.shape[0];
   return {
     n,
     take: (indices) => {
       for (let i = 0; i < indices.length; i++) {
-        if (!(Number.isInteger(indices[i]) && indices[i] >= 0 && indices[i] < n)) throw new Error(`tensorSource: index ${indices[i]} is not in [0, ${n})`);
+        if (!(Number.isInteger(indices[i]) && indices[i] >= 0 && indices[i] < n)) throw new Error(`indexedImagesFromTensor: index ${indices[i]} is not in [0, ${n})`);
       }
       return tf.tidy(() => tf.gather(images, tf.tensor1d(Array.from(indices), 'int32')));
     },

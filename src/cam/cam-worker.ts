@@ -29,7 +29,7 @@ async function handle(msg: ToWorker): Promise<void> {
   if (msg.type === 'init') {
     await selectBackend(msg.backend);
     const model = await tf.loadLayersModel(tf.io.fromMemory(msg.artifacts));
-    split = splitModel(model, msg.layer);
+    split = splitModel(model, msg.layer, { foldBatchNorm: msg.foldBatchNorm });
     post({ type: 'ready', backend: tf.getBackend(), inputShape: split.inputShape, activationShape: split.activationShape, numClasses: split.numClasses });
     return;
   }

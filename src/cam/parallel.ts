@@ -19,6 +19,11 @@ export interface CamWorkerPoolOptions {
   workers?: number;
   /** Backend of each worker. Default `'wasm'`. */
   backend?: 'wasm' | 'cpu';
+  /**
+   * Fold `Conv2D -> BatchNormalization [-> ReLU]` in the workers' bodies (src/graph/fold.ts): same
+   * results up to float rounding, faster on ResNets. Default true.
+   */
+  foldBatchNorm?: boolean;
 }
 
 /** Options of {@link CamWorkerPool.explain}; like `ExplainOptions`, with a serialisable target. */
@@ -111,7 +116,7 @@ export class CamWorkerPool {
           };
           worker.on('message', onMessage);
           worker.once('error', reject);
-          worker.postMessage({ type: 'init', artifacts, layer, backend });
+          worker.postMessage({ type: 'init', artifacts, layer, backend, foldBatchNorm: options.foldBatchNorm ?? true });
         });
       }));
       const pool = new CamWorkerPool(workers, layer, readies[0]);

@@ -17,6 +17,8 @@ export interface InitMessage {
   artifacts: tf.io.ModelArtifacts;
   layer: string;
   backend: 'wasm' | 'cpu';
+  /** Fold batch norms of the body (see src/graph/fold.ts). */
+  foldBatchNorm: boolean;
 }
 
 /** Main -> worker: run one batch. */

@@ -6,3 +6,4 @@ export * from './manifest';
 export * from './pipeline';
 export * from './merge';
 export * from './run';
+export * from './model';

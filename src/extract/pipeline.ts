@@ -67,7 +67,11 @@ export interface BatchResult {
  * @returns image records, patch columns and per-filter scores; leaves no tensor allocated
  */
 export async function extractBatch(split: ModelSplit, input: BatchInput, params: ExtractionParams = {}): Promise<BatchResult> {
-  const p = { ...extractionDefaults, ...params };
+  const p = {
+    method: params.method ?? extractionDefaults.method, sampler: params.sampler ?? extractionDefaults.sampler,
+    patch: params.patch, threshold: params.threshold ?? extractionDefaults.threshold,
+    seed: params.seed ?? extractionDefaults.seed, occlusionBatch: params.occlusionBatch ?? extractionDefaults.occlusionBatch,
+  };
   const sampler = getPatchSampler(p.sampler);
   const [n, H, W, C] = input.shape;
   const [h, w, F] = split.activationShape;

@@ -73,7 +73,7 @@ const defaults = { chunkSize: 500, batchSize: 64, merge: true } as const;
  *   { layer: 'block3_conv2', out: 'runs/vgg', progress: process.stderr });
  */
 export async function extractDataset(model: tf.LayersModel, data: ExtractDataSource, options: ExtractRunOptions): Promise<ExtractRunResult> {
-  const o = { ...defaults, ...options };
+  const o = { ...options, chunkSize: options.chunkSize ?? defaults.chunkSize, batchSize: options.batchSize ?? defaults.batchSize, merge: options.merge ?? defaults.merge };
   const ks = o.ks ?? [...DEFAULT_TOP_KS];
   const shard = o.shard ?? { index: 0, count: 1 };
   checkOptions(o.chunkSize, o.batchSize, shard, ks, o.maxChunks);

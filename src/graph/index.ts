@@ -1,2 +1,3 @@
-/** Graph surgery on tf.js LayersModels: the graph-aware split at a named layer. */
+/** Graph surgery on tf.js LayersModels: the graph-aware split at a named layer, batch-norm folding. */
 export { splitModel, activationsAt, headLogits, spatialLayerNames, type ModelSplit, type SplitOptions, type CutActivations } from './split';
+export { foldBatchNorm, type FoldedModel } from './fold';

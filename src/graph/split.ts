@@ -9,9 +9,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-type SymbolicTensor = tf.SymbolicTensor;
-type Layer = tf.layers.Layer;
-type LayerNode = Layer['inboundNodes'][number];
+import { foldBatchNorm } from './fold';
+import { modelGraph, isInputNode, Reapplier, type ModelGraph, type SymbolicTensor, type Layer, type LayerNode } from './walk';
 
 /** Options of {@link splitModel}. */
 export interface SplitOptions {
@@ -22,9 +21,15 @@ export interface SplitOptions {
    * returns the model output unchanged.
    */
   logits?: 'auto' | 'asIs';
+  /**
+   * Fold `Conv2D -> BatchNormalization [-> ReLU]` chains of the body into single convolutions
+   * (src/graph/fold.ts): same activations up to float rounding, a faster forward pass on wasm. The
+   * head is never folded (it is differentiated). Default false.
+   */
+  foldBatchNorm?: boolean;
 }
 
-const defaults: Required<SplitOptions> = { logits: 'auto' };
+const defaults: Required<SplitOptions> = { logits: 'auto', foldBatchNorm: false };
 
 /** A model cut in two at a 4-D layer; see {@link splitModel}. */
 export interface ModelSplit {
@@ -143,15 +148,16 @@ export function splitModel(model: tf.LayersModel, layerName: string, options: Sp
   }
   const skipTensors = graph.tensorsInOrder.filter((t) => skipIds.has(t.id));
 
-  const body = tf.model({
+  const plainBody = tf.model({
     inputs: model.inputs,
     outputs: [cut, ...skipTensors],
     name: `${model.name}_body_${layerName}`,
   });
+  const folded = opts.foldBatchNorm ? foldBatchNorm(plainBody) : null;
+  const body = folded ? folded.model : plainBody;
 
   // Head: re-apply the layers after the cut to fresh inputs (layers are shared, so are weights).
-  const created: LayerNode[] = [];
-  const appliedLayers: Layer[] = [];
+  const reapplier = new Reapplier();
   const actInput = tf.input({ shape: cut.shape.slice(1) as number[], name: `${layerName}_cut_input` });
   const skipInputs = skipTensors.map((t) => tf.input({ shape: t.shape.slice(1) as number[], name: `${t.sourceLayer.name}_skip_input` }));
   const rebuilt = new Map<number, SymbolicTensor>([[cut.id, actInput]]);
@@ -161,12 +167,7 @@ export function splitModel(model: tf.LayersModel, layerName: string, options: Sp
     if (done) return done;
     const node = graph.producer(t);
     const inputs = node.inputTensors.map(rebuild);
-    const layer = node.outboundLayer;
-    const before = layer.inboundNodes.length;
-    const outs = layer.apply(inputs.length === 1 ? inputs[0] : inputs, { ...(node.callArgs ?? {}) });
-    created.push(...layer.inboundNodes.slice(before));
-    appliedLayers.push(layer);
-    const outList = (Array.isArray(outs) ? outs : [outs]) as SymbolicTensor[];
+    const outList = reapplier.apply(node.outboundLayer, inputs, node.callArgs);
     node.outputTensors.forEach((o, i) => rebuilt.set(o.id, outList[i]));
     return rebuilt.get(t.id) as SymbolicTensor;
   };
@@ -199,16 +200,8 @@ export function splitModel(model: tf.LayersModel, layerName: string, options: Sp
     dispose() {
       if (disposed) return;
       disposed = true;
-      // Undo what layer.apply did to the shared layers: the extra reference count (apply() adds one
-      // per call; Layer.dispose() removes one and frees the weights only when none is left, so the
-      // model still owns them) and the graph nodes (so that `layer.output` of
-      // a single-use layer works again). Executors look nodes up by tensor id, so removing ours does
-      // not disturb other live splits.
-      for (const layer of appliedLayers) layer.dispose();
-      for (const node of created) {
-        removeFrom(node.outboundLayer.inboundNodes, node);
-        for (const l of node.inboundLayers) removeFrom(l.outboundNodes, node);
-      }
+      reapplier.undo(); // restores the shared layers (see Reapplier.undo)
+      folded?.dispose();
     },
   };
 }
@@ -284,39 +277,6 @@ class PreSoftmaxDense extends tf.layers.Layer {
   }
 }
 
-interface ModelGraph {
-  /** Nodes reachable backwards from the model outputs, in topological order (inputs first). */
-  nodes: LayerNode[];
-  /** Every tensor produced by those nodes, in topological order. */
-  tensorsInOrder: SymbolicTensor[];
-  producer(t: SymbolicTensor): LayerNode;
-}
-
-function modelGraph(model: tf.LayersModel): ModelGraph {
-  const producer = (t: SymbolicTensor): LayerNode => t.sourceLayer.inboundNodes[t.nodeIndex];
-  const order: LayerNode[] = [];
-  const seen = new Set<number>();
-  // Iterative post-order DFS (ResNet-size graphs are deep enough to make recursion a risk).
-  const stack: Array<{ node: LayerNode; expanded: boolean }> = model.outputs.map((t) => ({ node: producer(t), expanded: false }));
-  while (stack.length) {
-    const top = stack[stack.length - 1];
-    if (seen.has(top.node.id)) { stack.pop(); continue; }
-    if (top.expanded || isInputNode(top.node)) {
-      stack.pop();
-      seen.add(top.node.id);
-      order.push(top.node);
-      continue;
-    }
-    top.expanded = true;
-    for (const t of [...top.node.inputTensors].reverse()) {
-      const p = producer(t);
-      if (!seen.has(p.id)) stack.push({ node: p, expanded: false });
-    }
-  }
-  const tensorsInOrder = order.flatMap((n) => n.outputTensors);
-  return { nodes: order, tensorsInOrder, producer };
-}
-
 /** Node ids needed to compute `target` from the cut: ancestors through tensors that depend on the cut. */
 function ancestorsUntil(graph: ModelGraph, target: SymbolicTensor, cut: SymbolicTensor, dependsOnCut: Set<number>): Set<number> {
   const needed = new Set<number>();
@@ -332,10 +292,6 @@ function ancestorsUntil(graph: ModelGraph, target: SymbolicTensor, cut: Symbolic
   return needed;
 }
 
-function isInputNode(n: LayerNode): boolean {
-  return n.inboundLayers.length === 0;
-}
-
 function isSpatialCandidate(n: LayerNode): boolean {
   return !isInputNode(n) && n.outputTensors.length === 1 && n.outputTensors[0].shape.length === 4;
 }
@@ -346,11 +302,6 @@ function softmaxKind(layer: Layer): 'none' | 'dense' | 'activation' {
   if (cls === 'Dense' && config.activation === 'softmax') return 'dense';
   if ((cls === 'Activation' && config.activation === 'softmax') || cls === 'Softmax') return 'activation';
   return 'none';
-}
-
-function removeFrom<T>(list: T[], item: T): void {
-  const i = list.lastIndexOf(item);
-  if (i >= 0) list.splice(i, 1);
 }
 
 function assertLive(split: ModelSplit, fn: string): void {

@@ -108,6 +108,11 @@ class TopRules {
 interface Scratch {
   count: Int32Array;
   rank: Int32Array;
+  /** Intersection buffer, one slot per transaction. */
+  list: Int32Array;
+  /** Child candidates of the node being expanded (order positions and supports). */
+  childQ: Int32Array;
+  childS: Int32Array;
 }
 
 /**
@@ -119,7 +124,8 @@ interface Scratch {
  */
 export function mineClassRules(ctx: MiningContext, options: ClassRuleOptions = {}): ClassRule[] {
   const o = resolveClassRuleOptions(options);
-  const scratch: Scratch = { count: new Int32Array(ctx.tx.nItems), rank: new Int32Array(ctx.tx.nItems).fill(-1) };
+  const scratch: Scratch = { count: new Int32Array(ctx.tx.nItems), rank: new Int32Array(ctx.tx.nItems).fill(-1), list: new Int32Array(ctx.n),
+    childQ: new Int32Array(ctx.tx.nItems), childS: new Int32Array(ctx.tx.nItems) };
   const out: ClassRule[] = [];
   for (let k = 0; k < ctx.classIds.length; k++) {
     const rows = ctx.classRows.subarray(ctx.classStart[k], ctx.classStart[k + 1]);
@@ -130,9 +136,9 @@ export function mineClassRules(ctx: MiningContext, options: ClassRuleOptions = {
   return out;
 }
 
-/** A node of the set-enumeration tree of one class: an itemset with its class-local tid bitset. */
+/** An expanded node of one class's set-enumeration tree: an itemset, its bitset and its children. */
 interface SearchNode {
-  /** Item ids, in search order (the last one has the highest order position). */
+  /** Item ids in search order. */
   items: number[];
   /** Order position of the last item; children extend with later positions only. */
   last: number;
@@ -141,15 +147,27 @@ interface SearchNode {
   /** Class-local tid bitset. */
   bits: Uint32Array;
   parent: SearchNode | null;
-  /** Global tid-list, computed on demand. */
+  /** Global tid-list, computed on demand and cached. */
   list: Int32Array | null;
+  /** Order positions of the children worth visiting, by class support descending. */
+  childQ: Int32Array;
+  /** Their class supports. */
+  childS: Int32Array;
+}
+
+/** A heap entry: child `idx` of an expanded node, keyed by its class support. */
+interface Pending {
+  from: SearchNode;
+  idx: number;
+  s: number;
 }
 
 /**
- * Best-first branch-and-bound over the set-enumeration tree of one class's frequent sets: nodes
- * are expanded in descending class support, and the search stops as soon as the best open node's
- * support is below the N-th best score held (no superset of it can enter). Exact; the order only
- * affects speed.
+ * Best-first branch-and-bound over the set-enumeration tree of one class's frequent sets: sets are
+ * visited in descending class support, and the search stops once the best open set's support is
+ * below the N-th best score held (no superset of it can enter). A node's children are kept sorted
+ * and enter the heap one at a time (a child is pushed when its elder sibling is popped), so the heap
+ * stays small. Exact; the item order affects speed only.
  */
 function mineOneClass(ctx: MiningContext, cls: number, rows: Int32Array, o: Required<ClassRuleOptions>, scratch: Scratch): ClassRule[] {
   const { tx, index } = ctx;
@@ -166,6 +184,7 @@ function mineOneClass(ctx: MiningContext, cls: number, rows: Int32Array, o: Requ
   }
   freq.sort((a, b) => cnt[b] - cnt[a] || a - b);
   const m = freq.length;
+  const itemSup = Int32Array.from(freq, (i) => cnt[i]);
   for (let r = 0; r < nc; r++) {
     const t = rows[r];
     for (let j = tx.offsets[t]; j < tx.offsets[t + 1]; j++) cnt[tx.items[j]] = 0;
@@ -188,6 +207,8 @@ function mineOneClass(ctx: MiningContext, cls: number, rows: Int32Array, o: Requ
   const { minLength, maxLength, minConfidence } = o;
   const gsup = (i: number): number => index.tidStart[i + 1] - index.tidStart[i];
   const pairs = ctx.pairCounts;
+  const buf = scratch.list;
+  const childQ = scratch.childQ, childS = scratch.childS;
 
   const globalList = (node: SearchNode): Int32Array => {
     if (node.list) return node.list;
@@ -208,61 +229,80 @@ function mineOneClass(ctx: MiningContext, cls: number, rows: Int32Array, o: Requ
       test = last;
     }
     const off = test * index.words;
-    const out = new Int32Array(src.length);
     let k = 0;
-    for (let p = 0; p < src.length; p++) if (hasBit(index.bits, off, src[p])) out[k++] = src[p];
-    node.list = out.subarray(0, k);
+    for (let p = 0; p < src.length; p++) if (hasBit(index.bits, off, src[p])) buf[k++] = src[p];
+    node.list = buf.slice(0, k);
     return node.list;
   };
 
-  const heap = new NodeHeap();
-  for (let q = 0; q < m; q++) {
-    heap.push({ items: [freq[q]], last: q, s: count(itemBits, q * words, words), bits: itemBits.subarray(q * words, (q + 1) * words), parent: null, list: null });
-  }
+  /** Lists the node's children with support >= floor, sorted by support descending. */
+  const expand = (node: SearchNode): void => {
+    const floor = Math.max(minCount, top.full ? top.threshold : 0);
+    let k = 0;
+    if (node.items.length < maxLength) {
+      const nb = node.bits;
+      for (let q = node.last + 1; q < m; q++) {
+        if (itemSup[q] < floor) break; // items are in descending support: no later child reaches floor
+        let c = 0;
+        const qo = q * words;
+        for (let w = 0; w < words; w++) {
+          const v = nb[w] & itemBits[qo + w];
+          if (v !== 0) c += popcount(v);
+        }
+        if (c >= floor) { childQ[k] = q; childS[k] = c; k++; }
+      }
+    }
+    const idx = Array.from({ length: k }, (_, j) => j).sort((a, b) => childS[b] - childS[a] || childQ[a] - childQ[b]);
+    node.childQ = Int32Array.from(idx, (j) => childQ[j]);
+    node.childS = Int32Array.from(idx, (j) => childS[j]);
+  };
+
+  const all = new Uint32Array(words);
+  for (let r = 0; r < nc; r++) all[r >>> 5] |= 1 << (r & 31);
+  const root: SearchNode = {
+    items: [], last: -1, s: nc, bits: all, parent: null, list: null,
+    childQ: Int32Array.from(freq, (_, q) => q), childS: itemSup,
+  };
+  const heap = new PendingHeap();
+  if (m > 0) heap.push({ from: root, idx: 0, s: itemSup[0] });
   while (heap.size > 0) {
-    const node = heap.pop();
-    if (top.full && node.s < top.threshold) break; // every open node and descendant scores below the N-th best
-    const len = node.items.length;
+    const e = heap.pop();
+    if (top.full && e.s < top.threshold) break; // every open set and all supersets score below the N-th best
+    const from = e.from;
+    if (e.idx + 1 < from.childQ.length) heap.push({ from, idx: e.idx + 1, s: from.childS[e.idx + 1] });
+    const q = from.childQ[e.idx];
+    const bits = new Uint32Array(words);
+    const qo = q * words;
+    for (let w = 0; w < words; w++) bits[w] = from.bits[w] & itemBits[qo + w];
+    const items = from.items.slice();
+    items.push(freq[q]);
+    const node: SearchNode = { items, last: q, s: e.s, bits, parent: from === root ? null : from, list: null, childQ: EMPTY, childS: EMPTY };
+    const len = items.length;
     if (len >= minLength) {
-      const sall = len === 1 ? gsup(node.items[0])
-        : len === 2 && pairs ? pairs[node.items[0] * ctx.tx.nItems + node.items[1]]
+      const sall = len === 1 ? gsup(items[0])
+        : len === 2 && pairs ? pairs[items[0] * tx.nItems + items[1]]
         : globalList(node).length;
       const conf = node.s / sall;
       if (conf >= minConfidence) {
         const score = (node.s * node.s) / sall;
         if (!top.full || score >= top.threshold) {
-          top.offer({ cls, antecedent: [...node.items].sort((x, y) => x - y), support: node.s, antecedentSupport: sall, confidence: conf, score });
+          top.offer({ cls, antecedent: [...items].sort((x, y) => x - y), support: node.s, antecedentSupport: sall, confidence: conf, score });
         }
       }
     }
-    if (len >= maxLength) continue;
-    const floor = Math.max(minCount, top.full ? top.threshold : 0);
-    for (let q = node.last + 1; q < m; q++) {
-      const b = new Uint32Array(words);
-      let c = 0;
-      const qo = q * words;
-      for (let w = 0; w < words; w++) {
-        const v = node.bits[w] & itemBits[qo + w];
-        b[w] = v;
-        if (v !== 0) c += popcount(v);
-      }
-      if (c >= floor) heap.push({ items: [...node.items, freq[q]], last: q, s: c, bits: b, parent: node, list: null });
-    }
+    expand(node);
+    if (node.childQ.length > 0) heap.push({ from: node, idx: 0, s: node.childS[0] });
   }
   return top.result();
 }
 
-function count(bits: Uint32Array, off: number, words: number): number {
-  let c = 0;
-  for (let w = 0; w < words; w++) if (bits[off + w] !== 0) c += popcount(bits[off + w]);
-  return c;
-}
+const EMPTY = new Int32Array(0);
 
-/** A binary max-heap of search nodes by class support. */
-class NodeHeap {
-  private a: SearchNode[] = [];
+/** A binary max-heap of pending children by class support. */
+class PendingHeap {
+  private a: Pending[] = [];
   get size(): number { return this.a.length; }
-  push(x: SearchNode): void {
+  push(x: Pending): void {
     const a = this.a;
     let i = a.length;
     a.push(x);
@@ -274,7 +314,7 @@ class NodeHeap {
     }
     a[i] = x;
   }
-  pop(): SearchNode {
+  pop(): Pending {
     const a = this.a;
     const top = a[0];
     const x = a.pop()!;

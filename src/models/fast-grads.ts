@@ -10,8 +10,8 @@
  * - `BatchMatMul(a, b, transposeA, transposeB)` = `BatchMatMul(a^T, b^T)` with explicit transposes.
  * - `Conv2DBackpropInput` at stride 1 = a 'valid' forward convolution of `dy`, zero-padded by
  *   `k - 1 - pad` on each side, with the spatially flipped, in/out-swapped filter.
- * - `Conv2DBackpropFilter`: one transpose of the padded input to [Cin, N, H, W], then per filter tap
- *   a slice and a plain product [Cin, N*Ho*Wo] . [N*Ho*Wo, Cout].
+ * - `Conv2DBackpropFilter`: one transpose of `dy` to [Cout, N*Ho*Wo], then per filter tap an NHWC
+ *   slice of the padded input and a plain product [Cout, N*Ho*Wo] . [N*Ho*Wo, Cin].
  * Other cases (NCHW, dilations, stride > 1 for the input gradient) use the previous kernel.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -92,20 +92,21 @@ function conv2dBackpropFilterConfig(backendName: string, previous: Kernel): Kern
         if (info.padInfo.top || info.padInfo.left || padBottom > 0 || padRight > 0) {
           xp = tf.pad(x, [[0, 0], [info.padInfo.top, Math.max(0, padBottom)], [info.padInfo.left, Math.max(0, padRight)], [0, 0]]);
         }
-        const xt = tf.transpose(xp, [3, 0, 1, 2]) as tf.Tensor4D; // [Cin, N, Hp, Wp]
-        const dy2 = tf.reshape(dy, [n * ho * wo, cout]);
+        const dyT = tf.transpose(tf.reshape(dy, [n * ho * wo, cout])); // [Cout, rows], once
         const taps: tf.Tensor2D[] = [];
         for (let i = 0; i < kh; i++) {
           for (let j = 0; j < kw; j++) {
             taps.push(tf.tidy(() => {
+              // NHWC slices copy contiguous runs of channels, which is fast on wasm.
               const s = sh === 1 && sw === 1
-                ? tf.slice(xt, [0, 0, i, j], [cin, n, ho, wo])
-                : tf.stridedSlice(xt, [0, 0, i, j], [cin, n, i + (ho - 1) * sh + 1, j + (wo - 1) * sw + 1], [1, 1, sh, sw]);
-              return tf.matMul(tf.reshape(s, [cin, n * ho * wo]), dy2);
+                ? tf.slice(xp, [0, i, j, 0], [n, ho, wo, cin])
+                : tf.stridedSlice(xp, [0, i, j, 0], [n, i + (ho - 1) * sh + 1, j + (wo - 1) * sw + 1, cin], [1, sh, sw, 1]);
+              return tf.matMul(dyT, tf.reshape(s, [n * ho * wo, cin])); // [Cout, Cin]
             }));
           }
         }
-        return tf.reshape(taps.length === 1 ? taps[0] : tf.stack(taps), [kh, kw, cin, cout]);
+        const stacked = taps.length === 1 ? taps[0] : tf.stack(taps);
+        return tf.transpose(tf.reshape(stacked, [kh, kw, cout, cin]), [0, 1, 3, 2]);
       });
     },
   };

@@ -3,9 +3,10 @@
  * images, with Keras ResNet50 layer names (`conv2_block1_1_conv`, ..., `conv3_block2_out`).
  * Output: pre-softmax logits (layer `logits`, linear).
  *
- * Differences from Keras ResNet50, chosen for a 28x28 input and a small compute budget: a 3x3
- * stem without padding layers, bottleneck expansion 2 instead of 4, and the stride of a stage's
- * first block on its 3x3 convolution (ResNet v1.5) instead of its first 1x1 convolution.
+ * Differences from Keras ResNet50 (convolutions before batch norm have no bias, which batch norm
+ * would cancel anyway), chosen for a 28x28 input and a small compute budget: a 3x3
+ * stem without padding layers and bottleneck expansion 2 instead of 4. As in Keras, the stride of a stage's first block
+ * is on its first 1x1 convolution and its projection shortcut.
  */
 import * as tf from '@tensorflow/tfjs';
 import { seededInitializers, type SeededInitializers } from './init';
@@ -50,23 +51,23 @@ function block(
   let shortcut = x;
   if (index === 1 && (stride !== 1 || inChannels !== f(s.out))) {
     shortcut = tf.layers.conv2d({
-      filters: f(s.out), kernelSize: 1, strides: stride, name: `${name}_0_conv`, kernelInitializer: init.heNormal(),
+      filters: f(s.out), kernelSize: 1, strides: stride, useBias: false, name: `${name}_0_conv`, kernelInitializer: init.heNormal(),
     }).apply(x) as tf.SymbolicTensor;
     shortcut = bn(`${name}_0_bn`).apply(shortcut) as tf.SymbolicTensor;
   }
   let y = tf.layers.conv2d({
-    filters: f(s.filters), kernelSize: 1, name: `${name}_1_conv`, kernelInitializer: init.heNormal(),
+    filters: f(s.filters), kernelSize: 1, strides: stride, useBias: false, name: `${name}_1_conv`, kernelInitializer: init.heNormal(),
   }).apply(x) as tf.SymbolicTensor;
   y = bn(`${name}_1_bn`).apply(y) as tf.SymbolicTensor;
   y = tf.layers.activation({ activation: 'relu', name: `${name}_1_relu` }).apply(y) as tf.SymbolicTensor;
   y = tf.layers.conv2d({
-    filters: f(s.filters), kernelSize: 3, strides: stride, padding: 'same', name: `${name}_2_conv`,
+    filters: f(s.filters), kernelSize: 3, padding: 'same', useBias: false, name: `${name}_2_conv`,
     kernelInitializer: init.heNormal(),
   }).apply(y) as tf.SymbolicTensor;
   y = bn(`${name}_2_bn`).apply(y) as tf.SymbolicTensor;
   y = tf.layers.activation({ activation: 'relu', name: `${name}_2_relu` }).apply(y) as tf.SymbolicTensor;
   y = tf.layers.conv2d({
-    filters: f(s.out), kernelSize: 1, name: `${name}_3_conv`, kernelInitializer: init.heNormal(),
+    filters: f(s.out), kernelSize: 1, useBias: false, name: `${name}_3_conv`, kernelInitializer: init.heNormal(),
   }).apply(y) as tf.SymbolicTensor;
   y = bn(`${name}_3_bn`).apply(y) as tf.SymbolicTensor;
   y = tf.layers.add({ name: `${name}_add` }).apply([shortcut, y]) as tf.SymbolicTensor;
@@ -88,7 +89,7 @@ export function buildResnetSmall(options: ResnetSmallOptions = {}): tf.LayersMod
   const f = (n: number) => Math.max(1, Math.round(n * o.width));
   const input = tf.input({ shape: o.inputShape, name: 'input' });
   let x = tf.layers.conv2d({
-    filters: f(32), kernelSize: 3, padding: 'same', name: 'conv1_conv', kernelInitializer: init.heNormal(),
+    filters: f(32), kernelSize: 3, padding: 'same', useBias: false, name: 'conv1_conv', kernelInitializer: init.heNormal(),
   }).apply(input) as tf.SymbolicTensor;
   x = bn('conv1_bn').apply(x) as tf.SymbolicTensor;
   x = tf.layers.activation({ activation: 'relu', name: 'conv1_relu' }).apply(x) as tf.SymbolicTensor;

@@ -24,8 +24,8 @@ const defaults: Required<VggSmallOptions> = { seed: 0, width: 1, classes: 10, in
 export const VGG_SMALL_ANALYSIS_LAYER = 'block3_conv2';
 
 /**
- * Builds VGG-small: block1_conv1(32) block1_pool, block2_conv1(64) block2_conv2(64) block2_pool,
- * block3_conv1(128) block3_conv2(128), gap, logits. About 22M multiply-adds per 28x28 image.
+ * Builds VGG-small: block1_conv1(32) block1_pool, block2_conv1(64) block2_pool,
+ * block3_conv1(128) block3_conv2(128), gap, logits. About 15M multiply-adds per 28x28 image.
  * @param options see {@link VggSmallOptions}
  * @returns an uncompiled LayersModel named `vgg-small`
  * @throws if `width` is not positive
@@ -44,7 +44,6 @@ export function buildVggSmall(options: VggSmallOptions = {}): tf.LayersModel {
   let x = conv(32, 'block1_conv1').apply(input) as tf.SymbolicTensor;
   x = pool('block1_pool').apply(x) as tf.SymbolicTensor;
   x = conv(64, 'block2_conv1').apply(x) as tf.SymbolicTensor;
-  x = conv(64, 'block2_conv2').apply(x) as tf.SymbolicTensor;
   x = pool('block2_pool').apply(x) as tf.SymbolicTensor;
   x = conv(128, 'block3_conv1').apply(x) as tf.SymbolicTensor;
   x = conv(128, 'block3_conv2').apply(x) as tf.SymbolicTensor;

@@ -42,27 +42,57 @@ export function occlusionDrops(original: number, occluded: ArrayLike<number>): F
 }
 
 /**
+ * Whether the stopping rule is already decided by the drops evaluated so far: true when some
+ * evaluated increment is below `threshold` (or not finite), or when all `total` drops are known.
+ * Lets callers evaluate the occlusions lazily, a few at a time.
+ */
+export function faithfulDecided(drops: ArrayLike<number>, total: number, threshold: number = DEFAULT_FAITHFUL_THRESHOLD): boolean {
+  if (drops.length >= total) return true;
+  let prev = 0;
+  for (let i = 0; i < drops.length; i++) {
+    if (!(drops[i] - prev >= threshold)) return true;
+    prev = drops[i];
+  }
+  return false;
+}
+
+/** Options of {@link cumulativeOcclusions}. */
+export interface OcclusionRangeOptions {
+  /** First variant to emit (0-based; windows before it are applied but not emitted). Default 0. */
+  from?: number;
+  /** One past the last variant to emit. Default `windows.length`. */
+  to?: number;
+}
+
+/**
  * Cumulatively occluded copies of one image: copy `i` (0-based) has windows `0..i` set to zero in
  * every channel. The input image is not modified.
  * @param image `height * width * channels` values, row-major HWC
- * @returns `windows.length` images back to back, `[n, height, width, channels]`
- * @throws if the image length does not match, or a window is outside the image
+ * @param options emit only variants `[from, to)`
+ * @returns the variants back to back, `[to - from, height, width, channels]`
+ * @throws if the image length does not match, a window is outside the image, or the range is bad
  */
 export function cumulativeOcclusions(
   image: Float32Array, height: number, width: number, channels: number, windows: readonly PatchWindow[],
+  options: OcclusionRangeOptions = {},
 ): Float32Array {
   const px = height * width * channels;
+  const from = options.from ?? 0, to = options.to ?? windows.length;
   if (image.length !== px) throw new Error(`cumulativeOcclusions: image has ${image.length} values, expected ${height}*${width}*${channels} = ${px}`);
-  const out = new Float32Array(windows.length * px);
+  if (!(Number.isInteger(from) && Number.isInteger(to) && 0 <= from && from <= to && to <= windows.length)) {
+    throw new Error(`cumulativeOcclusions: range [${from}, ${to}) is not within [0, ${windows.length}]`);
+  }
+  const out = new Float32Array((to - from) * px);
   const current = Float32Array.from(image);
-  windows.forEach((w, i) => {
+  for (let i = 0; i < to; i++) {
+    const w = windows[i];
     if (!(w.x >= 0 && w.y >= 0 && w.x + w.size <= width && w.y + w.size <= height)) {
       throw new Error(`cumulativeOcclusions: window ${i} (x=${w.x}, y=${w.y}, size=${w.size}) is outside the ${width}x${height} image`);
     }
     for (let y = w.y; y < w.y + w.size; y++) {
       current.fill(0, (y * width + w.x) * channels, (y * width + w.x + w.size) * channels);
     }
-    out.set(current, i * px);
-  });
+    if (i >= from) out.set(current, (i - from) * px);
+  }
   return out;
 }

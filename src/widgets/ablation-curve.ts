@@ -144,7 +144,7 @@ export function ablationCurveFigure(input: readonly AblationCurveRow[] | TableLi
   }
   const layout = {
     title: o.title ? { text: escapeHtml(o.title) } : undefined,
-    xaxis: { title: { text: escapeHtml(o.xTitle) }, zeroline: false, rangemode: 'tozero' },
+    xaxis: { title: { text: escapeHtml(o.xTitle) }, zeroline: false },
     yaxis: { title: { text: escapeHtml(o.yTitle) }, zeroline: false },
     hovermode: 'closest',
     height: o.height,

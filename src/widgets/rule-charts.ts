@@ -87,7 +87,7 @@ export function rulesScatterSpec(input: readonly RuleRow[] | TableLike, options:
       x: { field: 'support', type: 'quantitative', title: 'support (transactions)', scale: { zero: false } },
       y: { field: 'confidence', type: 'quantitative', title: 'confidence P(class | filters)', scale: { domain: [0, 1] } },
       color: { field: 'class', type: 'nominal', ...(classes > 20 ? { legend: null } : {}) },
-      size: { field: 'filters', type: 'quantitative', title: 'filters in rule', scale: { range: [30, 200] } },
+      size: { field: 'filters', type: 'quantitative', title: 'filters in rule', scale: { range: [30, 200] }, legend: { tickMinStep: 1, format: 'd' } },
       tooltip: [
         { field: 'class', type: 'nominal' },
         { field: 'antecedent', type: 'nominal', title: 'filters' },

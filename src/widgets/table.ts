@@ -51,8 +51,11 @@ export function tableHtml(input: TableLike | readonly object[], options: TableVi
     const vs = rows.map((r) => r[c]).filter((v) => v !== null && v !== undefined);
     return vs.length > 0 && vs.every((v) => typeof v === 'number' || typeof v === 'bigint');
   });
+  const cellStyle = (i: number, tag: 'td' | 'th'): string =>
+    `padding:2px 8px;border-bottom:1px solid ${tag === 'th' ? '#999' : '#e5e5e5'};` +
+    (numeric[i] ? 'text-align:right;font-variant-numeric:tabular-nums' : 'text-align:left');
   const cell = (v: unknown, i: number, tag: 'td' | 'th'): string =>
-    `<${tag}${numeric[i] ? ' style="text-align:right;font-variant-numeric:tabular-nums"' : ''}>${escapeHtml(formatValue(v, options))}</${tag}>`;
+    `<${tag} style="${cellStyle(i, tag)}">${escapeHtml(formatValue(v, options))}</${tag}>`;
   const head = `<thead><tr>${columns.map((c, i) => cell(c, i, 'th')).join('')}</tr></thead>`;
   const body = rows.map((r) => `<tr>${columns.map((c, i) => cell(r[c], i, 'td')).join('')}</tr>`).join('');
   const more = total > rows.length

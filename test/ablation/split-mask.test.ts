@@ -3,27 +3,26 @@ import * as tf from '@tensorflow/tfjs';
 import { cacheActivations } from '../../src/ablation/activation-cache';
 import { createFullModelEvaluator, layerChannelCount, predictWithChannelMask, runWithMask } from '../../src/ablation/full-model';
 import { createHeadEvaluator } from '../../src/ablation/head-evaluator';
-import { indexRange, tensorSource } from '../../src/ablation/images';
+import { indexRange, indexedImagesFromTensor } from '../../src/ablation/images';
 import { maskMatrix } from '../../src/ablation/mask';
 import { splitModel } from '../../src/graph/split';
 import { buildResnetSmall } from '../../src/models/resnet-small';
 import { buildVggSmall } from '../../src/models/vgg-small';
 import { rng } from '../../src/util/rng';
-import { assertArraysClose } from '../helpers';
+import { assertArraysClose, maxAbsDiff } from '../helpers';
 
 /** Random batch-norm statistics, so that inference mode (moving statistics) matters. */
 function randomiseBatchNorm(model: tf.LayersModel, seed: number): void {
   const r = rng(seed);
   for (const layer of model.layers) {
     if (layer.getClassName() !== 'BatchNormalization') continue;
-    const ws = layer.getWeights();
-    const names = layer.weights.map((w) => w.name);
-    layer.setWeights(ws.map((w, i) => {
-      const v = Array.from({ length: w.size }, () => r.normal());
-      const name = names[i];
-      return tf.tensor(name.includes('variance') ? v.map((x) => 0.5 + Math.abs(x)) : name.includes('gamma') ? v.map((x) => 1 + 0.2 * x) : v.map((x) => 0.3 * x), w.shape);
-    }));
-    tf.dispose(ws);
+    const fresh = layer.weights.map((w) => {
+      const shape = w.shape as number[];
+      const v = Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => r.normal());
+      return tf.tensor(w.name.includes('variance') ? v.map((x) => 0.5 + Math.abs(x)) : w.name.includes('gamma') ? v.map((x) => 1 + 0.2 * x) : v.map((x) => 0.3 * x), shape);
+    });
+    layer.setWeights(fresh);
+    tf.dispose(fresh);
   }
 }
 
@@ -55,7 +54,7 @@ describe('ablation/split-mask (tfjs)', () => {
       randomiseBatchNorm(model, 9);
       const x = images(5, 1);
       const split = splitModel(model, layer);
-      const cache = await cacheActivations(split, layer, tensorSource(x), { batchSize: 2 });
+      const cache = await cacheActivations(split, layer, indexedImagesFromTensor(x), { batchSize: 2 });
       if (layer === 'conv3_block2_2_relu') assert.equal(cache.skips.length, 1);
       const F = layerChannelCount(model, layer);
       const lists = someMasks(F, 2);
@@ -64,6 +63,8 @@ describe('ablation/split-mask (tfjs)', () => {
       const pairs = { mask: new Int32Array(lists.length * 5), image: new Int32Array(lists.length * 5) };
       for (let t = 0; t < pairs.mask.length; t++) { pairs.mask[t] = t % lists.length; pairs.image[t] = Math.floor(t / lists.length); }
       const fast = await ev.logits(maskMatrix(lists, F), pairs);
+      // The masks matter (guards against both paths ignoring them): ablating every channel moves the logits.
+      assert.ok(maxAbsDiff(fast.subarray(0, 10), fast.subarray(40, 50)) > 1e-3);
       for (let m = 0; m < lists.length; m++) {
         const ref = predictWithChannelMask(model, layer, lists[m], x);
         const refData = await ref.data();
@@ -89,8 +90,8 @@ describe('ablation/split-mask (tfjs)', () => {
     // Independent: A = activations at block3_conv2 (tfjs's own executor), logits = mean_s(A * m) W + b.
     const F = layerChannelCount(model, 'block3_conv2');
     const drop = [1, 4, 7];
-    const A = model.execute(x, 'block3_conv2') as tf.Tensor4D;
-    const [W, b] = model.getLayer('logits').getWeights();
+    const A = model.execute(x, (model.getLayer('block3_conv2').output as tf.SymbolicTensor).name) as tf.Tensor4D;
+    const [W, b] = model.getLayer('logits').getWeights(); // the layer's own variables: not disposed here
     const mask = tf.tensor1d(Array.from({ length: F }, (_, f) => (drop.includes(f) ? 0 : 1)));
     const expected = tf.tidy(() => tf.add(tf.matMul(tf.mean(tf.mul(A, mask), [1, 2]) as tf.Tensor2D, W as tf.Tensor2D), b));
     const got = predictWithChannelMask(model, 'block3_conv2', drop, x);
@@ -102,7 +103,7 @@ describe('ablation/split-mask (tfjs)', () => {
     const md = await mixed.data(), pd = await plain.data(), gd = await got.data();
     assertArraysClose(md.subarray(10, 20), gd.subarray(10, 20), 1e-5);
     assertArraysClose(md.subarray(20, 30), pd.subarray(20, 30), 1e-5);
-    tf.dispose([plain, none, A, W, b, mask, expected, got, perImage, mixed, x]);
+    tf.dispose([plain, none, A, mask, expected, got, perImage, mixed, x]);
     model.dispose();
   });
 
@@ -113,8 +114,8 @@ describe('ablation/split-mask (tfjs)', () => {
     const labels = [0, 1, 2, 3, 4, 5];
     const layer = 'conv3_block2_2_relu';
     const split = splitModel(model, layer);
-    const fast = createHeadEvaluator(split.head, await cacheActivations(split, layer, tensorSource(x)), labels);
-    const naive = createFullModelEvaluator(model, layer, tensorSource(x), labels, { batchSize: 4 });
+    const fast = createHeadEvaluator(split.head, await cacheActivations(split, layer, indexedImagesFromTensor(x)), labels);
+    const naive = createFullModelEvaluator(model, layer, indexedImagesFromTensor(x), labels, { batchSize: 4 });
     const F = fast.channelCount;
     const masks = maskMatrix(someMasks(F, 3), F);
     const pairs = { mask: Int32Array.from({ length: 30 }, (_, t) => t % 5), image: Int32Array.from({ length: 30 }, (_, t) => (t * 7) % 6) };
@@ -130,12 +131,12 @@ describe('ablation/split-mask (tfjs)', () => {
     const split = splitModel(model, 'block3_conv2');
     const before = tf.memory().numTensors;
     for (let rep = 0; rep < 2; rep++) {
-      const cache = await cacheActivations(split, 'block3_conv2', tensorSource(x), { batchSize: 3 });
+      const cache = await cacheActivations(split, 'block3_conv2', indexedImagesFromTensor(x), { batchSize: 3 });
       const ev = createHeadEvaluator(split.head, cache, [0, 1, 2, 3], { batchSize: 3 });
       await ev.evaluate(maskMatrix([[0], [1, 2]], 32), { mask: Int32Array.from([0, 1, 0, 1, 1]), image: indexRange(0, 5).map((i) => i % 4) });
       ev.dispose();
       predictWithChannelMask(model, 'block3_conv2', [3], x).dispose();
-      const naive = createFullModelEvaluator(model, 'block3_conv2', tensorSource(x), [0, 1, 2, 3]);
+      const naive = createFullModelEvaluator(model, 'block3_conv2', indexedImagesFromTensor(x), [0, 1, 2, 3]);
       await naive.evaluate(maskMatrix([[0]], 32), { mask: Int32Array.from([0, 0]), image: Int32Array.from([1, 3]) });
     }
     assert.equal(tf.memory().numTensors, before);
@@ -146,16 +147,16 @@ describe('ablation/split-mask (tfjs)', () => {
     const model = buildVggSmall({ width: 0.25, seed: 1 });
     const x = images(2, 3);
     assert.throws(() => predictWithChannelMask(model, 'block9_conv1', [0], x), /unknown layer 'block9_conv1' .*valid layers: .*block3_conv2/);
-    assert.throws(() => createFullModelEvaluator(model, 'nope', tensorSource(x), [0, 1]), /unknown layer 'nope'/);
+    assert.throws(() => createFullModelEvaluator(model, 'nope', indexedImagesFromTensor(x), [0, 1]), /unknown layer 'nope'/);
     assert.throws(() => predictWithChannelMask(model, 'block3_conv2', [32], x), /channel index 32 \(position 0\) is out of range; layer 'block3_conv2' has 32 channels \(0\.\.31\)/);
     assert.throws(() => predictWithChannelMask(model, 'block3_conv2', [2.5], x), /channel index 2\.5 .*not an integer; layer 'block3_conv2' has 32 channels/);
     assert.throws(() => runWithMask(model, 'block3_conv2', tf.ones([5]), x), /mask of shape \[5\] does not fit layer 'block3_conv2' with 32 channels/);
     const split = splitModel(model, 'block3_conv2');
-    const ev = createHeadEvaluator(split.head, await cacheActivations(split, 'block3_conv2', tensorSource(x)), [0, 1]);
+    const ev = createHeadEvaluator(split.head, await cacheActivations(split, 'block3_conv2', indexedImagesFromTensor(x)), [0, 1]);
     const a = await ev.logits(maskMatrix([[]], 32), { mask: Int32Array.from([0, 0]), image: Int32Array.from([0, 1]) });
     const plain = model.predict(x) as tf.Tensor;
     assertArraysClose(a, await plain.data(), 1e-5);
-    const cache = await cacheActivations(split, 'block3_conv2', tensorSource(x));
+    const cache = await cacheActivations(split, 'block3_conv2', indexedImagesFromTensor(x));
     assert.throws(() => createHeadEvaluator(split.head, cache, [0]), /1 labels for 2 cached images/);
     ev.dispose();
     await assert.rejects(ev.evaluate(maskMatrix([[]], 32), { mask: Int32Array.from([0]), image: Int32Array.from([0]) }), /disposed/);

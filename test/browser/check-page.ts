@@ -74,7 +74,7 @@ export interface CheckPageOptions {
   screenshotDir?: string;
   /** Screenshot file name (default: the page's base name + '.png'). */
   screenshotName?: string;
-  /** Longest wait for charts to render, ms (default 30000). */
+  /** Longest wait for the page to load and its charts to render, ms (default 120000; a loaded 2-core machine needs tens of seconds for the 4.8 MB plotly bundle). */
   timeoutMs?: number;
   /** Texts that must appear as text in the rendered page. */
   expectText?: readonly string[];
@@ -93,8 +93,9 @@ function inspectPage(arg: { blankVariance: number; expectText: string[] }): {
 } {
   const dataMarks = (root: Element, kind: string): number => {
     if (kind === 'plotly') {
-      return Array.from(root.querySelectorAll('.cartesianlayer .plot path, .cartesianlayer .plot .point'))
-        .filter((p) => (p.getAttribute('d') ?? '').length > 2).length;
+      // Trace geometry (lines, points, fills, bars) lives under g.trace; the legend uses g.traces.
+      return Array.from(root.querySelectorAll('svg.main-svg g.trace path'))
+        .filter((p) => (p.getAttribute('d') ?? '').length > 2 && !p.closest('.legend')).length;
     }
     return Array.from(root.querySelectorAll('svg g.role-mark > path, svg g.role-mark > rect, svg g.role-mark > circle'))
       .filter((p) => !p.closest('[class*="role-axis"], [class*="role-legend"], [class*="role-title"]')).length;
@@ -159,7 +160,7 @@ export async function checkRenderedPage(file: string, options: CheckPageOptions 
   if (!chromiumAvailable()) throw new Error(`checkRenderedPage: ${chromiumPath} not found (apt-get install chromium)`);
   const abs = path.resolve(file);
   if (!fs.existsSync(abs)) throw new Error(`checkRenderedPage: no file ${abs}`);
-  const timeoutMs = options.timeoutMs ?? 30000;
+  const timeoutMs = options.timeoutMs ?? 120000;
   const shotDir = options.screenshotDir ?? path.resolve(__dirname, '../../../test-output');
   fs.mkdirSync(shotDir, { recursive: true });
   const screenshot = path.join(shotDir, options.screenshotName ?? path.basename(abs).replace(/\.html?$/i, '') + '.png');

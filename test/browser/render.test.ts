@@ -27,7 +27,7 @@ function syntheticPatches(): { images: ImageStack; boxes: PatchBox[]; heat: Floa
 }
 
 describe('browser/render (headless Chromium, no network)', function () {
-  this.timeout(120000);
+  this.timeout(300000);
 
   before(function () {
     if (!chromiumAvailable()) this.skip(); // no browser: nothing to check (apt-get install chromium)

@@ -97,12 +97,12 @@ export function randomizeWeights(model: tf.LayersModel, seed: number): void {
     const ws = layer.getWeights();
     if (!ws.length) continue;
     const isBn = layer.getClassName() === 'BatchNormalization';
+    const names = layer.weights.map((v) => v.name);
     const fresh = tf.tidy(() => ws.map((w, i) => {
       s += 1;
       if (isBn) {
-        // order: gamma, beta, moving_mean, moving_variance
-        if (i === 0 || i === 3) return tf.randomUniform(w.shape, 0.5, 1.5, 'float32', s);
-        return tf.randomNormal(w.shape, 0, 0.2, 'float32', s);
+        if (/gamma|moving_variance/.test(names[i])) return tf.randomUniform(w.shape, 0.5, 1.5, 'float32', s);
+        return tf.randomNormal(w.shape, 0, 0.2, 'float32', s); // beta, moving_mean
       }
       if (w.rank === 1) return tf.randomNormal(w.shape, 0, 0.05, 'float32', s);
       const fanIn = w.shape.slice(0, -1).reduce((a, b) => a * b, 1);

@@ -16,6 +16,16 @@ const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(file, 'utf8'
 const joined = (s: string | string[] | undefined): string => (Array.isArray(s) ? s.join('') : s ?? '');
 const errorOutputs = (nb: Notebook): NbOutput[] => nb.cells.flatMap((c) => (c.outputs ?? []).filter((o) => o.output_type === 'error'));
 
+/** What selectBackend('auto') should give here: native TensorFlow when a user installed it, else wasm (this machine). */
+function expectedBackend(): string {
+  const explicit = process.env.FILTERMINE_BACKEND;
+  if (explicit && explicit !== 'auto') return explicit;
+  const installed = (name: string): boolean => {
+    try { require.resolve(name, { paths: [PROJECT_ROOT] }); return true; } catch { return false; }
+  };
+  return installed('@tensorflow/tfjs-node-gpu') || installed('@tensorflow/tfjs-node') ? 'tensorflow' : 'wasm';
+}
+
 function explain(r: ScriptResult): string {
   return `status ${r.status}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`;
 }
@@ -64,7 +74,7 @@ describe('notebooks (executed headless in fast mode)', function () {
     assert.ok(line, `a 'smoke: {...}' line in\n${printed}`);
     const found = JSON.parse(line.slice('smoke: '.length)) as Record<string, string>;
     assert.equal(found.check, 'ok');
-    assert.equal(found.backend, process.env.FILTERMINE_BACKEND ?? 'wasm');
+    assert.equal(found.backend, expectedBackend());
     assert.equal(fs.realpathSync(found.packageRoot), fs.realpathSync(PROJECT_ROOT));
     assert.match(found.tfjs, /^\d+\.\d+\.\d+$/);
   });
@@ -76,7 +86,7 @@ describe('scripts/publish-notebooks (error detection)', function () {
   let out: string;
   let result: ScriptResult;
   // A name with markup in it: the index must show it as text.
-  const oddName = 'type <i>error</i> & more';
+  const oddName = 'type <b>error & more';
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'filtermine-bad-nb-'));
@@ -93,7 +103,7 @@ describe('scripts/publish-notebooks (error detection)', function () {
 
   it('fails the run when a cell throws', () => {
     assert.equal(result.status, 1, explain(result));
-    assert.match(result.stdout, /publish: FAILED: a-throws, type <i>error<\/i> & more/, explain(result));
+    assert.match(result.stdout, /publish: FAILED: a-throws, type <b>error & more \(0 of 2 ok/, explain(result));
   });
 
   it("prints the failing cell's source and its error text (which tslab sends on stderr, not in the reply)", () => {
@@ -103,7 +113,7 @@ describe('scripts/publish-notebooks (error detection)', function () {
   });
 
   it('catches a type error as a cell error, with the compiler message', () => {
-    assert.match(result.stdout, /type <i>error<\/i> & more\.ipynb failed in code cell 1/, explain(result));
+    assert.match(result.stdout, /type <b>error & more\.ipynb failed in code cell 1/, explain(result));
     assert.match(result.stdout, /Type 'string' is not assignable to type 'number'/, explain(result));
   });
 
@@ -118,8 +128,9 @@ describe('scripts/publish-notebooks (error detection)', function () {
 
   it('marks failures in the index and escapes notebook names', () => {
     const index = fs.readFileSync(path.join(out, 'index.html'), 'utf8');
-    assert.ok(index.includes('type &lt;i&gt;error&lt;/i&gt; &amp; more'), index);
-    assert.ok(!index.includes('<i>error</i>'), 'no raw markup from a file name');
+    assert.ok(index.includes('>type &lt;b&gt;error &amp; more</a>'), index);
+    assert.ok(index.includes('href="type%20%3Cb%3Eerror%20%26%20more.html"'), index);
+    assert.ok(!index.includes('<b>error'), 'no raw markup from a file name');
     assert.equal((index.match(/<tr class="failed">/g) ?? []).length, 2);
     const summary = readJson<{ notebooks: SummaryEntry[] }>(path.join(out, 'summary.json'));
     assert.deepEqual(summary.notebooks.map((e) => [e.name, e.ok]), [['a-throws', false], [oddName, false]]);

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { cumulativeOcclusions, faithfulCount, occlusionDrops } from '../../src/patches/faithful';
+import { cumulativeOcclusions, faithfulCount, faithfulDecided, occlusionDrops } from '../../src/patches/faithful';
 
 describe('patches/faithful', () => {
   it('faithfulCount follows the rule by hand (d_0 = 0, keep 1..i-1, at least one)', () => {
@@ -29,6 +29,21 @@ describe('patches/faithful', () => {
     const second = Array.from(first);
     for (const p of [4, 5, 7, 8]) { second[p * 2] = 0; second[p * 2 + 1] = 0; }
     assert.deepEqual(Array.from(out), [...first, ...second]);
+  });
+
+  it('faithfulDecided says when the evaluated prefix fixes the answer', () => {
+    assert.equal(faithfulDecided([], 3, 0.1), false);
+    assert.equal(faithfulDecided([0.3], 3, 0.1), false);
+    assert.equal(faithfulDecided([0.3, 0.35], 3, 0.1), true);
+    assert.equal(faithfulDecided([0.3, 0.5, 0.7], 3, 0.1), true);
+    assert.equal(faithfulDecided([], 0, 0.1), true);
+  });
+
+  it('cumulativeOcclusions emits a range of variants with earlier windows applied', () => {
+    const img = Float32Array.of(1, 2, 3, 4);
+    const ws = [{ x: 0, y: 0, size: 1, score: 1 }, { x: 1, y: 0, size: 1, score: 1 }, { x: 0, y: 1, size: 1, score: 1 }];
+    assert.deepEqual(Array.from(cumulativeOcclusions(img, 2, 2, 1, ws, { from: 1, to: 3 })), [0, 0, 3, 4, 0, 0, 0, 4]);
+    assert.throws(() => cumulativeOcclusions(img, 2, 2, 1, ws, { from: 2, to: 4 }), /range \[2, 4\) is not within \[0, 3\]/);
   });
 
   it('rejects windows outside the image', () => {

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { faithfulPatches } from '../../src/patches/occlusion';
 import type { PatchWindow } from '../../src/patches/heatmap';
+import { rng } from '../../src/util/rng';
 
 describe('patches/occlusion', () => {
   before(async () => { await tf.setBackend('cpu'); });
@@ -16,8 +17,8 @@ describe('patches/occlusion', () => {
     const images = Float32Array.of(4, 3, 2, 1, /* image 2 */ 1, 1, 1, 1);
     const windows = [[win(0, 0), win(1, 0), win(1, 1)], [win(1, 1)]];
     const before = tf.memory().numTensors;
-    for (const maxBatch of [1, 3, 100]) {
-      const res = await faithfulPatches(logits, images, [2, 2, 2, 1], windows, [0, 0], { maxBatch });
+    for (const [maxBatch, lookahead] of [[1, 1], [3, 2], [100, Infinity]]) {
+      const res = await faithfulPatches(logits, images, [2, 2, 2, 1], windows, [0, 0], { maxBatch, lookahead });
       // image 1: original 10; occluded sums 6, 3, 2 -> drops 0.4, 0.7, 0.8 -> increments 0.4, 0.3, 0.1 -> keep 3
       assert.deepEqual(Array.from(res[0].drops).map((d) => +d.toFixed(6)), [0.4, 0.7, 0.8]);
       assert.equal(res[0].keep, 3);
@@ -37,6 +38,23 @@ describe('patches/occlusion', () => {
     assert.deepEqual(Array.from(res[0].drops), [0.5, 1]);
     assert.equal(res[0].keep, 2);
     assert.deepEqual(images, copy);
+  });
+
+  it('evaluates lazily: stops occluding once the rule has decided, with the same result as evaluating all', async () => {
+    const r = rng(4);
+    const n = 12;
+    const images = Float32Array.from({ length: n * 4 }, () => r.next());
+    const windows = Array.from({ length: n }, () => Array.from({ length: 1 + r.int(4) }, () => win(r.int(2), r.int(2))));
+    const all = await faithfulPatches(logits, images, [n, 2, 2, 1], windows, Array(n).fill(0), { lookahead: Infinity });
+    const lazy = await faithfulPatches(logits, images, [n, 2, 2, 1], windows, Array(n).fill(0), { lookahead: 1 });
+    let saved = 0;
+    for (let b = 0; b < n; b++) {
+      assert.equal(lazy[b].keep, all[b].keep);
+      assert.deepEqual(Array.from(lazy[b].drops), Array.from(all[b].drops.subarray(0, lazy[b].drops.length)));
+      assert.ok(lazy[b].drops.length >= lazy[b].keep);
+      saved += all[b].drops.length - lazy[b].drops.length;
+    }
+    assert.ok(saved > 0, 'some occlusions should have been skipped');
   });
 
   it('handles images without candidate windows', async () => {

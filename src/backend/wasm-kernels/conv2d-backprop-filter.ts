@@ -2,12 +2,9 @@
  * `Conv2DBackpropFilter` for backends that lack it (wasm): the gradient of a 2-D convolution with
  * respect to its filter, needed to train conv nets.
  *
- * For filter tap (i, j) the gradient is a plain matrix product:
- *   dW[i, j] = X_ij^T · dY,  X_ij = the input rows the tap sees, [N·Ho·Wo, Cin];  dY = [N·Ho·Wo, Cout]
- * where X_ij is a (strided) slice of the zero-padded input starting at (i·dh, j·dw). Padding follows
- * tfjs/TensorFlow exactly because it comes from `backend_util.computeConv2DInfo`.
- * kh·kw slices and matmuls run on the backend's own (SIMD) kernels; no im2col buffer of
- * kh·kw times the input is ever built.
+ * The gradient is computed as a correlation of the (padded) input with dy, run by the backend's own
+ * SIMD convolution kernel (see {@link conv2dFilterGradNhwc}); padding follows tfjs/TensorFlow
+ * exactly because it comes from `backend_util.computeConv2DInfo`.
  */
 import * as tf from '@tensorflow/tfjs';
 import { opKernel } from './op-kernel';
@@ -47,7 +44,15 @@ export function tapSlice(xp: tf.Tensor4D, i: number, j: number, outHeight: numbe
 }
 
 /**
- * The filter gradient of an NHWC 2-D convolution, with tf ops.
+ * The filter gradient of an NHWC 2-D convolution as one correlation, run by the backend's own
+ * convolution kernel: with X' = x padded and transposed to [Cin, Hp, Wp, N] and D' = dy transposed
+ * to [Ho, Wo, N, Cout],
+ *   dW[i, j, ci, co] = sum over (ho, wo, n) of X'[ci, i·dh + ho·sh, j·dw + wo·sw, n] · D'[ho, wo, n, co]
+ * which is a 'valid' convolution of X' with filter D', dilation = the forward stride, stride = the
+ * forward dilation; the output [Cin, kh, kw, Cout] is transposed to [kh, kw, Cin, Cout].
+ * On wasm this is 5 to 20 times faster than {@link conv2dFilterGradTaps} (bench/backend.ts), because
+ * the backend's convolution is far better optimised than its matrix product with a transposed operand.
+ * tfjs convolutions cannot combine a stride and a dilation above 1; that case falls back to taps.
  * @param x the forward input [N, H, W, Cin]
  * @param dy the gradient of the forward output [N, Ho, Wo, Cout]
  * @param g strides, dilations, leading padding and filter size
@@ -56,19 +61,41 @@ export function tapSlice(xp: tf.Tensor4D, i: number, j: number, outHeight: numbe
 export function conv2dFilterGradNhwc(x: tf.Tensor4D, dy: tf.Tensor4D, g: FilterGradGeometry): tf.Tensor4D {
   const [n, , , cin] = x.shape;
   const [, ho, wo, cout] = dy.shape;
+  if (n * ho * wo === 0) return tf.zeros([g.filterHeight, g.filterWidth, cin, cout]);
+  const strided = g.strides[0] > 1 || g.strides[1] > 1, dilated = g.dilations[0] > 1 || g.dilations[1] > 1;
+  if (strided && dilated) return conv2dFilterGradTaps(x, dy, g);
+  const xt = tf.transpose(padForTaps(x, ho, wo, g), [3, 1, 2, 0]);
+  const dyt = tf.transpose(dy, [1, 2, 0, 3]);
+  const corr = tf.conv2d(xt, dyt, g.dilations, 'valid', 'NHWC', g.strides);
+  return tf.transpose(corr, [1, 2, 0, 3]);
+}
+
+/**
+ * The filter gradient of an NHWC 2-D convolution as one matrix product per filter tap:
+ * dW[i, j] = X_ij^T · dY with X_ij the (strided) slice of the padded input that tap (i, j) reads,
+ * [N·Ho·Wo, Cin], and dY = [N·Ho·Wo, Cout]. Kept as the fallback for stride and dilation both above 1,
+ * and as a second formulation the benchmark compares against.
+ * @param x the forward input [N, H, W, Cin]
+ * @param dy the gradient of the forward output [N, Ho, Wo, Cout]
+ * @param g strides, dilations, leading padding and filter size
+ * @returns dW [kh, kw, Cin, Cout]
+ */
+export function conv2dFilterGradTaps(x: tf.Tensor4D, dy: tf.Tensor4D, g: FilterGradGeometry): tf.Tensor4D {
+  const [n, , , cin] = x.shape;
+  const [, ho, wo, cout] = dy.shape;
   const rows = n * ho * wo;
   if (rows === 0) return tf.zeros([g.filterHeight, g.filterWidth, cin, cout]);
   const xp = padForTaps(x, ho, wo, g);
-  const dy2 = tf.reshape(dy, [rows, cout]);
+  // dY^T once, so each tap is a plain [Cout, rows] x [rows, Cin] product (faster on wasm than transposeA).
+  const dyT = tf.transpose(tf.reshape(dy, [rows, cout]));
   const taps: tf.Tensor2D[] = [];
   for (let i = 0; i < g.filterHeight; i++) {
     for (let j = 0; j < g.filterWidth; j++) {
       // One tidy per tap so that at most one slice is alive at a time.
-      taps.push(tf.tidy(() => tf.matMul(tf.reshape(tapSlice(xp, i, j, ho, wo, g), [rows, cin]), dy2, true, false)));
+      taps.push(tf.tidy(() => tf.matMul(dyT, tf.reshape(tapSlice(xp, i, j, ho, wo, g), [rows, cin]))));
     }
   }
-  const stacked = taps.length === 1 ? taps[0] : tf.stack(taps);
-  return tf.reshape(stacked, [g.filterHeight, g.filterWidth, cin, cout]);
+  return tf.transpose(tf.reshape(tf.stack(taps), [g.filterHeight, g.filterWidth, cout, cin]), [0, 1, 3, 2]);
 }
 
 /** The kernel's attributes as tfjs passes them. */

@@ -1,1 +1,2 @@
 // Each import registers one command (see ../registry.ts). Keep one line per command.
+import './extract';

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { assertArraysClose } from '../../helpers';
 import { maxAbs, randomValues, runOn, TOL } from '../cross-backend';
 import { selectBackend } from '../../../src/backend';
+import { conv2dFilterGradNhwc, conv2dFilterGradTaps, type FilterGradGeometry } from '../../../src/backend/wasm-kernels/conv2d-backprop-filter';
 
 /** Runs the kernel directly (tfjs does not export the op): dW of conv2d(x, W) given dy. */
 function filterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: [number, number, number, number],
@@ -22,13 +23,13 @@ function outShape(c: Case): [number, number, number, number] {
 
 /** Brute force over plain arrays: dW[i,j,ci,co] = sum x[n, ho*sh+i-top, wo*sw+j-left, ci] * dy[n,ho,wo,co]. */
 function bruteForce(x: Float32Array, xs: number[], dy: Float32Array, ds: number[], k: [number, number],
-  strides: [number, number], top: number, left: number): Float32Array {
+  strides: [number, number], top: number, left: number, dilations: [number, number] = [1, 1]): Float32Array {
   const [n, h, w, cin] = xs, [, ho, wo, cout] = ds;
   const out = new Float32Array(k[0] * k[1] * cin * cout);
   for (let i = 0; i < k[0]; i++) for (let j = 0; j < k[1]; j++) for (let ci = 0; ci < cin; ci++) for (let co = 0; co < cout; co++) {
     let s = 0;
     for (let b = 0; b < n; b++) for (let r = 0; r < ho; r++) for (let q = 0; q < wo; q++) {
-      const y = r * strides[0] + i - top, z = q * strides[1] + j - left;
+      const y = r * strides[0] + i * dilations[0] - top, z = q * strides[1] + j * dilations[1] - left;
       if (y < 0 || y >= h || z < 0 || z >= w) continue;
       s += x[((b * h + y) * w + z) * cin + ci] * dy[((b * ho + r) * wo + q) * cout + co];
     }
@@ -79,6 +80,30 @@ describe('backend/wasm-kernels/conv2d-backprop-filter', () => {
       [c.k[0], c.k[1], c.x[3], c.cout], c.strides, c.pad));
     const expected = bruteForce(xv, c.x, dyv, dyShape, c.k, c.strides, 1, 0);
     assertArraysClose(wasm, expected, 1e-4, 1e-4, 'brute force');
+  });
+
+  it('the per-tap matmul formulation agrees with the cpu backend too (stride 1 and 2, same and valid)', async () => {
+    for (const [ci, c] of [cases[1], cases[4], cases[8], cases[12]].entries()) {
+      const dyShape = outShape(c);
+      const info = tf.backend_util.computeConv2DInfo(c.x, [c.k[0], c.k[1], c.x[3], c.cout], c.strides, 1, c.pad);
+      const g: FilterGradGeometry = { strides: c.strides, dilations: [1, 1], padTop: info.padInfo.top, padLeft: info.padInfo.left, filterHeight: c.k[0], filterWidth: c.k[1] };
+      const xv = randomValues(c.x, 60 + ci), dyv = randomValues(dyShape, 70 + ci);
+      const [taps] = await runOn('wasm', () => conv2dFilterGradTaps(tf.tensor4d(xv, c.x), tf.tensor4d(dyv, dyShape), g));
+      const [cpu] = await runOn('cpu', () => filterGrad(tf.tensor4d(xv, c.x), tf.tensor4d(dyv, dyShape), [c.k[0], c.k[1], c.x[3], c.cout], c.strides, c.pad));
+      assertArraysClose(taps, cpu, TOL * maxAbs(cpu), TOL, `taps ${ci}`);
+    }
+  });
+
+  it('dilated filters (dilation 2 with stride 1, and with stride 2 via the per-tap fallback) match a brute-force sum', async () => {
+    const xs = [2, 11, 10, 3], k: [number, number] = [3, 3], cout = 4, top = 2, left = 1;
+    for (const strides of [[1, 1], [2, 2]] as [number, number][]) {
+      const ho = Math.floor((xs[1] + top + 1 - 5) / strides[0]) + 1, wo = Math.floor((xs[2] + left - 5) / strides[1]) + 1;
+      const ds = [xs[0], ho, wo, cout];
+      const xv = randomValues(xs, 80), dyv = randomValues(ds, 81);
+      const g: FilterGradGeometry = { strides, dilations: [2, 2], padTop: top, padLeft: left, filterHeight: 3, filterWidth: 3 };
+      const [wasm] = await runOn('wasm', () => conv2dFilterGradNhwc(tf.tensor4d(xv, xs as [number, number, number, number]), tf.tensor4d(dyv, ds as [number, number, number, number]), g));
+      assertArraysClose(wasm, bruteForce(xv, xs, dyv, ds, k, strides, top, left, [2, 2]), 1e-4, 1e-4, `stride ${strides}`);
+    }
   });
 
   it('is what tf.grad uses for conv2d on wasm (gradient of sum(conv(x, w)^2))', async () => {

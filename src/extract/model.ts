@@ -1,0 +1,58 @@
+/**
+ * Which model a run explains: a live `tf.LayersModel`, the name of a shipped model
+ * (`vgg-small`, `resnet-small`: the trained weights in the package's `models/<name>/` folder), or
+ * a model folder / URL in the tfjs layers format.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import { loadModel } from '../models/io';
+import { getArchitecture, listArchitectures } from '../models/registry';
+
+/** A model ready for {@link extractDataset}. */
+export interface ResolvedModel {
+  model: tf.LayersModel;
+  /** A name for manifests and default folder names. */
+  name: string;
+  /** The architecture's default analysis layer, when known. */
+  defaultLayer?: string;
+  /** True when this call loaded the model (the caller disposes it). */
+  owned: boolean;
+}
+
+/** Options of {@link resolveExtractModel}. */
+export interface ResolveModelOptions {
+  /** Folder holding the shipped models. Default: `$FILTERMINE_MODELS`, else `models/` at the package root. */
+  modelsDir?: string;
+}
+
+/** The folder of shipped models (see {@link ResolveModelOptions.modelsDir}). */
+export function shippedModelsDir(): string {
+  if (process.env.FILTERMINE_MODELS) return process.env.FILTERMINE_MODELS;
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const f = path.join(dir, 'package.json');
+    if (fs.existsSync(f) && (JSON.parse(fs.readFileSync(f, 'utf8')) as { name?: string }).name === 'filtermine') return path.join(dir, 'models');
+    if (path.dirname(dir) === dir) return path.resolve('models');
+  }
+}
+
+/**
+ * Resolves a model spec.
+ * @param spec a LayersModel, a shipped model name, or a folder/URL
+ * @throws if a shipped model has not been trained/installed, or the folder holds no model
+ */
+export async function resolveExtractModel(spec: string | tf.LayersModel, options: ResolveModelOptions = {}): Promise<ResolvedModel> {
+  if (typeof spec !== 'string') return { model: spec, name: spec.name, owned: false };
+  if (listArchitectures().includes(spec)) {
+    const dir = path.join(options.modelsDir ?? shippedModelsDir(), spec);
+    if (!fs.existsSync(path.join(dir, 'model.json'))) {
+      throw new Error(`shipped model '${spec}' not found (no ${path.join(dir, 'model.json')}); train it first ('npm run train') or pass a model folder`);
+    }
+    return { model: await loadModel(dir), name: spec, defaultLayer: getArchitecture(spec).analysisLayer, owned: true };
+  }
+  if (!/^https?:\/\//.test(spec) && !fs.existsSync(spec)) {
+    throw new Error(`model '${spec}' is neither a shipped model (${listArchitectures().join(', ')}) nor an existing folder or URL`);
+  }
+  const model = await loadModel(spec);
+  return { model, name: path.basename(spec.replace(/\/model\.json$/, '').replace(/\/+$/, '')), owned: true };
+}

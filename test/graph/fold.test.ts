@@ -1,0 +1,82 @@
+import * as assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { foldBatchNorm } from '../../src/graph/fold';
+import { splitModel, activationsAt } from '../../src/graph/split';
+import { assertArraysClose, maxAbsDiff } from '../helpers';
+import { buildTestResnet50, buildTestVgg16, randomImages, randomizeWeights } from './builders';
+
+function outputs(m: tf.LayersModel, x: tf.Tensor): Float32Array[] {
+  return tf.tidy(() => {
+    const out = m.predict(x);
+    return (Array.isArray(out) ? out : [out]).map((t) => t.dataSync() as Float32Array);
+  });
+}
+
+function assertRelClose(a: Float32Array, b: Float32Array, what: string): void {
+  const scale = Math.max(1e-6, ...Array.from(b, Math.abs));
+  assert.ok(maxAbsDiff(a, b) <= 1e-4 * scale, `${what}: max |diff| ${maxAbsDiff(a, b)} vs scale ${scale}`);
+}
+
+describe('graph/fold', () => {
+  before(async () => { await tf.setBackend('cpu'); });
+
+  it('folds every conv+BN pair of a ResNet50 topology and fuses the following ReLUs; outputs unchanged', () => {
+    const before = tf.memory().numTensors;
+    const model = buildTestResnet50({ width: 1 / 16, inputSize: 32, seed: 2, head: 'linear' });
+    const x = randomImages(2, 32);
+    const f = foldBatchNorm(model);
+    const bnCount = model.layers.filter((l) => l.getClassName() === 'BatchNormalization').length;
+    assert.equal(bnCount, 53);
+    assert.equal(f.folded.length, 53);
+    assert.equal(f.fusedRelu.length, 1 + 16 * 2, 'conv1_relu and the _1_relu/_2_relu of 16 blocks');
+    assert.ok(!f.model.layers.some((l) => l.getClassName() === 'BatchNormalization'));
+    assertRelClose(outputs(f.model, x)[0], outputs(model, x)[0], 'logits');
+    f.dispose();
+    f.dispose();
+    assertArraysClose(outputs(model, x)[0], outputs(model, x)[0], 0, 0);
+    assert.doesNotThrow(() => model.getLayer('conv5_block3_out').output);
+    model.dispose();
+    x.dispose();
+    assert.equal(tf.memory().numTensors, before, 'all weights (folded and original) freed');
+  });
+
+  it('keeps model outputs: a BN output or a conv output that is cut is not folded away', () => {
+    const model = buildTestResnet50({ width: 1 / 16, inputSize: 32, seed: 4 });
+    const x = randomImages(2, 32, 3, 9);
+    for (const layer of ['conv4_block2_2_bn', 'conv4_block2_2_conv', 'conv4_block2_2_relu', 'conv5_block3_out']) {
+      const plain = splitModel(model, layer);
+      const fast = splitModel(model, layer, { foldBatchNorm: true });
+      const [a, b] = tf.tidy(() => [activationsAt(plain, x), activationsAt(fast, x)].map((r) => [r.activation, ...r.skips].map((t) => t.dataSync() as Float32Array)));
+      assert.equal(a.length, b.length);
+      a.forEach((arr, i) => assertRelClose(b[i], arr, `${layer} output ${i}`));
+      plain.dispose();
+      fast.dispose();
+    }
+    model.dispose();
+    x.dispose();
+  });
+
+  it('handles BN without centre/scale and convs without bias; leaves convs with a built-in activation alone', () => {
+    const model = tf.sequential({ layers: [
+      tf.layers.conv2d({ inputShape: [6, 6, 2], filters: 3, kernelSize: 3, useBias: false, name: 'c' }),
+      tf.layers.batchNormalization({ center: false, scale: false, name: 'bn' }),
+      tf.layers.activation({ activation: 'relu', name: 'r' }),
+      tf.layers.conv2d({ filters: 2, kernelSize: 2, activation: 'relu', name: 'c2' }),
+      tf.layers.batchNormalization({ name: 'bn2' }),
+    ] });
+    randomizeWeights(model, 3);
+    const x = randomImages(2, 6, 2);
+    const f = foldBatchNorm(model);
+    assert.deepEqual(f.folded, ['bn']);
+    assert.deepEqual(f.fusedRelu, ['r']);
+    assertRelClose(outputs(f.model, x)[0], outputs(model, x)[0], 'output');
+    f.dispose(); model.dispose(); x.dispose();
+  });
+
+  it('finds nothing to fold in VGG16 (convolutions carry their ReLU)', () => {
+    const model = buildTestVgg16({ inputSize: 32, width: 1 / 16, fc: 8 });
+    const f = foldBatchNorm(model);
+    assert.deepEqual(f.folded, []);
+    f.dispose(); model.dispose();
+  });
+});
