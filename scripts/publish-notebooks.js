@@ -79,8 +79,8 @@ async function main() {
   });
   if (values.help) { process.stdout.write(USAGE + '\n'); return 0; }
   const fast = values.fast || process.env[FAST_ENV_VAR] === '1';
-  const outDir = path.resolve(values.out);
-  const nbDir = path.resolve(values.notebooks);
+  const outDir = path.resolve(values.out ?? paths.out);
+  const nbDir = path.resolve(values.notebooks ?? paths.notebooks);
   const cellTimeout = values['cell-timeout'] !== undefined ? Number(values['cell-timeout']) : undefined;
   if (cellTimeout !== undefined && !(cellTimeout > 0)) throw new Error(`--cell-timeout must be a positive number of seconds, got '${values['cell-timeout']}'`);
 

@@ -16,3 +16,4 @@ export * from './patches';
 export * from './transactions';
 export * from './extract';
 export * from './ablation';
+export * from './mining';

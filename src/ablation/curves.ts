@@ -29,7 +29,7 @@ export interface CurveMethod {
 }
 
 /** Options of {@link ablationCurves}. */
-export interface AblationCurveOptions {
+export interface CurvesOptions {
   /** Largest n. Default: the longest class list of the method. */
   maxFilters?: number;
   /**
@@ -53,9 +53,14 @@ const defaults = { orders: ['ranked', 'shuffled', 'random'] as readonly CurveOrd
  * One row of the curves table: accuracy after ablating n filters per class.
  * For `shuffled`/`random`, `accuracy` is the mean over draws and `std` the sample standard deviation.
  */
-export interface AblationCurveRow {
-  /** Method name, e.g. `ours-10`. */
+export interface CurvePoint {
+  /**
+   * Series name for plotting (the `method` of the widgets' ablation curve): the method's name for
+   * `ranked` (e.g. `ours-10`), `<name> shuffled` for `shuffled`, `random (<name> counts)` for `random`.
+   */
   method: string;
+  /** The method whose ranking (and counts) the series uses, e.g. `ours-10`. */
+  source: string;
   /** Transaction size k of the method, or null. */
   k: number | null;
   /** `ranked`, `shuffled` or `random`. */
@@ -75,7 +80,16 @@ export interface AblationCurveRow {
 }
 
 /** Columns of the curves table, in order. */
-export const CURVE_COLUMNS: readonly (keyof AblationCurveRow)[] = ['method', 'k', 'order', 'class', 'n', 'filtersPerClass', 'accuracy', 'std', 'draws'];
+export const CURVE_COLUMNS: readonly (keyof CurvePoint)[] = ['method', 'source', 'k', 'order', 'class', 'n', 'filtersPerClass', 'accuracy', 'std', 'draws'];
+
+/**
+ * The plotted series name of a method in an order: `ours-10`, `ours-10 shuffled`, `random (ours-10 counts)`.
+ * @param method the method's name
+ * @param order the order
+ */
+export function curveSeriesName(method: string, order: CurveOrder): string {
+  return order === 'ranked' ? method : order === 'shuffled' ? `${method} shuffled` : `random (${method} counts)`;
+}
 
 const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
 const std = (xs: readonly number[]): number => {
@@ -93,11 +107,11 @@ function shuffled(list: readonly number[], seed: number): number[] {
  * Accuracy-versus-filters-ablated curves for each method.
  * @param scorer the batched scorer over the model
  * @param methods the rankings to plot
- * @param options see {@link AblationCurveOptions}
- * @returns a table of {@link AblationCurveRow} (columns {@link CURVE_COLUMNS}), ordered by method, order, class, n
+ * @param options see {@link CurvesOptions}
+ * @returns a table of {@link CurvePoint} (columns {@link CURVE_COLUMNS}), ordered by method, order, class, n
  * @throws if a method's lists do not cover every class, or a channel is invalid
  */
-export async function ablationCurves(scorer: MaskScorer, methods: readonly CurveMethod[], options: AblationCurveOptions = {}): Promise<{ table: AblationTable; rows: AblationCurveRow[] }> {
+export async function ablationCurves(scorer: MaskScorer, methods: readonly CurveMethod[], options: CurvesOptions = {}): Promise<{ table: AblationTable; rows: CurvePoint[] }> {
   const o = { ...defaults, ...options };
   if (!(Number.isInteger(o.draws) && o.draws >= 1)) throw new Error(`ablationCurves: draws must be a positive integer, got ${o.draws}`);
   for (const order of o.orders) {
@@ -111,7 +125,10 @@ export async function ablationCurves(scorer: MaskScorer, methods: readonly Curve
     if (o.imagesPerClass === 'all' || o.imagesPerClass >= imgs.length) return imgs;
     return Int32Array.from(sampleWithoutReplacement(imgs.length, o.imagesPerClass, imgRng), (k) => imgs[k]).sort();
   });
-  const rows: AblationCurveRow[] = [];
+  const names = methods.map((m) => m.name);
+  const dup = names.find((x, i) => names.indexOf(x) !== i);
+  if (dup !== undefined) throw new Error(`ablationCurves: duplicate method name '${dup}'`);
+  const rows: CurvePoint[] = [];
   for (const m of methods) {
     if (m.ranked.length !== K) throw new Error(`ablationCurves: method '${m.name}' has filters for ${m.ranked.length} classes, expected ${K}`);
     const ranked = m.ranked.map((l) => [...new Set(l)]);
@@ -149,7 +166,7 @@ export async function ablationCurves(scorer: MaskScorer, methods: readonly Curve
           const images = s.map((x) => x.correct.length);
           return { overall: correct.reduce((a, b) => a + b, 0) / images.reduce((a, b) => a + b, 0), byClass: correct.map((cc, c) => cc / images[c]) };
         });
-        const base = { method: m.name, k: m.k ?? null, order, n, filtersPerClass, draws: perDraw.length };
+        const base = { method: curveSeriesName(m.name, order), source: m.name, k: m.k ?? null, order, n, filtersPerClass, draws: perDraw.length };
         const overall = perDraw.map((p) => p.overall);
         rows.push({ ...base, class: null, accuracy: mean(overall), std: std(overall) });
         if (o.perClass) {
@@ -163,7 +180,7 @@ export async function ablationCurves(scorer: MaskScorer, methods: readonly Curve
   }
   const orderRank = (x: CurveOrder) => defaults.orders.indexOf(x);
   const methodRank = new Map(methods.map((m, i) => [m.name, i]));
-  rows.sort((a, b) => methodRank.get(a.method)! - methodRank.get(b.method)! || orderRank(a.order) - orderRank(b.order)
+  rows.sort((a, b) => methodRank.get(a.source)! - methodRank.get(b.source)! || orderRank(a.order) - orderRank(b.order)
     || (a.class ?? -1) - (b.class ?? -1) || a.n - b.n);
   return { table: tableFromRows(rows, CURVE_COLUMNS), rows };
 }

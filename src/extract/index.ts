@@ -7,3 +7,4 @@ export * from './pipeline';
 export * from './merge';
 export * from './run';
 export * from './model';
+export * from './parallel';

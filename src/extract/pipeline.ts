@@ -4,6 +4,7 @@
  * Images whose heatmap is all zero, constant or not finite get no patches and are recorded with
  * that outcome instead of failing the run.
  */
+import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import { explain, type ExplainResult } from '../cam/explain';
 import { activationsAt, headLogits, type ModelSplit } from '../graph/split';
@@ -58,6 +59,8 @@ export interface BatchResult {
   /** `[nPatches x nFilters]`. */
   scores: Float32Array;
   nFilters: number;
+  /** Wall-clock milliseconds per stage (for benchmarks and progress reports). */
+  timings: { explain: number; patches: number; occlusion: number; scores: number };
 }
 
 /**
@@ -75,6 +78,7 @@ export async function extractBatch(split: ModelSplit, input: BatchInput, params:
   const sampler = getPatchSampler(p.sampler);
   const [n, H, W, C] = input.shape;
   const [h, w, F] = split.activationShape;
+  const t0 = performance.now();
   const imagesT = tf.tensor4d(input.images, [n, H, W, C]);
   let ex: ExplainResult;
   try {
@@ -83,6 +87,7 @@ export async function extractBatch(split: ModelSplit, input: BatchInput, params:
     imagesT.dispose();
   }
   const acts = ex.activations!;
+  const t1 = performance.now();
   const windows: PatchWindow[][] = [];
   const outcome: ImageOutcome[] = [];
   const pred = new Int32Array(n), logit = new Float32Array(n);
@@ -96,12 +101,14 @@ export async function extractBatch(split: ModelSplit, input: BatchInput, params:
       { ...p.patch, rng: rng(imageSeed(p.seed, input.indices[b])) },
     ));
   });
+  const t2 = performance.now();
   const logits: LogitsFn = (x) => {
     const { activation, skips } = activationsAt(split, x);
     return headLogits(split, activation, skips);
   };
   const faithful = await faithfulPatches(logits, input.images, input.shape, windows, pred,
     { threshold: p.threshold, maxBatch: p.occlusionBatch, originalLogits: logit });
+  const t3 = performance.now();
   const total = faithful.reduce((a, r) => a + r.keep, 0);
   const patches: PatchColumns = {
     image: new Int32Array(total), patch: new Int32Array(total), x: new Int32Array(total), y: new Int32Array(total),
@@ -125,5 +132,6 @@ export async function extractBatch(split: ModelSplit, input: BatchInput, params:
     image: Int32Array.from(input.indices), label: Int32Array.from(input.labels), pred, logit,
     candidates: Int32Array.from(windows, (ws) => ws.length), kept: Int32Array.from(faithful, (r) => r.keep), outcome,
   };
-  return { images, patches, scores, nFilters: F };
+  const timings = { explain: t1 - t0, patches: t2 - t1, occlusion: t3 - t2, scores: performance.now() - t3 };
+  return { images, patches, scores, nFilters: F, timings };
 }

@@ -41,6 +41,8 @@ export interface ExtractRunOptions extends ExtractionParams {
   maxChunks?: number;
   /** Where the progress bar goes (e.g. `process.stderr`); default none. */
   progress?: ProgressSink | null;
+  /** Called after every batch with the images done and to do in this call. */
+  onProgress?: (done: number, total: number) => void;
   /** Merge when every chunk is done after this call. Default true. */
   merge?: boolean;
   /** A name for the model in the manifest. Default: `model.name`. */
@@ -115,6 +117,7 @@ export async function extractDataset(model: tf.LayersModel, data: ExtractDataSou
         parts.push(await extractBatch(split, { images: data.pixels(b, e), shape: [e - b, ...data.shape], indices, labels }, params));
         done += e - b;
         reporter?.update(state());
+        o.onProgress?.(done, total);
       }
       writeFileAtomic(chunkPath(o.out, c), encodeChunk(joinParts(c, start, end, parts, split.activationShape[2])));
     }

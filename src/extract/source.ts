@@ -19,6 +19,8 @@ export interface ExtractDataSource {
   labels: ArrayLike<number>;
   /** Images `[start, end)` as `[end-start, H, W, C]` floats, as the model expects them. */
   pixels(start: number, end: number): Float32Array;
+  /** How to rebuild this source in a worker thread (set by {@link imageSetSource}). */
+  imageSet?: { set: ImageSet; name: string; limit: number };
 }
 
 /**
@@ -32,6 +34,7 @@ export function imageSetSource(set: ImageSet, name: string, limit = set.n): Extr
   const px = set.height * set.width;
   return {
     name: limit < set.n ? `${name}[:${n}]` : name,
+    imageSet: { set, name, limit },
     checksum: set.checksum,
     n,
     shape: [set.height, set.width, 1],

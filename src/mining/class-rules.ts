@@ -16,7 +16,7 @@
  */
 import { hasBit, wordsFor } from './bitset';
 import type { MiningContext } from './context';
-import { absoluteSupport, checkMaxLength } from './support';
+import { absoluteSupport, checkMaxLength, withDefaults } from './support';
 
 /** Options of {@link mineClassRules}; defaults are the paper's (method.md stage 4). */
 export interface ClassRuleOptions {
@@ -73,7 +73,7 @@ export function compareRules(a: ClassRule, b: ClassRule): number {
 
 /** Resolves and checks {@link ClassRuleOptions}. */
 export function resolveClassRuleOptions(options: ClassRuleOptions = {}): Required<ClassRuleOptions> {
-  const o = { ...classRuleDefaults, ...options };
+  const o = withDefaults<ClassRuleOptions>(classRuleDefaults, options);
   absoluteSupport(o.minSupport, 1); // range check only
   if (!(typeof o.minConfidence === 'number' && o.minConfidence >= 0 && o.minConfidence <= 1)) {
     throw new Error(`minimum confidence must be a number in [0, 1], got ${String(o.minConfidence)}`);
@@ -113,6 +113,8 @@ interface Scratch {
   /** Child candidates of the node being expanded (order positions and supports). */
   childQ: Int32Array;
   childS: Int32Array;
+  /** Counting-sort buckets, one per possible class support. */
+  bucket: Int32Array;
 }
 
 /**
@@ -125,7 +127,7 @@ interface Scratch {
 export function mineClassRules(ctx: MiningContext, options: ClassRuleOptions = {}): ClassRule[] {
   const o = resolveClassRuleOptions(options);
   const scratch: Scratch = { count: new Int32Array(ctx.tx.nItems), rank: new Int32Array(ctx.tx.nItems).fill(-1), list: new Int32Array(ctx.n),
-    childQ: new Int32Array(ctx.tx.nItems), childS: new Int32Array(ctx.tx.nItems) };
+    childQ: new Int32Array(ctx.tx.nItems), childS: new Int32Array(ctx.tx.nItems), bucket: new Int32Array(ctx.n + 2) };
   const out: ClassRule[] = [];
   for (let k = 0; k < ctx.classIds.length; k++) {
     const rows = ctx.classRows.subarray(ctx.classStart[k], ctx.classStart[k + 1]);
@@ -252,9 +254,19 @@ function mineOneClass(ctx: MiningContext, cls: number, rows: Int32Array, o: Requ
         if (c >= floor) { childQ[k] = q; childS[k] = c; k++; }
       }
     }
-    const idx = Array.from({ length: k }, (_, j) => j).sort((a, b) => childS[b] - childS[a] || childQ[a] - childQ[b]);
-    node.childQ = Int32Array.from(idx, (j) => childQ[j]);
-    node.childS = Int32Array.from(idx, (j) => childS[j]);
+    // Counting sort by support descending (supports are <= node.s), ties in search order.
+    const bucket = scratch.bucket;
+    bucket.fill(0, 0, node.s + 2);
+    for (let j = 0; j < k; j++) bucket[node.s - childS[j] + 1]++;
+    for (let v = 1; v <= node.s + 1; v++) bucket[v] += bucket[v - 1];
+    const outQ = new Int32Array(k), outS = new Int32Array(k);
+    for (let j = 0; j < k; j++) {
+      const slot = bucket[node.s - childS[j]]++;
+      outQ[slot] = childQ[j];
+      outS[slot] = childS[j];
+    }
+    node.childQ = outQ;
+    node.childS = outS;
   };
 
   const all = new Uint32Array(words);

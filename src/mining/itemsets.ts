@@ -7,7 +7,7 @@ import { filterItemsets, type ItemsetKind } from './closed';
 import { eclat } from './eclat';
 import { fpGrowth } from './fpgrowth';
 import { ItemsetBuilder, itemsetAt, sortItemsets, type ItemsetList, type ItemsetSink } from './itemset-list';
-import { absoluteSupport, checkMaxLength } from './support';
+import { absoluteSupport, checkMaxLength, withDefaults } from './support';
 import { transactionCount, type Transactions } from './transactions';
 
 /** A frequent-itemset algorithm: emits every itemset with support >= minCount, size <= maxLength. */
@@ -74,7 +74,7 @@ const defaults: Required<MineItemsetsOptions> = { minSupport: 2, maxLength: Infi
  * @example mineItemsets(fromFimi('1 2\n1 2 3\n'), { minSupport: 2 })
  */
 export function mineItemsets(tx: Transactions, options: MineItemsetsOptions = {}): ItemsetList {
-  const o = { ...defaults, ...options };
+  const o = withDefaults<MineItemsetsOptions>(defaults, options);
   const minCount = absoluteSupport(o.minSupport, transactionCount(tx));
   checkMaxLength(o.maxLength, 'mineItemsets');
   if (o.kind !== 'all' && o.kind !== 'closed' && o.kind !== 'maximal') {
@@ -91,7 +91,7 @@ export function mineItemsets(tx: Transactions, options: MineItemsetsOptions = {}
  * @returns the number of itemsets with support >= minSupport and size <= maxLength
  */
 export function countItemsets(tx: Transactions, options: Omit<MineItemsetsOptions, 'kind'> = {}): number {
-  const o = { ...defaults, ...options };
+  const o = withDefaults<MineItemsetsOptions>(defaults, options);
   const minCount = absoluteSupport(o.minSupport, transactionCount(tx));
   checkMaxLength(o.maxLength, 'countItemsets');
   let count = 0;

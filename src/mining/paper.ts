@@ -10,6 +10,7 @@ import { classRuleDefaults, mineClassRules, resolveClassRuleOptions, type ClassR
 import { asMiningContext, type MiningContext } from './context';
 import { patternGroups } from './groups';
 import { ruleMetrics } from './rules';
+import { withDefaults } from './support';
 import type { Transactions } from './transactions';
 
 /** Options of {@link minePaperRules}: the rule thresholds plus which stages to run. */
@@ -87,7 +88,7 @@ export interface PaperRulesResult {
  * @example const { rules, classFilters } = minePaperRules(loadedTx, { minConfidence: 0.6 });
  */
 export function minePaperRules(tx: Transactions | MiningContext, options: PaperRulesOptions = {}): PaperRulesResult {
-  const o = { ...defaults, ...options };
+  const o = withDefaults(defaults, options);
   resolveClassRuleOptions(o);
   const t0 = performance.now();
   const ctx = asMiningContext(tx);

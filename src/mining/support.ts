@@ -27,3 +27,13 @@ export function checkMaxLength(maxLength: number, who: string): number {
   }
   return maxLength;
 }
+
+/**
+ * `{...defaults, ...options}` except that options set to `undefined` keep the default (so callers
+ * can pass optional flags straight through).
+ */
+export function withDefaults<T extends object>(defaults: Required<T>, options: T): Required<T> {
+  const out = { ...defaults } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(options)) if (v !== undefined) out[k] = v;
+  return out as Required<T>;
+}

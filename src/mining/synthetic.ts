@@ -7,6 +7,7 @@
  * and tests of the miners; not a model of any real network.
  */
 import { rng, sampleWithoutReplacement } from '../util/rng';
+import { withDefaults } from './support';
 import type { Transactions } from './transactions';
 
 /** Options of {@link syntheticTransactions}. */
@@ -40,7 +41,7 @@ const defaults: Required<SyntheticOptions> = {
  * @throws if k exceeds the number of filters or a count is not a positive integer
  */
 export function syntheticTransactions(options: SyntheticOptions = {}): Transactions {
-  const o = { ...defaults, ...options };
+  const o = withDefaults(defaults, options);
   for (const key of ['nTransactions', 'nClasses', 'nFilters', 'k'] as const) {
     if (!Number.isInteger(o[key]) || o[key] < 1) throw new Error(`syntheticTransactions: ${key} must be a positive integer, got ${o[key]}`);
   }

@@ -12,6 +12,8 @@
  *   `k - 1 - pad` on each side, with the spatially flipped, in/out-swapped filter.
  * - `Conv2DBackpropFilter`: one transpose of `dy` to [Cout, N*Ho*Wo], then per filter tap an NHWC
  *   slice of the padded input and a plain product [Cout, N*Ho*Wo] . [N*Ho*Wo, Cin].
+ * - `Tile` of a tensor whose repeated axes have size 1 (batch norm's gradient tiles its per-channel
+ *   statistics to the activation's shape) = a broadcasting add to zeros; the wasm Tile is slow.
  * Other cases (NCHW, dilations, stride > 1 for the input gradient) use the previous kernel.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -112,10 +114,24 @@ function conv2dBackpropFilterConfig(backendName: string, previous: Kernel): Kern
   };
 }
 
+function tileConfig(backendName: string, previous: Kernel): Kernel {
+  return {
+    kernelName: tf.Tile, backendName,
+    kernelFunc: (args) => {
+      const x = asTensor(args.inputs.x as tf.TensorInfo);
+      const reps = (args.attrs as unknown as tf.TileAttrs).reps;
+      const broadcast = x.dtype === 'float32' && x.shape.every((d, i) => reps[i] === 1 || d === 1);
+      if (!broadcast) return previous.kernelFunc(args);
+      return tf.tidy(() => tf.add(x, tf.zeros(x.shape.map((d, i) => d * reps[i]))));
+    },
+  };
+}
+
 const builders: Record<string, (backendName: string, previous: Kernel) => Kernel> = {
   [tf.BatchMatMul]: batchMatMulConfig,
   [tf.Conv2DBackpropInput]: conv2dBackpropInputConfig,
   [tf.Conv2DBackpropFilter]: conv2dBackpropFilterConfig,
+  [tf.Tile]: tileConfig,
 };
 
 /**

@@ -5,7 +5,7 @@
  *
  * Differences from Keras ResNet50 (convolutions before batch norm have no bias, which batch norm
  * would cancel anyway), chosen for a 28x28 input and a small compute budget: a 3x3
- * stem without padding layers and bottleneck expansion 2 instead of 4. As in Keras, the stride of a stage's first block
+ * stride-2 stem without padding or pooling layers and bottleneck expansion 2 instead of 4. As in Keras, the stride of a stage's first block
  * is on its first 1x1 convolution and its projection shortcut.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -75,7 +75,7 @@ function block(
 }
 
 /**
- * Builds ResNet-small: conv1 (3x3, 32) + BN + ReLU, 2x2 max-pool, stage conv2 (2 bottleneck blocks,
+ * Builds ResNet-small: conv1 (3x3 stride 2, 32) + BN + ReLU, stage conv2 (2 bottleneck blocks,
  * 64 out, 14x14), stage conv3 (2 blocks, 128 out, 7x7), avg_pool, logits. About 12M
  * multiply-adds per 28x28 image.
  * @param options see {@link ResnetSmallOptions}
@@ -89,11 +89,10 @@ export function buildResnetSmall(options: ResnetSmallOptions = {}): tf.LayersMod
   const f = (n: number) => Math.max(1, Math.round(n * o.width));
   const input = tf.input({ shape: o.inputShape, name: 'input' });
   let x = tf.layers.conv2d({
-    filters: f(32), kernelSize: 3, padding: 'same', useBias: false, name: 'conv1_conv', kernelInitializer: init.heNormal(),
+    filters: f(32), kernelSize: 3, strides: 2, padding: 'same', useBias: false, name: 'conv1_conv', kernelInitializer: init.heNormal(),
   }).apply(input) as tf.SymbolicTensor;
   x = bn('conv1_bn').apply(x) as tf.SymbolicTensor;
   x = tf.layers.activation({ activation: 'relu', name: 'conv1_relu' }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: 'pool1_pool' }).apply(x) as tf.SymbolicTensor;
   for (const s of STAGES) {
     for (let i = 1; i <= s.blocks; i++) x = block(x, s, i, f, init);
   }

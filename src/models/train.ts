@@ -76,8 +76,13 @@ export async function trainModel(set: ImageSet, options: TrainOptions = {}): Pro
   return withFastTrainingKernels(() => trainLoop(set, options));
 }
 
+/** `options` without its undefined fields, so that they fall back to the defaults. */
+function defined<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 async function trainLoop(set: ImageSet, options: TrainOptions): Promise<TrainResult> {
-  const o = { ...defaults, ...options };
+  const o = { ...defaults, ...defined(options) };
   const progress = options.progress === undefined ? progressReporter(process.stderr) : options.progress;
   checkPositiveInt('epochs', o.epochs);
   checkPositiveInt('batchSize', o.batchSize);

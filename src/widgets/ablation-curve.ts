@@ -22,13 +22,13 @@ export interface AblationCurveRow {
   n: number;
   /** Top-1 accuracy after ablation (y axis), as a fraction or a percentage. */
   accuracy: number;
-  /** Spread of the accuracy over seeded draws (drawn as a ±std band); null/absent for none. */
+  /** Spread of the accuracy over seeded draws (drawn as a ±std band when some std > 0); null/absent for none. */
   std?: number | null;
   /** Class the point refers to (shown on hover; a separate trace per class); absent = all classes. */
   class?: string | number | null;
 }
 
-/** Options for {@link ablationCurve}. */
+/** Options for {@link ablationCurveChart}. */
 export interface AblationCurveOptions extends ChartOptions {
   /** Chart title. */
   title?: string;
@@ -114,7 +114,8 @@ export function ablationCurveFigure(input: readonly AblationCurveRow[] | TableLi
   for (const c of cs) {
     const group = escapeHtml(c.name);
     const withStd = c.points.filter((p) => typeof p.std === 'number');
-    if (withStd.length > 0 && o.bandStd > 0) {
+    // A band only where there is a spread (ranked methods report std 0).
+    if (withStd.some((p) => (p.std as number) > 0) && o.bandStd > 0) {
       const x = withStd.map((p) => p.n);
       data.push({
         type: 'scatter', mode: 'lines', x, y: withStd.map((p) => p.accuracy - o.bandStd * (p.std as number)),
@@ -192,9 +193,9 @@ export function ablationCurveStaticSpec(input: readonly AblationCurveRow[] | Tab
  * @param options Titles, band width, library mode, fallback.
  * @returns `{html, svg?, spec}` where spec is the plotly figure.
  * @throws {Error} For malformed rows (see {@link ablationCurveFigure}).
- * @example show(await ablationCurve(evaluationTable, {title: 'VGG16, Fashion-MNIST'}))
+ * @example show(await ablationCurveChart(evaluationTable, {title: 'VGG16, Fashion-MNIST'}))
  */
-export async function ablationCurve(input: readonly AblationCurveRow[] | TableLike, options: AblationCurveOptions = {}): Promise<Displayable> {
+export async function ablationCurveChart(input: readonly AblationCurveRow[] | TableLike, options: AblationCurveOptions = {}): Promise<Displayable> {
   const spec = ablationCurveFigure(input, options);
   const svg = options.staticFallback === false ? undefined : await vegaLiteToSvg(ablationCurveStaticSpec(input, options));
   return { html: chartHtml('plotly', spec, svg ?? '', options), svg, spec };

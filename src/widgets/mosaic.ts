@@ -272,10 +272,13 @@ export function averagePatch(images: ImageStack, boxes: readonly PatchBox[], opt
   return { html: figureHtml('average', png, image, title, caption, []), png };
 }
 
-/** Heatmaps (e.g. Grad-CAM) for the images of a stack: `count` maps of `width`x`height`, row-major. */
+/**
+ * Heatmaps (e.g. Grad-CAM) for the images of a stack: `count` maps of `width`x`height`, row-major,
+ * one after the other (a single map has the shape of the patches area's `Heatmap`).
+ */
 export interface HeatmapStack {
   /** Values, length count * width * height. */
-  values: Float32Array;
+  data: Float32Array;
   /** Heatmap width (may differ from the image width: it is resampled bilinearly). */
   width: number;
   /** Heatmap height. */
@@ -308,7 +311,7 @@ export interface OverlayOptions {
 
 /** Bilinear sample of heatmap `k` at continuous pixel-centre coordinates (u, v) in heatmap pixels. */
 function sampleBilinear(h: HeatmapStack, k: number, u: number, v: number): number {
-  const { width: w, height: hh, values } = h;
+  const { width: w, height: hh, data: values } = h;
   const x = Math.min(w - 1, Math.max(0, u)), y = Math.min(hh - 1, Math.max(0, v));
   const x0 = Math.floor(x), y0 = Math.floor(y);
   const x1 = Math.min(w - 1, x0 + 1), y1 = Math.min(hh - 1, y0 + 1);
@@ -326,10 +329,10 @@ function sampleBilinear(h: HeatmapStack, k: number, u: number, v: number): numbe
  */
 export function overlayRaster(images: ImageStack, heatmaps: HeatmapStack, options: OverlayOptions = {}): { image: RgbaImage; order: number[] } {
   const n = imageCount(images);
-  const { width: hw, height: hh, values } = heatmaps;
+  const { width: hw, height: hh, data: values } = heatmaps;
   if (!Number.isInteger(hw) || !Number.isInteger(hh) || hw <= 0 || hh <= 0) throw new Error(`heatmaps: width and height must be positive integers, got ${hw}x${hh}`);
   if (!(values instanceof Float32Array) || values.length !== n * hw * hh) {
-    throw new Error(`heatmaps: values must be a Float32Array of length ${n}*${hw}*${hh} = ${n * hw * hh} (one map per image), got ${values?.length}`);
+    throw new Error(`heatmaps: data must be a Float32Array of length ${n}*${hw}*${hh} = ${n * hw * hh} (one map per image), got ${values?.length}`);
   }
   const alpha = options.alpha ?? 0.5;
   if (!(alpha >= 0 && alpha <= 1)) throw new Error(`alpha must be in [0, 1], got ${alpha}`);

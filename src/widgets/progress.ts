@@ -6,7 +6,7 @@ import { escapeHtml } from './escape';
 import { formatNumber } from './format';
 
 /** What a progress bar shows at one moment. */
-export interface ProgressState {
+export interface ProgressBarState {
   /** Label, e.g. 'extracting patches'. */
   label: string;
   /** Units done so far. */
@@ -20,17 +20,17 @@ export interface ProgressState {
 }
 
 /** Receives every rendered update. */
-export interface ProgressSink {
+export interface ProgressBarSink {
   /** Called with the current state; `final` is true for the last update. */
-  update(state: ProgressState, final: boolean): void;
+  update(state: ProgressBarState, final: boolean): void;
 }
 
 /** Options for {@link progressBar}. */
-export interface ProgressOptions {
+export interface ProgressBarOptions {
   /** Label shown before the bar (default 'progress'). */
   label?: string;
   /** Where updates go (default: tslab in a kernel, else stderr). */
-  sink?: ProgressSink;
+  sink?: ProgressBarSink;
   /** Clock in milliseconds (default `Date.now`; tests inject one). */
   now?: () => number;
   /** Least time between two displayed updates, in ms (default 200); the final update always shows. */
@@ -44,12 +44,12 @@ export interface ProgressBar {
   /** Marks the work finished and shows the final state; later calls do nothing. */
   done(): void;
   /** The current state (a copy). */
-  state(): ProgressState;
+  state(): ProgressBarState;
 }
 
 const defaults = { label: 'progress', minIntervalMs: 200 };
 
-function fraction(s: ProgressState): number {
+function fraction(s: ProgressBarState): number {
   return s.total === 0 ? 1 : Math.min(1, s.done / s.total);
 }
 
@@ -58,7 +58,7 @@ function duration(ms: number): string {
   return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
 }
 
-function eta(s: ProgressState): string {
+function eta(s: ProgressBarState): string {
   const f = fraction(s);
   if (s.finished || f >= 1) return `done in ${duration(s.elapsedMs)}`;
   if (f <= 0 || s.elapsedMs <= 0) return `${duration(s.elapsedMs)} elapsed`;
@@ -70,7 +70,7 @@ function eta(s: ProgressState): string {
  * @param s The state.
  * @param width Bar width in characters (default 30).
  */
-export function progressText(s: ProgressState, width = 30): string {
+export function progressText(s: ProgressBarState, width = 30): string {
   const f = fraction(s);
   const filled = Math.round(f * width);
   return `${s.label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${Math.floor(f * 100)}% ` +
@@ -81,7 +81,7 @@ export function progressText(s: ProgressState, width = 30): string {
  * HTML rendering: a labelled bar (label escaped).
  * @param s The state.
  */
-export function progressHtml(s: ProgressState): string {
+export function progressHtml(s: ProgressBarState): string {
   const f = fraction(s);
   const pct = Math.floor(f * 100);
   return (
@@ -94,7 +94,7 @@ export function progressHtml(s: ProgressState): string {
 }
 
 /** stderr sink: rewrites one line on a terminal, else prints a line per 10% step and at the end. */
-export function stderrProgressSink(stream: NodeJS.WriteStream = process.stderr): ProgressSink {
+export function stderrProgressSink(stream: NodeJS.WriteStream = process.stderr): ProgressBarSink {
   let lastDecile = -1;
   return {
     update(s, final) {
@@ -112,7 +112,7 @@ export function stderrProgressSink(stream: NodeJS.WriteStream = process.stderr):
 }
 
 /** tslab sink if running inside a kernel (its first write succeeds), else stderr. */
-function defaultSink(): ProgressSink {
+function defaultSink(): ProgressBarSink {
   let target: { html(s: string): void } | undefined;
   try {
     // Lazy: loading tslab pulls in its TypeScript; plain mocha never needs it.
@@ -146,7 +146,7 @@ function defaultSink(): ProgressSink {
  * @throws {Error} For a bad total.
  * @example const bar = progressBar(images.length, {label: 'Grad-CAM'}); for (...) { ...; bar.tick(); } bar.done();
  */
-export function progressBar(total: number, options: ProgressOptions = {}): ProgressBar {
+export function progressBar(total: number, options: ProgressBarOptions = {}): ProgressBar {
   if (!Number.isInteger(total) || total < 0) throw new Error(`progressBar: total must be a non-negative integer, got ${total}`);
   const label = options.label ?? defaults.label;
   const now = options.now ?? Date.now;
@@ -156,7 +156,7 @@ export function progressBar(total: number, options: ProgressOptions = {}): Progr
   let count = 0;
   let finished = false;
   let lastShown = -Infinity;
-  const state = (): ProgressState => ({ label, done: count, total, elapsedMs: now() - start, finished });
+  const state = (): ProgressBarState => ({ label, done: count, total, elapsedMs: now() - start, finished });
   const render = (final: boolean): void => {
     const t = now();
     if (!final && t - lastShown < minInterval) return;

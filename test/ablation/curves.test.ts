@@ -27,6 +27,9 @@ describe('ablation/curves', () => {
     assert.equal(get('random', 2).draws, 4);
     assert.equal(get('ranked', 2).draws, 1);
     assert.equal(rows[0].k, 5);
+    // Series names for the plotting widget, one per (method, order).
+    assert.deepEqual([...new Set(rows.map((r) => r.method))], ['ours-5', 'ours-5 shuffled', 'random (ours-5 counts)']);
+    assert.ok(rows.every((r) => r.source === 'ours-5'));
   });
 
   it('per-class rows and image subsampling; reproducible from the seed', async () => {
@@ -44,5 +47,6 @@ describe('ablation/curves', () => {
     const scorer = new MaskScorer(linearGapEvaluator(diagonalNet(K, F, per)));
     await assert.rejects(ablationCurves(scorer, [{ name: 'm', ranked }], { orders: ['sideways' as 'ranked'] }), /unknown order 'sideways'/);
     await assert.rejects(ablationCurves(scorer, [{ name: 'm', ranked: [[0]] }]), /method 'm' has filters for 1 classes, expected 4/);
+    await assert.rejects(ablationCurves(scorer, [{ name: 'm', ranked }, { name: 'm', ranked }]), /duplicate method name 'm'/);
   });
 });

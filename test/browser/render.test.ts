@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  ablationCurve, averagePatch, classFilterMatrix, filtersPerClassChart, heatmapOverlays, patchMosaic, rulesScatter,
+  ablationCurveChart, averagePatch, classFilterMatrix, filtersPerClassChart, heatmapOverlays, patchMosaic, rulesScatter,
   tableView, widgetPage, type ImageStack, type PatchBox,
 } from '../../src/widgets';
 import { rng } from '../../src/util/rng';
@@ -30,24 +30,23 @@ describe('browser/render (headless Chromium, no network)', function () {
   this.timeout(300000);
 
   before(function () {
-    if (!chromiumAvailable()) this.skip(); // no browser: nothing to check (apt-get install chromium)
+    if (!chromiumAvailable()) {
+      console.log(`      skipping the browser check: ${chromiumPath} is not installed (apt-get install chromium)`);
+      this.skip();
+    }
   });
 
   it('renders plotly and vega-lite charts, non-blank mosaics, hostile names as text, no console errors', async function () {
-    if (!chromiumAvailable()) {
-      console.log(`      skipped: ${chromiumPath} is not installed`);
-      this.skip();
-    }
     const { images, boxes, heat } = syntheticPatches();
     const curveRows = ablationRows().map((r) => (r.method === 'ours' && r.k === 10 ? { ...r, class: evilClass } : r));
     const parts = [
-      await ablationCurve(curveRows, { title: 'accuracy after ablation' }),
+      await ablationCurveChart(curveRows, { title: 'accuracy after ablation' }),
       await rulesScatter(ruleRows(), { title: 'rules' }),
       await filtersPerClassChart(classFilterRows(), { title: 'filters per class' }),
       await classFilterMatrix(classFilterRows(), { title: 'class x filter' }),
       patchMosaic(images, boxes, { labels: boxes.map((_, i) => (i === 0 ? evilClass : `image ${i}`)), title: evilClass }),
       averagePatch(images, boxes),
-      heatmapOverlays(images, { values: heat, width: 7, height: 7 }, { labels: Array.from({ length: 8 }, () => evilClass) }),
+      heatmapOverlays(images, { data: heat, width: 7, height: 7 }, { labels: Array.from({ length: 8 }, () => evilClass) }),
       tableView(ruleRows(), { caption: 'rules' }),
     ];
     fs.mkdirSync(outDir, { recursive: true });
@@ -70,9 +69,8 @@ describe('browser/render (headless Chromium, no network)', function () {
   });
 
   it('reports a chart whose library is missing and a blank image as failures', async function () {
-    if (!chromiumAvailable()) this.skip();
     const blank: ImageStack = { pixels: new Uint8Array(16 * 16).fill(128), width: 16, height: 16, channels: 1 };
-    const curve = await ablationCurve(ablationRows(), { staticFallback: false });
+    const curve = await ablationCurveChart(ablationRows(), { staticFallback: false });
     const page = `<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>${curve.html}` +
       `${patchMosaic(blank, [{ image: 0, x: 0, y: 0, size: 16 }], { numberTiles: false, gap: 0 }).html}` +
       `<img src="https://example.com/x.png"></body></html>`;

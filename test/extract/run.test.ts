@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { extractDataset, parseShard, chunkRange } from '../../src/extract/run';
 import { mergeExtraction, chunkPath } from '../../src/extract/merge';
 import { imageSetSource } from '../../src/extract/source';
+import { extractDatasetParallel } from '../../src/extract/parallel';
 import { loadTransactions, loadTransactionStore } from '../../src/transactions/io';
 import { transactionsForK } from '../../src/transactions/store';
 import { tinyImageSet, tinyModel } from './fixtures';
@@ -94,6 +95,16 @@ describe('extract/run', function () {
     const s0 = await extractDataset(model, data, { ...base, out, shard: parseShard('0/2'), merge: false });
     assert.ok(s0.complete && !s0.merged);
     mergeExtraction(out, { ks: [2, 4] });
+    assertSameFiles(snapshot(out), reference);
+  });
+
+  it('two worker threads (one shard each) give the same bytes as a single run', async () => {
+    const out = path.join(root, 'workers');
+    const before = tf.memory().numTensors;
+    const r = await extractDatasetParallel(model, data, { ...base, out, workers: 2, backend: 'cpu' });
+    assert.equal(tf.memory().numTensors, before);
+    assert.deepEqual(r.chunksComputed, [0, 1, 2, 3]);
+    assert.ok(r.complete && r.merged);
     assertSameFiles(snapshot(out), reference);
   });
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { ablationCurve, ablationCurveFigure, type AblationCurveRow } from '../../src/widgets';
+import { ablationCurveChart, ablationCurveFigure, type AblationCurveRow } from '../../src/widgets';
 import { ablationRows, deepFreeze, evilClass } from './fixtures';
 import { matchSnapshot } from './snapshot';
 
@@ -23,6 +23,13 @@ describe('widgets/ablation-curve', () => {
     // Hand-computed: accuracy ± 1 std.
     assert.deepEqual(band[0].y.map((v) => +v.toFixed(4)), [0.906, 0.899, 0.8829]);
     assert.deepEqual(band[1].y.map((v) => +v.toFixed(4)), [0.914, 0.911, 0.9049]);
+  });
+
+  it('draws no band for std 0 and ignores extra columns (rows as the ablation area writes them)', () => {
+    const rows = [1, 2, 3].map((n) => ({ method: 'ours-10', source: 'ours-10', k: 10, order: 'ranked', class: null, n, filtersPerClass: n, accuracy: 1 - n / 10, std: 0, draws: 1 }));
+    const traces = ablationCurveFigure(rows).data as Trace[];
+    assert.equal(traces.length, 1);
+    assert.equal(traces[0].customdata?.[0][0], 'all classes');
   });
 
   it('band width follows bandStd', () => {
@@ -72,14 +79,14 @@ describe('widgets/ablation-curve', () => {
   it('renders html with the figure escaped, a static SVG, and no markup from class names', async function () {
     this.timeout(20000);
     const rows = ablationRows().map((r) => ({ ...r, class: evilClass }));
-    const d = await ablationCurve(rows, { title: evilClass });
+    const d = await ablationCurveChart(rows, { title: evilClass });
     assert.ok(d.svg && d.svg.startsWith('<svg'), 'static svg');
     assert.ok(d.html.includes('data-fm-kind="plotly"'));
     assert.ok(d.html.includes(d.svg as string), 'fallback svg inline');
     assert.ok(!d.html.includes('<img src=x'), 'no raw markup from the class name');
     assert.equal(d.html.split('<script').length - 1, 1, 'one render script, no library in shared mode');
     assert.ok(!d.html.includes('data-fm-library'));
-    const inline = await ablationCurve(ablationRows(), { library: 'inline', staticFallback: false });
+    const inline = await ablationCurveChart(ablationRows(), { library: 'inline', staticFallback: false });
     assert.ok(inline.html.length > 4_000_000, 'inline mode carries plotly');
     assert.equal(inline.svg, undefined);
   });

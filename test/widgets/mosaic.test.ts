@@ -122,22 +122,22 @@ describe('widgets/mosaic', () => {
 
   it('overlays blend image and colormapped heatmap (hand-computed)', () => {
     const images: ImageStack = { pixels: new Uint8Array([200, 200, 200, 200]), width: 2, height: 2, channels: 1 };
-    const hot = { values: new Float32Array([1]), width: 1, height: 1 };
+    const hot = { data: new Float32Array([1]), width: 1, height: 1 };
     const { image } = overlayRaster(images, hot, { minTileSize: 2, alpha: 0.5 });
     // 0.5 * 200 + 0.5 * jet(1) = [164, 100, 100].
     assert.deepEqual(Array.from(image.data.slice(4 * (2 * image.width + 2), 4 * (2 * image.width + 2) + 3)), [164, 100, 100]);
-    const cold = overlayRaster(images, { values: new Float32Array([0]), width: 1, height: 1 }, { minTileSize: 2, alpha: 1, colormap: 'viridis' });
+    const cold = overlayRaster(images, { data: new Float32Array([0]), width: 1, height: 1 }, { minTileSize: 2, alpha: 1, colormap: 'viridis' });
     assert.deepEqual(Array.from(cold.image.data.slice(4 * (2 * cold.image.width + 2), 4 * (2 * cold.image.width + 2) + 3)), [68, 1, 84]);
   });
 
   it('overlay html lists images with escaped labels; bad inputs throw', () => {
     const imgs = twoImages();
-    const heat = { values: new Float32Array(2 * 7 * 7).map((_, i) => (i % 7) / 6), width: 7, height: 7 };
+    const heat = { data: new Float32Array(2 * 7 * 7).map((_, i) => (i % 7) / 6), width: 7, height: 7 };
     const d = heatmapOverlays(imgs, heat, { labels: [evilClass, 'b'] });
     assert.ok(!d.html.includes('<img src=x') && d.html.includes('image 0 · &lt;img'));
     const img = decodePng(d.png as Uint8Array);
     assert.equal(img.width, 2 * 112 + 3 * 2);
-    assert.throws(() => heatmapOverlays(imgs, { ...heat, values: new Float32Array(3) }), /one map per image/);
+    assert.throws(() => heatmapOverlays(imgs, { ...heat, data: new Float32Array(3) }), /one map per image/);
     assert.throws(() => heatmapOverlays(imgs, heat, { colormap: 'rainbow' }), /unknown colormap 'rainbow'/);
     assert.throws(() => heatmapOverlays(imgs, heat, { indices: [5] }), /index 5/);
   });

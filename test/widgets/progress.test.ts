@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { progressBar, progressHtml, progressText, stderrProgressSink, type ProgressState } from '../../src/widgets';
+import { progressBar, progressHtml, progressText, stderrProgressSink, type ProgressBarState } from '../../src/widgets';
 import { evilClass } from './fixtures';
 
 function recorder() {
-  const updates: Array<[ProgressState, boolean]> = [];
-  return { updates, sink: { update: (s: ProgressState, f: boolean) => void updates.push([s, f]) } };
+  const updates: Array<[ProgressBarState, boolean]> = [];
+  return { updates, sink: { update: (s: ProgressBarState, f: boolean) => void updates.push([s, f]) } };
 }
 
 describe('widgets/progress', () => {
@@ -29,7 +29,7 @@ describe('widgets/progress', () => {
   });
 
   it('renders text with percent, counts and time left', () => {
-    const s: ProgressState = { label: 'patches', done: 5, total: 20, elapsedMs: 3000, finished: false };
+    const s: ProgressBarState = { label: 'patches', done: 5, total: 20, elapsedMs: 3000, finished: false };
     assert.equal(progressText(s, 20), 'patches [#####---------------] 25% 5/20 3s elapsed, ~9s left');
     assert.equal(progressText({ ...s, done: 20, finished: true }, 4), 'patches [####] 100% 20/20 done in 3s');
     assert.equal(progressText({ ...s, total: 0, done: 0 }, 2), 'patches [##] 100% 0/0 done in 3s');

@@ -12,6 +12,7 @@ import { canonicalJson } from '../../extract/manifest';
 import { mergeExtraction } from '../../extract/merge';
 import { resolveExtractModel } from '../../extract/model';
 import { extractDataset, parseShard } from '../../extract/run';
+import { extractDatasetParallel } from '../../extract/parallel';
 import { imageSetSource, type ExtractDataSource } from '../../extract/source';
 import type { PatchParams } from '../../extract/pipeline';
 import { spatialLayerNames } from '../../graph/split';
@@ -42,6 +43,7 @@ options:
   --threshold X        faithfulness threshold on the drop increment (default 0.1)
   --max-chunks N       stop after N new chunks (rerun to continue)
   --backend NAME       auto (default), wasm, cpu, tensorflow
+  --workers N          run N shards in N worker threads (wasm or cpu backend), then merge
   --quiet              no progress bar
 `;
 
@@ -87,7 +89,7 @@ async function run(argv: string[]): Promise<number> {
       batch: { type: 'string' }, chunk: { type: 'string' }, seed: { type: 'string' }, method: { type: 'string' },
       sampler: { type: 'string' }, window: { type: 'string' }, samples: { type: 'string' }, rounds: { type: 'string' },
       inset: { type: 'string' }, stride: { type: 'string' }, iou: { type: 'string' }, threshold: { type: 'string' },
-      'max-chunks': { type: 'string' }, backend: { type: 'string', default: 'auto' }, quiet: { type: 'boolean', default: false },
+      'max-chunks': { type: 'string' }, workers: { type: 'string' }, backend: { type: 'string', default: 'auto' }, quiet: { type: 'boolean', default: false },
     },
   });
   if (!values.model) throw new Error(`extract: --model is required\n\n${usage}`);
@@ -109,11 +111,19 @@ async function run(argv: string[]): Promise<number> {
     };
     const batchSize = intOpt('batch', values.batch), chunkSize = intOpt('chunk', values.chunk);
     const out = values.out ?? defaultOut(resolved.name, layer, { data: data.name, params, batchSize, chunkSize, backend: backend.name });
-    const r = await extractDataset(resolved.model, data, {
+    const workers = intOpt('workers', values.workers) ?? 1;
+    const common = {
       ...params, layer, out, ks: parseKs(values.k), batchSize, chunkSize, modelName: resolved.name,
-      shard: values.shard ? parseShard(values.shard) : undefined, maxChunks: intOpt('max-chunks', values['max-chunks']),
-      progress: values.quiet ? null : process.stderr,
-    });
+      maxChunks: intOpt('max-chunks', values['max-chunks']), progress: values.quiet ? null : process.stderr,
+    };
+    let r;
+    if (workers > 1) {
+      if (values.shard) throw new Error('extract: use either --shard or --workers, not both');
+      if (backend.name !== 'wasm' && backend.name !== 'cpu') throw new Error(`extract: --workers needs the wasm or cpu backend, got '${backend.name}'`);
+      r = await extractDatasetParallel(resolved.model, data, { ...common, workers, backend: backend.name });
+    } else {
+      r = await extractDataset(resolved.model, data, { ...common, shard: values.shard ? parseShard(values.shard) : undefined });
+    }
     process.stdout.write(`${r.out}: computed ${r.chunksComputed.length} chunk(s), ${r.chunksSkipped.length} already done; ` +
       `${r.complete ? 'run complete' : 'run incomplete (rerun to continue, or run the other shards)'}\n`);
     if (r.merged) {

@@ -1,0 +1,346 @@
+/**
+ * Image folders in the ImageNet layout, `root/<class>/<image>.{jpg,jpeg,png}`: class folders in
+ * sorted order give the class indices (as Keras `image_dataset_from_directory` and torchvision
+ * `ImageFolder` do). Images are decoded with the pure-JS `jpeg-js` and `pngjs`, the shorter side is
+ * resized and the centre cropped to a square (the standard ImageNet evaluation transform that the
+ * method's authors used), then a named preset (presets.ts) maps pixels to network input.
+ *
+ * A file that is not a JPEG/PNG, or that fails to decode, is never fatal: it is skipped and listed
+ * in `rejected` with the reason.
+ *
+ * Layers: {@link decodeImage} and {@link resizeCropGeometry} are pure; {@link scanImageFolder} does
+ * the directory I/O; {@link openImageFolder} / {@link loadImageFolder} read files and build tensors.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import * as jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+import { applyPreset, getPreset, type PresetLike } from './presets';
+
+/** A decoded image: interleaved RGB bytes, `height * width * 3` long. */
+export interface DecodedImage {
+  width: number;
+  height: number;
+  /** RGB bytes, row-major; alpha is dropped and grey is replicated to three channels. */
+  data: Uint8Array;
+}
+
+/** A file that was skipped, and why. */
+export interface RejectedFile {
+  file: string;
+  reason: string;
+}
+
+const JPEG_MAGIC = [0xff, 0xd8, 0xff];
+const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+function startsWith(bytes: Uint8Array, magic: number[]): boolean {
+  return bytes.length >= magic.length && magic.every((b, i) => bytes[i] === b);
+}
+
+/** Drops the alpha byte of RGBA pixels. */
+function rgbaToRgb(rgba: Uint8Array, n: number): Uint8Array {
+  const out = new Uint8Array(n * 3);
+  for (let i = 0, j = 0; i < n; i++, j += 4) {
+    out[i * 3] = rgba[j];
+    out[i * 3 + 1] = rgba[j + 1];
+    out[i * 3 + 2] = rgba[j + 2];
+  }
+  return out;
+}
+
+/** Limits passed to jpeg-js, so that a huge or hostile file is rejected instead of exhausting memory. */
+const JPEG_LIMITS = { maxResolutionInMP: 200, maxMemoryUsageInMB: 1024 };
+
+/**
+ * Decodes a JPEG or PNG file's bytes to RGB (pure; the format is found from the bytes, not the name).
+ * @param bytes the file content
+ * @returns the image
+ * @throws with the reason when the bytes are not a JPEG or PNG, or do not decode
+ */
+export function decodeImage(bytes: Uint8Array): DecodedImage {
+  let width: number, height: number, rgba: Uint8Array;
+  if (startsWith(bytes, JPEG_MAGIC)) {
+    const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, ...JPEG_LIMITS });
+    ({ width, height } = img);
+    rgba = img.data;
+  } else if (startsWith(bytes, PNG_MAGIC)) {
+    const img = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    ({ width, height } = img);
+    rgba = img.data; // pngjs converts grey, palette and 16-bit images to 8-bit RGBA
+  } else {
+    const head = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
+    throw new Error(`not a JPEG or PNG file (starts with bytes ${head || '(empty file)'})`);
+  }
+  if (!(width > 0 && height > 0) || rgba.length < width * height * 4) {
+    throw new Error(`decoded to an empty or short image (${width}x${height}, ${rgba.length} bytes)`);
+  }
+  return { width, height, data: rgbaToRgb(rgba, width * height) };
+}
+
+/** Where to resize and crop one image. */
+export interface ResizeCropGeometry {
+  /** Size after resizing the shorter side to `resize` (aspect ratio kept, rounded). */
+  resizedHeight: number;
+  resizedWidth: number;
+  /** Top-left corner of the centred `size` x `size` crop in the resized image. */
+  top: number;
+  left: number;
+}
+
+/**
+ * Pure geometry of "resize the shorter side to `resize`, then centre-crop `size` x `size`".
+ * @throws if a dimension is not a positive integer or `resize < size`
+ */
+export function resizeCropGeometry(height: number, width: number, resize: number, size: number): ResizeCropGeometry {
+  for (const [k, v] of Object.entries({ height, width, resize, size })) {
+    if (!(Number.isInteger(v) && v > 0)) throw new Error(`resizeCropGeometry: ${k} must be a positive integer, got ${v}`);
+  }
+  if (resize < size) throw new Error(`resizeCropGeometry: resize (${resize}) must be at least size (${size})`);
+  const s = resize / Math.min(height, width);
+  const resizedHeight = height <= width ? resize : Math.max(resize, Math.round(height * s));
+  const resizedWidth = width <= height ? resize : Math.max(resize, Math.round(width * s));
+  return { resizedHeight, resizedWidth, top: Math.floor((resizedHeight - size) / 2), left: Math.floor((resizedWidth - size) / 2) };
+}
+
+/** File name endings taken as images (case-insensitive). */
+export const IMAGE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png'];
+
+/** Options of {@link scanImageFolder} (and, through it, of the loaders). */
+export interface ImageFolderScanOptions {
+  /** Keep only these class folders (names). Labels stay indices into `classNames`. Default: all. */
+  classes?: readonly string[];
+  /**
+   * The full, ordered class list that labels index into (e.g. the 1000 ImageNet synsets in the
+   * model's output order). Default: the sorted names of the class folders found under `root`.
+   */
+  classNames?: readonly string[];
+  /** Keep at most this many images per class (the first in sorted file order). Default: all. */
+  perClass?: number;
+  /** Keep at most this many images in total (the first in class, then file order). Default: all. */
+  limit?: number;
+}
+
+/** One image file to read. */
+export interface ImageFolderEntry {
+  file: string;
+  label: number;
+}
+
+/** The result of {@link scanImageFolder}. */
+export interface ImageFolderScan {
+  root: string;
+  classNames: string[];
+  /** Image files to read, in class then file order. */
+  entries: ImageFolderEntry[];
+  /** Files skipped while scanning (not an image by name, or in a folder not in `classNames`). */
+  rejected: RejectedFile[];
+}
+
+function checkCount(what: string, v: number | undefined): void {
+  if (v !== undefined && !(Number.isInteger(v) && v >= 0)) throw new Error(`${what} must be a non-negative integer, got ${v}`);
+}
+
+/**
+ * Lists the image files of a folder in the ImageNet layout (reads directories only, not images).
+ * Files directly under `root` and non-image names are listed in `rejected`.
+ * @param root the folder holding one sub-folder per class
+ * @param options class filter, class list and limits
+ * @returns class names, the files to read with their labels, and the rejected files
+ * @throws if `root` is not a readable folder, an option is invalid, or a class in `classes` has no folder
+ */
+export function scanImageFolder(root: string, options: ImageFolderScanOptions = {}): ImageFolderScan {
+  checkCount('scanImageFolder: perClass', options.perClass);
+  checkCount('scanImageFolder: limit', options.limit);
+  let dirents: fs.Dirent[];
+  try {
+    dirents = fs.readdirSync(root, { withFileTypes: true });
+  } catch (e) {
+    throw new Error(`scanImageFolder: cannot read image folder '${root}': ${(e as Error).message}`);
+  }
+  const rejected: RejectedFile[] = [];
+  const folders = dirents.filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  for (const d of dirents) if (!d.isDirectory()) rejected.push({ file: path.join(root, d.name), reason: 'not inside a class folder' });
+  const classNames = options.classNames ? [...options.classNames] : folders;
+  const index = new Map(classNames.map((c, i) => [c, i] as [string, number]));
+  const wanted = options.classes ? [...options.classes] : folders;
+  for (const c of wanted) {
+    if (!folders.includes(c)) throw new Error(`scanImageFolder: class '${c}' has no folder under '${root}'; folders: ${folders.join(', ') || '(none)'}`);
+  }
+  const entries: ImageFolderEntry[] = [];
+  for (const cls of [...wanted].sort()) {
+    const dir = path.join(root, cls);
+    const label = index.get(cls);
+    const files = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    let kept = 0;
+    for (const f of files) {
+      const file = path.join(dir, f.name);
+      if (!f.isFile()) { rejected.push({ file, reason: 'not a regular file' }); continue; }
+      if (!IMAGE_EXTENSIONS.includes(path.extname(f.name).toLowerCase())) {
+        rejected.push({ file, reason: `not an image file name (expected ${IMAGE_EXTENSIONS.join(', ')})` });
+        continue;
+      }
+      if (label === undefined) { rejected.push({ file, reason: `class folder '${cls}' is not in classNames` }); continue; }
+      if (options.perClass !== undefined && kept >= options.perClass) continue;
+      entries.push({ file, label });
+      kept++;
+    }
+  }
+  return { root, classNames, entries: options.limit !== undefined ? entries.slice(0, options.limit) : entries, rejected };
+}
+
+/** Options of {@link openImageFolder} and {@link loadImageFolder}. */
+export interface ImageFolderOptions extends ImageFolderScanOptions {
+  /** Side of the square output images. Default 224. */
+  size?: number;
+  /** The shorter side is resized to this before the centre crop. Default round(size * 256 / 224) (256 for 224). */
+  resize?: number;
+  /** Preprocessing preset name (`caffe`, `torch`, `tf`, `unit`, or any registered) or definition. Default `unit`. */
+  preset?: PresetLike;
+  /** Images per batch of the lazy iterator. Default 32. */
+  batchSize?: number;
+}
+
+const defaults = { size: 224, preset: 'unit' as PresetLike, batchSize: 32 };
+
+/** One batch from {@link ImageFolder.batches}; the caller disposes `images`. */
+export interface ImageFolderBatch {
+  /** `[n, size, size, 3]` float32, preprocessed by the preset. */
+  images: tf.Tensor4D;
+  labels: Int32Array;
+  files: string[];
+  /** Files of this batch's range that failed to decode. */
+  rejected: RejectedFile[];
+}
+
+/** An opened image folder: scanned, read lazily batch by batch. */
+export interface ImageFolder {
+  root: string;
+  classNames: string[];
+  /** The image files that will be read, in order (some may still be rejected when decoded). */
+  entries: readonly ImageFolderEntry[];
+  /** Rejected files found so far: at scan time, plus those that failed to decode in batches read so far. */
+  rejected: RejectedFile[];
+  /** Resolved options. */
+  size: number;
+  resize: number;
+  /** Iterates the images in batches of `batchSize` successfully decoded images (the last may be smaller). */
+  batches(batchSize?: number): AsyncGenerator<ImageFolderBatch>;
+}
+
+/** Decoded RGB -> resized, centre-cropped [size, size, 3] float tensor (0..255). */
+function toSquare(img: DecodedImage, resize: number, size: number): tf.Tensor3D {
+  const g = resizeCropGeometry(img.height, img.width, resize, size);
+  return tf.tidy(() => {
+    const t = tf.tensor3d(img.data, [img.height, img.width, 3], 'int32');
+    const resized = g.resizedHeight === img.height && g.resizedWidth === img.width
+      ? tf.cast(t, 'float32')
+      : tf.image.resizeBilinear(t, [g.resizedHeight, g.resizedWidth], false, true);
+    return tf.slice(resized, [g.top, g.left, 0], [size, size, 3]);
+  });
+}
+
+function resolveOptions(options: ImageFolderOptions) {
+  const size = options.size ?? defaults.size;
+  const resize = options.resize ?? Math.round(size * 256 / 224);
+  const batchSize = options.batchSize ?? defaults.batchSize;
+  const preset = options.preset ?? defaults.preset;
+  for (const [k, v] of Object.entries({ size, resize, batchSize })) {
+    if (!(Number.isInteger(v) && v > 0)) throw new Error(`image folder: ${k} must be a positive integer, got ${v}`);
+  }
+  if (resize < size) throw new Error(`image folder: resize (${resize}) must be at least size (${size})`);
+  if (typeof preset === 'string') getPreset(preset); // fail early on an unknown name
+  return { size, resize, batchSize, preset };
+}
+
+/**
+ * Opens an image folder for lazy, batched reading (only the directories are read now).
+ * @param root the folder holding one sub-folder per class
+ * @param options size, resize, preset, batch size, class filter and limits
+ * @returns the folder; iterate `folder.batches()` and dispose each batch's `images`
+ * @throws if the folder cannot be read or an option (including the preset name) is invalid
+ * @example
+ *   const folder = openImageFolder('/data/imagenet/val', { preset: 'caffe', perClass: 10 });
+ *   for await (const b of folder.batches(16)) { ...; b.images.dispose(); }
+ */
+export function openImageFolder(root: string, options: ImageFolderOptions = {}): ImageFolder {
+  const { size, resize, batchSize: defaultBatch, preset } = resolveOptions(options);
+  const scan = scanImageFolder(root, options);
+  const rejected = [...scan.rejected];
+  async function* batches(batchSize = defaultBatch): AsyncGenerator<ImageFolderBatch> {
+    if (!(Number.isInteger(batchSize) && batchSize > 0)) throw new Error(`batches: batchSize must be a positive integer, got ${batchSize}`);
+    let pending: { image: tf.Tensor3D; entry: ImageFolderEntry }[] = [];
+    let pendingRejected: RejectedFile[] = [];
+    const flush = (): ImageFolderBatch => {
+      const images = tf.tidy(() => applyPreset(tf.stack(pending.map((p) => p.image)) as tf.Tensor4D, preset));
+      const batch = {
+        images, labels: Int32Array.from(pending, (p) => p.entry.label), files: pending.map((p) => p.entry.file), rejected: pendingRejected,
+      };
+      tf.dispose(pending.map((p) => p.image));
+      pending = [];
+      pendingRejected = [];
+      return batch;
+    };
+    try {
+      for (const entry of scan.entries) {
+        let img: DecodedImage;
+        try {
+          img = decodeImage(await fs.promises.readFile(entry.file));
+        } catch (e) {
+          const r = { file: entry.file, reason: (e as Error).message || String(e) };
+          rejected.push(r);
+          pendingRejected.push(r);
+          continue;
+        }
+        pending.push({ image: toSquare(img, resize, size), entry });
+        if (pending.length === batchSize) yield flush();
+      }
+      if (pending.length > 0) yield flush();
+    } finally {
+      // An abandoned iteration must not leak the images decoded so far.
+      tf.dispose(pending.map((p) => p.image));
+    }
+  }
+  return { root, classNames: scan.classNames, entries: scan.entries, rejected, size, resize, batches };
+}
+
+/** The result of {@link loadImageFolder}. */
+export interface LoadedImageFolder {
+  /** `[n, size, size, 3]` float32, preprocessed; the caller disposes it. */
+  images: tf.Tensor4D;
+  labels: Int32Array;
+  classNames: string[];
+  /** The file of each image, in the same order. */
+  files: string[];
+  rejected: RejectedFile[];
+}
+
+/**
+ * Reads a whole image folder into one tensor (convenience over {@link openImageFolder}; use the
+ * lazy batches for folders that do not fit in memory).
+ * @param root the folder holding one sub-folder per class
+ * @param options size, resize, preset, class filter and limits
+ * @returns images, labels, class names, files and rejected files
+ * @throws as {@link openImageFolder}
+ */
+export async function loadImageFolder(root: string, options: ImageFolderOptions = {}): Promise<LoadedImageFolder> {
+  const folder = openImageFolder(root, options);
+  const parts: tf.Tensor4D[] = [];
+  const labels: number[] = [];
+  const files: string[] = [];
+  try {
+    for await (const b of folder.batches()) {
+      parts.push(b.images);
+      labels.push(...b.labels);
+      files.push(...b.files);
+    }
+    const images = parts.length === 0 ? tf.zeros([0, folder.size, folder.size, 3]) as tf.Tensor4D
+      : parts.length === 1 ? parts[0] : tf.concat(parts, 0);
+    if (parts.length > 1) tf.dispose(parts);
+    return { images, labels: Int32Array.from(labels), classNames: folder.classNames, files, rejected: folder.rejected };
+  } catch (e) {
+    tf.dispose(parts);
+    throw e;
+  }
+}

@@ -1,0 +1,14 @@
+/** Models: small trainable architectures, VGG16/ResNet50 builders, I/O, training, shipped models. */
+export { buildVggSmall, VGG_SMALL_ANALYSIS_LAYER, type VggSmallOptions } from './vgg-small';
+export { buildResnetSmall, RESNET_SMALL_ANALYSIS_LAYER, type ResnetSmallOptions } from './resnet-small';
+export { buildVgg16, VGG16_ANALYSIS_LAYER, type Vgg16Options } from './vgg16';
+export { buildResnet50, RESNET50_ANALYSIS_LAYER, type Resnet50Options } from './resnet50';
+export { registerArchitecture, getArchitecture, listArchitectures, type ArchitectureDef, type ArchitectureBuildOptions } from './registry';
+export { layerNames, requireLayer } from './layers';
+export { folderIOHandler, saveModel, loadModel, loadModelArtifacts, loadWeightsInto, isUrl, type SaveModelOptions } from './io';
+export { accuracyOf, type Accuracy, type ModelCard } from './card';
+export { predictClasses, evaluateAccuracy, type PredictOptions } from './evaluate';
+export { assembleBatch, oneHot, permutation, cosineLearningRate, defaultAugment, type AugmentOptions } from './augment';
+export { formatProgress, formatDuration, progressReporter, type ProgressState, type ProgressReporter, type ProgressSink, type ProgressReporterOptions } from './progress';
+export { trainModel, makeModelCard, writeModelWithCard, type TrainOptions, type TrainResult, type EpochRecord, type ModelCardInput } from './train';
+export { withFastTrainingKernels } from './fast-grads';
