@@ -65,7 +65,11 @@ export async function run(): Promise<void> {
     const [h, w, ch] = model.inputs[0].shape.slice(1) as number[];
     const images = tf.randomUniform([c.batch, h, w, ch], 0, 1, 'float32', 1) as tf.Tensor4D;
     // img/s by wall clock, and img per CPU-second (robust to other processes sharing the cores).
-    const show = (label: string, t: { wall: number; cpu: number }) => `${label} ${fmt(c.batch / (t.wall / 1000))} (${fmt(c.batch / (t.cpu / 1000))}/cpu-s)`;
+    const show = (label: string, t: { wall: number; cpu: number }) => {
+      const text = `${label} ${fmt(c.batch / (t.wall / 1000))} (${fmt(c.batch / (t.cpu / 1000))}/cpu-s)`;
+      process.stdout.write(`  [${c.name}] ${text}\n`); // progress, in case a later step fails
+      return text;
+    };
     const parts: string[] = [];
     const fwd1 = await timeWithCpu(() => tf.tidy(() => (model.predict(images, { batchSize: c.batch }) as tf.Tensor).dataSync()), reps);
     parts.push(show('fwd', fwd1));

@@ -86,7 +86,7 @@ async function main() {
   for (const [i, step] of STEPS.entries()) {
     const head = `[${i + 1}/${total}] ${step.title}`;
     if (options.skip.has(step.id)) { out(`${head}: skipped (--skip=${step.id})`); continue; }
-    if (needUser.length || failed) { out(`${head}: not checked (an earlier step must be fixed first)`); continue; }
+    if (failed) { out(`${head}: not checked (an earlier step failed)`); continue; }
     const c = step.check(options);
     if (c.done) { out(`${head}: already done (${c.detail})`); continue; }
     out(`${head}: needed (${c.detail})`);
@@ -107,7 +107,7 @@ async function main() {
 
   const smokeHead = `[${total}/${total}] smoke notebook (${path.relative(ROOT, paths.smokeNotebook)})`;
   if (options.skip.has('smoke')) out(`${smokeHead}: skipped (--skip=smoke)`);
-  else if (needUser.length || failed) out(`${smokeHead}: not run (an earlier step must be fixed first)`);
+  else if (needUser.length || failed) out(`${smokeHead}: not run (an earlier step ${failed ? 'failed' : 'needs you'})`);
   else {
     out(`${smokeHead}: executing headless with the '${KERNEL_NAME}' kernel`);
     if (!(await smoke())) failed = true;

@@ -175,7 +175,7 @@ const systemPackages = {
       if (still.length) throw new Error(`installed ${debs.join(' ')} but still missing: ${still.map((r) => r.what).join('; ')}`);
       return { changed: true, detail: `installed ${debs.join(' ')}` };
     }
-    const lines = ['Only you can install these (setup is not root with apt-get here). Run, then re-run this command:'];
+    const lines = ['setup cannot install system packages here (that needs root and apt-get). Install these, then run it again:'];
     for (const r of missing) {
       lines.push(`  - ${r.what}:`);
       lines.push(`      sudo apt-get install -y --no-install-recommends ${r.debs.join(' ')}    (Debian/Ubuntu)`);

@@ -17,3 +17,6 @@ export * from './transactions';
 export * from './extract';
 export * from './ablation';
 export * from './mining';
+export * from './data/presets';
+export * from './data/image-folder';
+export * from './models';

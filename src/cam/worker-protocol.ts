@@ -58,5 +58,7 @@ export interface ErrorMessage {
   message: string;
 }
 
+/** Any message the pool sends to a worker. */
 export type ToWorker = InitMessage | RunMessage;
+/** Any message a worker sends to the pool. */
 export type FromWorker = ReadyMessage | ResultMessage | ErrorMessage;

@@ -29,6 +29,11 @@ export interface ExtractSummaryCounts {
   /** Candidate windows before the stopping rule, over all images. */
   candidates: number;
   patchesPerImage: number;
+  /**
+   * Images whose predicted-class logit is not positive: the drop `1 - occluded/original` is not
+   * meaningful for them (the paper assumes positive logits); they keep one patch or as the rule says.
+   */
+  nonPositiveLogit: number;
   /** Top-1 accuracy of the model over the run's images. */
   accuracy: number;
 }
@@ -108,12 +113,13 @@ function imageTable(chunks: ChunkData[]) {
 
 function summarise(chunks: ChunkData[], patches: number): ExtractSummaryCounts {
   const outcomes: Record<ImageOutcome, number> = { ok: 0, zero: 0, constant: 0, nonFinite: 0 };
-  let images = 0, candidates = 0, correct = 0;
+  let images = 0, candidates = 0, correct = 0, nonPositiveLogit = 0;
   for (const d of chunks) {
     images += d.images.image.length;
     d.images.outcome.forEach((o) => { outcomes[o]++; });
     d.images.candidates.forEach((c) => { candidates += c; });
     d.images.pred.forEach((p, i) => { if (p === d.images.label[i]) correct++; });
+    d.images.logit.forEach((l, i) => { if (!(l > 0) && d.images.outcome[i] === 'ok') nonPositiveLogit++; });
   }
-  return { images, patches, outcomes, candidates, patchesPerImage: images ? patches / images : 0, accuracy: images ? correct / images : 0 };
+  return { images, patches, outcomes, candidates, patchesPerImage: images ? patches / images : 0, nonPositiveLogit, accuracy: images ? correct / images : 0 };
 }

@@ -33,12 +33,12 @@ export interface ExtractionParams {
   threshold?: number;
   /** Run seed; image `i` draws its windows from `rng(imageSeed(seed, i))`. Default 0. */
   seed?: number;
-  /** Most images per occlusion forward pass. Default 256. */
+  /** Most images per occlusion forward pass. Default: the batch size (bounds memory like `batchSize`). */
   occlusionBatch?: number;
 }
 
 /** The defaults of {@link ExtractionParams}. */
-export const extractionDefaults = { method: 'gradcam', sampler: 'monte-carlo', threshold: DEFAULT_FAITHFUL_THRESHOLD, seed: 0, occlusionBatch: 256 } as const;
+export const extractionDefaults = { method: 'gradcam', sampler: 'monte-carlo', threshold: DEFAULT_FAITHFUL_THRESHOLD, seed: 0 } as const;
 
 /** A batch of images with their identities. */
 export interface BatchInput {
@@ -73,7 +73,7 @@ export async function extractBatch(split: ModelSplit, input: BatchInput, params:
   const p = {
     method: params.method ?? extractionDefaults.method, sampler: params.sampler ?? extractionDefaults.sampler,
     patch: params.patch, threshold: params.threshold ?? extractionDefaults.threshold,
-    seed: params.seed ?? extractionDefaults.seed, occlusionBatch: params.occlusionBatch ?? extractionDefaults.occlusionBatch,
+    seed: params.seed ?? extractionDefaults.seed, occlusionBatch: params.occlusionBatch ?? input.shape[0],
   };
   const sampler = getPatchSampler(p.sampler);
   const [n, H, W, C] = input.shape;

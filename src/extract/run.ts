@@ -79,7 +79,7 @@ export async function extractDataset(model: tf.LayersModel, data: ExtractDataSou
   const ks = o.ks ?? [...DEFAULT_TOP_KS];
   const shard = o.shard ?? { index: 0, count: 1 };
   checkOptions(o.chunkSize, o.batchSize, shard, ks, o.maxChunks);
-  const params = resolveParams(o);
+  const params = resolveParams(o, o.batchSize);
   const split = splitModel(model, o.layer);
   try {
     const manifest = makeManifest({
@@ -147,14 +147,14 @@ export function parseShard(text: string): Shard {
   return s;
 }
 
-function resolveParams(o: ExtractionParams): Required<Omit<ExtractionParams, 'patch'>> & { patch: Record<string, unknown> } {
+function resolveParams(o: ExtractionParams, batchSize: number): Required<Omit<ExtractionParams, 'patch'>> & { patch: Record<string, unknown> } {
   return {
     method: o.method ?? extractionDefaults.method,
     sampler: o.sampler ?? extractionDefaults.sampler,
     patch: { ...(o.patch ?? {}) },
     threshold: o.threshold ?? extractionDefaults.threshold,
     seed: o.seed ?? extractionDefaults.seed,
-    occlusionBatch: o.occlusionBatch ?? extractionDefaults.occlusionBatch,
+    occlusionBatch: o.occlusionBatch ?? batchSize,
   };
 }
 

@@ -13,7 +13,7 @@ export interface AugmentOptions {
 }
 
 /** The augmentation used to train the shipped models. */
-export const defaultAugment: Required<AugmentOptions> = { maxShift: 2, flip: true };
+export const defaultAugment: Required<AugmentOptions> = { maxShift: 1, flip: true };
 
 /**
  * Gathers images at `indices` into one float batch in [0, 1] (`[n, h, w]` row-major, channel 1),

@@ -28,3 +28,11 @@ export function seededInitializers(seed: number): SeededInitializers {
     glorotUniform: () => tf.initializers.glorotUniform({ seed: next() }),
   };
 }
+
+/**
+ * Initialiser factory that draws no random numbers (all weights zero): for building a large model
+ * whose weights are loaded right after, or whose topology alone is needed.
+ */
+export function zeroInitializers(): SeededInitializers {
+  return { heNormal: () => tf.initializers.zeros(), glorotUniform: () => tf.initializers.zeros() };
+}

@@ -29,7 +29,7 @@ const defaults: Required<ResnetSmallOptions> = { seed: 0, width: 1, classes: 10,
 interface Stage { name: string; filters: number; out: number; blocks: number; stride: number }
 
 const STAGES: readonly Stage[] = [
-  { name: 'conv2', filters: 32, out: 64, blocks: 2, stride: 1 },  // 14x14
+  { name: 'conv2', filters: 32, out: 64, blocks: 1, stride: 1 },  // 14x14
   { name: 'conv3', filters: 64, out: 128, blocks: 2, stride: 2 }, // 7x7
 ];
 
@@ -75,8 +75,8 @@ function block(
 }
 
 /**
- * Builds ResNet-small: conv1 (3x3 stride 2, 32) + BN + ReLU, stage conv2 (2 bottleneck blocks,
- * 64 out, 14x14), stage conv3 (2 blocks, 128 out, 7x7), avg_pool, logits. About 12M
+ * Builds ResNet-small: conv1 (3x3 stride 2, 32) + BN + ReLU, stage conv2 (1 bottleneck block,
+ * 64 out, 14x14), stage conv3 (2 blocks, 128 out, 7x7), avg_pool, logits. About 5M
  * multiply-adds per 28x28 image.
  * @param options see {@link ResnetSmallOptions}
  * @returns an uncompiled LayersModel named `resnet-small`

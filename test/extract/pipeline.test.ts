@@ -62,6 +62,28 @@ describe('extract/pipeline', () => {
     assert.equal(r.images.outcome[0], 'ok');
   });
 
+  it('records images whose heatmap is not finite (NaN weights) without failing', async () => {
+    const bad = tinyModel(2);
+    const conv = bad.getLayer('feat');
+    const [kernel, bias] = conv.getWeights();
+    const nanKernel = tf.fill(kernel.shape, NaN);
+    conv.setWeights([nanKernel, bias]);
+    nanKernel.dispose();
+    const s = splitModel(bad, 'feat');
+    try {
+      const before = tf.memory().numTensors;
+      const r = await extractBatch(s, batch(0, 3), {});
+      assert.equal(tf.memory().numTensors, before);
+      assert.deepEqual(r.images.outcome, ['nonFinite', 'nonFinite', 'nonFinite']);
+      assert.deepEqual(Array.from(r.images.kept), [0, 0, 0]);
+      assert.equal(r.patches.patch.length, 0);
+      assert.equal(r.scores.length, 0);
+    } finally {
+      s.dispose();
+      bad.dispose();
+    }
+  });
+
   it('supports the dense + NMS sampler', async () => {
     const r = await extractBatch(split, batch(0, 3), { sampler: 'dense-nms', patch: { stride: 1 } });
     assert.ok(r.patches.patch.length >= 3);

@@ -32,7 +32,7 @@ options:
   --k LIST             k values of the transaction tables (default 5,10,25)
   --out DIR            run folder (default runs/extract/<model>-<layer>-<hash of the options>)
   --shard i/n          process only chunks c with c % n == i (merge when all are done)
-  --batch N            images per forward pass (default 64)
+  --batch N            images per forward pass (default 64; use about 8 for 224x224 models)
   --chunk N            images per chunk file (default 500)
   --seed S             seed of the patch sampler (default 0)
   --method NAME        CAM method (default gradcam)
@@ -95,6 +95,7 @@ async function run(argv: string[]): Promise<number> {
   if (!values.model) throw new Error(`extract: --model is required\n\n${usage}`);
   const makeData = DATA_SETS[values.data!];
   if (!makeData) throw new Error(`extract: unknown --data '${values.data}'; known: ${Object.keys(DATA_SETS).join(', ')}`);
+  const ks = parseKs(values.k);
   const backend = await selectBackend(values.backend as BackendName);
   const resolved = await resolveExtractModel(values.model);
   try {
@@ -113,7 +114,7 @@ async function run(argv: string[]): Promise<number> {
     const out = values.out ?? defaultOut(resolved.name, layer, { data: data.name, params, batchSize, chunkSize, backend: backend.name });
     const workers = intOpt('workers', values.workers) ?? 1;
     const common = {
-      ...params, layer, out, ks: parseKs(values.k), batchSize, chunkSize, modelName: resolved.name,
+      ...params, layer, out, ks, batchSize, chunkSize, modelName: resolved.name,
       maxChunks: intOpt('max-chunks', values['max-chunks']), progress: values.quiet ? null : process.stderr,
     };
     let r;

@@ -3,3 +3,4 @@ import './extract';
 import './train';
 import './mine';
 import './itemsets';
+import './evaluate';
