@@ -6,11 +6,14 @@
  *    VGG16/ResNet50 at 224x224 with random weights, next to forward-only throughput measured in
  *    the same run, with the time per stage.
  *
+ * 3. the whole dataset run (vgg-small) on one thread vs one worker thread per core.
+ *
  * Environment: FILTERMINE_BENCH_REPS (timed repetitions, default 3), FILTERMINE_BENCH_MODELS
  * (comma-separated subset of vgg-small,resnet-small,vgg16,resnet50), FILTERMINE_BENCH_BACKEND
- * (default wasm).
+ * (default wasm), FILTERMINE_BENCH_RUN_IMAGES (images of part 3, default 1000).
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
@@ -18,6 +21,9 @@ import { selectBackend, type BackendName } from '../src/backend';
 import { splitModel } from '../src/graph/split';
 import { extractBatch, type BatchResult } from '../src/extract/pipeline';
 import { shippedModelsDir } from '../src/extract/model';
+import { extractDataset } from '../src/extract/run';
+import { extractDatasetParallel } from '../src/extract/parallel';
+import { imageSetSource } from '../src/extract/source';
 import { loadModel } from '../src/models/io';
 import { getArchitecture } from '../src/models/registry';
 import { buildVgg16, VGG16_ANALYSIS_LAYER } from '../src/models/vgg16';
@@ -101,6 +107,35 @@ const CASES: Case[] = [
     load: async () => ({ model: buildResnet50({ seed: 1 }), note: 'random weights, 224x224' }) },
 ];
 
+/** The whole dataset run (chunk files + merge) on one thread vs in worker threads, shipped vgg-small. */
+async function benchDatasetRun(backend: 'wasm' | 'cpu'): Promise<void> {
+  const images = Number(process.env.FILTERMINE_BENCH_RUN_IMAGES ?? 1000);
+  const workers = os.availableParallelism();
+  const c = shipped('vgg-small');
+  const { model, note } = await c.load();
+  const data = imageSetSource(loadFashionMnist('test', { limit: images }), 'fashion-mnist-test');
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fm-bench-extract-'));
+  try {
+    const opts = { layer: c.layer, chunkSize: 250, batchSize: 64 };
+    let t = performance.now();
+    await extractDataset(model, data, { ...opts, out: path.join(tmp, 'single') });
+    const single = performance.now() - t;
+    t = performance.now();
+    await extractDatasetParallel(model, data, { ...opts, out: path.join(tmp, 'workers'), workers, backend });
+    const parallel = performance.now() - t;
+    process.stdout.write(`
+dataset run, vgg-small (${note}), ${images} images, chunk files + merge included
+` +
+      `  one thread          ${fmt((1000 * images) / single).padStart(7)} img/s
+` +
+      `  ${workers} worker threads    ${fmt((1000 * images) / parallel).padStart(7)} img/s  (${fmt(single / parallel)}x, worker start-up included)
+`);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    model.dispose();
+  }
+}
+
 /** Runs the benchmark and prints medians and ratios. */
 export async function run(): Promise<void> {
   const reps = Number(process.env.FILTERMINE_BENCH_REPS ?? 3);
@@ -139,9 +174,7 @@ export async function run(): Promise<void> {
       };
       const heavy = H >= 100;
       const fwd = median(await timeRuns(forward, heavy ? 1 : reps, 1));
-      const t0 = performance.now();
       const ext = median(await timeRuns(extract, heavy ? 1 : reps, heavy ? 0 : 1));
-      void t0;
       const stage = (k: keyof BatchResult['timings']) => last.reduce((a, r) => a + r.timings[k], 0) / c.images;
       const patches = last.reduce((a, r) => a + r.patches.patch.length, 0) / c.images;
       const fIps = (1000 * c.images) / fwd, eIps = (1000 * c.images) / ext;
@@ -152,4 +185,5 @@ export async function run(): Promise<void> {
       model.dispose();
     }
   }
+  if (wanted.includes('vgg-small') && (backend.name === 'wasm' || backend.name === 'cpu')) await benchDatasetRun(backend.name);
 }

@@ -19,8 +19,10 @@
  */
 'use strict';
 
+const fs = require('node:fs');
 const path = require('node:path');
 const { paths, ROOT, KERNEL_NAME } = require('./project');
+const { STEPS } = require('./steps');
 
 const USAGE = `usage: node kernel-setup/setup.js [--with-browser] [--rebuild] [--skip=${['npm', 'system', 'build', 'link', 'kernel', 'smoke'].join(',')}]`;
 
@@ -48,7 +50,7 @@ async function smoke() {
   // Required lazily: scripts/notebooks.js is only usable once the earlier steps are done.
   const { runNotebook, formatFailure } = require('../scripts/notebooks');
   const outIpynb = path.join(paths.cache, 'smoke', path.basename(paths.smokeNotebook));
-  require('node:fs').mkdirSync(path.dirname(outIpynb), { recursive: true });
+  fs.mkdirSync(path.dirname(outIpynb), { recursive: true });
   const report = await runNotebook(paths.smokeNotebook, { outIpynb, quiet: true });
   if (!report.ok) {
     out(formatFailure(report).split('\n').map((l) => `      ${l}`).join('\n'));
@@ -73,8 +75,6 @@ async function smoke() {
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
-  // Required here so that a broken checkout still gets a clear usage error above.
-  const { STEPS } = require('./steps');
   out(`setup: preparing filtermine in ${ROOT}`);
   const total = STEPS.length + 1;
   /** @type {string[]} */

@@ -164,7 +164,7 @@ export function scanImageFolder(root: string, options: ImageFolderScanOptions = 
   for (const d of dirents) if (!d.isDirectory()) rejected.push({ file: path.join(root, d.name), reason: 'not inside a class folder' });
   const classNames = options.classNames ? [...options.classNames] : folders;
   const index = new Map(classNames.map((c, i) => [c, i] as [string, number]));
-  const wanted = options.classes ? [...options.classes] : folders;
+  const wanted = options.classes ? [...new Set(options.classes)] : folders;
   for (const c of wanted) {
     if (!folders.includes(c)) throw new Error(`scanImageFolder: class '${c}' has no folder under '${root}'; folders: ${folders.join(', ') || '(none)'}`);
   }

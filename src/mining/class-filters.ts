@@ -75,17 +75,15 @@ export function filterRows(ctx: MiningContext, rules: readonly ClassRule[]): Fil
     }
   }
   const { index, tx } = ctx;
-  const tally = new Map<number, number>();
+  let maxClass = 0;
+  for (const c of ctx.classIds) maxClass = Math.max(maxClass, c);
+  const tally = new Int32Array(maxClass + 1);
   return [...classesOf.keys()].sort((a, b) => a - b).map((filter) => {
     const classes = [...classesOf.get(filter)!].sort((a, b) => a - b);
-    tally.clear();
-    for (const c of classes) tally.set(c, 0);
-    for (let p = index.tidStart[filter]; p < index.tidStart[filter + 1]; p++) {
-      const c = tx.classes[index.tids[p]];
-      const v = tally.get(c);
-      if (v !== undefined) tally.set(c, v + 1);
-    }
-    return { filter, classes, kind: classes.length > 1 ? 'shared' : 'specific', supports: classes.map((c) => tally.get(c)!) };
+    for (let p = index.tidStart[filter]; p < index.tidStart[filter + 1]; p++) tally[tx.classes[index.tids[p]]]++;
+    const supports = classes.map((c) => tally[c]);
+    for (let p = index.tidStart[filter]; p < index.tidStart[filter + 1]; p++) tally[tx.classes[index.tids[p]]] = 0;
+    return { filter, classes, kind: classes.length > 1 ? 'shared' : 'specific', supports };
   });
 }
 

@@ -5,7 +5,7 @@
  * (method.md, Pipeline step 1).
  */
 import * as tf from '@tensorflow/tfjs';
-import { seededInitializers, type SeededInitializers } from './init';
+import { seededInitializers, zeroInitializers, type SeededInitializers } from './init';
 
 /** Options of {@link buildResnet50}. */
 export interface Resnet50Options {
@@ -15,9 +15,14 @@ export interface Resnet50Options {
   classes?: number;
   /** Drop the softmax of `predictions` so the model outputs logits. Default false (Keras: softmax). */
   logits?: boolean;
+  /**
+   * `'random'`: seeded random weights (Keras' initialisers); `'zeros'`: all-zero weights, much
+   * faster to build, for when real weights are loaded next (`loadWeightsInto`). Default 'random'.
+   */
+  init?: 'random' | 'zeros';
 }
 
-const defaults: Required<Resnet50Options> = { seed: 0, classes: 1000, logits: false };
+const defaults: Required<Resnet50Options> = { seed: 0, classes: 1000, logits: false, init: 'random' };
 
 /** The layer the paper analyses in ResNet50 (7x7x2048). */
 export const RESNET50_ANALYSIS_LAYER = 'conv5_block3_out';
@@ -65,7 +70,8 @@ function stack1(x: ST, filters: number, blocks: number, stride1: number, name: s
  */
 export function buildResnet50(options: Resnet50Options = {}): tf.LayersModel {
   const o = { ...defaults, ...options };
-  const init = seededInitializers(o.seed);
+  if (o.init !== 'random' && o.init !== 'zeros') throw new Error(`buildResnet50: init must be 'random' or 'zeros', got '${String(o.init)}'`);
+  const init = o.init === 'zeros' ? zeroInitializers() : seededInitializers(o.seed);
   const input = tf.input({ shape: [224, 224, 3], name: 'input_1' });
   let x = tf.layers.zeroPadding2d({ padding: [[3, 3], [3, 3]], name: 'conv1_pad' }).apply(input) as ST;
   x = tf.layers.conv2d({ filters: 64, kernelSize: 7, strides: 2, name: 'conv1_conv', kernelInitializer: init.glorotUniform() }).apply(x) as ST;

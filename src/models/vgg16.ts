@@ -5,7 +5,7 @@
  * (method.md, Pipeline step 1).
  */
 import * as tf from '@tensorflow/tfjs';
-import { seededInitializers } from './init';
+import { seededInitializers, zeroInitializers } from './init';
 
 /** Options of {@link buildVgg16}. */
 export interface Vgg16Options {
@@ -15,9 +15,14 @@ export interface Vgg16Options {
   classes?: number;
   /** Drop the softmax of `predictions` so the model outputs logits. Default false (Keras: softmax). */
   logits?: boolean;
+  /**
+   * `'random'`: seeded random weights (Keras' initialisers); `'zeros'`: all-zero weights, much
+   * faster to build, for when real weights are loaded next (`loadWeightsInto`). Default 'random'.
+   */
+  init?: 'random' | 'zeros';
 }
 
-const defaults: Required<Vgg16Options> = { seed: 0, classes: 1000, logits: false };
+const defaults: Required<Vgg16Options> = { seed: 0, classes: 1000, logits: false, init: 'random' };
 
 /** The layer the paper analyses in VGG16 (7x7x512). */
 export const VGG16_ANALYSIS_LAYER = 'block5_pool';
@@ -36,7 +41,8 @@ const BLOCKS: ReadonlyArray<{ convs: number; filters: number }> = [
  */
 export function buildVgg16(options: Vgg16Options = {}): tf.LayersModel {
   const o = { ...defaults, ...options };
-  const init = seededInitializers(o.seed);
+  if (o.init !== 'random' && o.init !== 'zeros') throw new Error(`buildVgg16: init must be 'random' or 'zeros', got '${String(o.init)}'`);
+  const init = o.init === 'zeros' ? zeroInitializers() : seededInitializers(o.seed);
   const input = tf.input({ shape: [224, 224, 3], name: 'input_1' });
   let x: tf.SymbolicTensor = input;
   BLOCKS.forEach((b, bi) => {

@@ -4,11 +4,32 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import '../../src/cli/commands/mine';
+import '../../src/cli/commands/itemsets';
+import { getCommand } from '../../src/cli/registry';
+
 const MAIN = path.join(__dirname, '..', '..', 'src', 'cli', 'main.js');
 
-function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+/**
+ * Runs a command in-process (spawning the CLI loads every command's dependencies, seconds each),
+ * capturing stdout/stderr; a thrown error becomes status 1 with the message on stderr, as in main.
+ */
+async function cli(name: string, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const out: string[] = [], err: string[] = [];
+  const ow = process.stdout.write, ew = process.stderr.write;
+  process.stdout.write = ((s: string) => { out.push(s); return true; }) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => { err.push(s); return true; }) as typeof process.stderr.write;
+  let status: number;
+  try {
+    status = await getCommand(name)!.run(args);
+  } catch (e) {
+    status = 1;
+    err.push(`filtermine: ${(e as Error).message}\n`);
+  } finally {
+    process.stdout.write = ow;
+    process.stderr.write = ew;
+  }
+  return { status, stdout: out.join(''), stderr: err.join('') };
 }
 
 describe('mining/cli (filtermine mine, filtermine itemsets)', () => {
@@ -21,9 +42,9 @@ describe('mining/cli (filtermine mine, filtermine itemsets)', () => {
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('mine writes the tables and prints a JSON summary', () => {
+  it('mine writes the tables and prints a JSON summary', async () => {
     const out = path.join(dir, 'out');
-    const r = cli('mine', '--transactions', path.join(dir, 'tx.csv'), '--out', out);
+    const r = await cli('mine', '--transactions', path.join(dir, 'tx.csv'), '--out', out);
     assert.equal(r.status, 0, r.stderr);
     const summary = JSON.parse(r.stdout);
     assert.equal(summary.counts.rules, 5);
@@ -39,35 +60,41 @@ describe('mining/cli (filtermine mine, filtermine itemsets)', () => {
     assert.match(csv[1], /^0,1,1 2,2,3,3,4,1,/);
     const json = JSON.parse(fs.readFileSync(path.join(out, 'rules.json'), 'utf8'));
     assert.equal(json[0].conviction, null); // Infinity is not JSON
-    const top1 = JSON.parse(cli('mine', '--transactions', path.join(dir, 'tx.csv'), '--top', '1', '--no-groups').stdout);
+    const top1 = JSON.parse((await cli('mine', '--transactions', path.join(dir, 'tx.csv'), '--top', '1', '--no-groups')).stdout);
     assert.equal(top1.counts.rules, 3);
     assert.equal(top1.counts.groups, 0);
   });
 
-  it('mine names bad flags and missing files', () => {
-    let r = cli('mine', '--transactions', path.join(dir, 'nope.csv'));
+  it('mine names bad flags and missing files', async () => {
+    let r = await cli('mine', '--transactions', path.join(dir, 'nope.csv'));
     assert.equal(r.status, 1);
     assert.match(r.stderr, /loadTransactionsCsv: file '.*nope\.csv' does not exist/);
-    r = cli('mine', '--transactions', path.join(dir, 'tx.csv'), '--min-confidence', 'high');
+    r = await cli('mine', '--transactions', path.join(dir, 'tx.csv'), '--min-confidence', 'high');
     assert.match(r.stderr, /--min-confidence must be a number, got 'high'/);
-    r = cli('mine', '--transactions', path.join(dir, 'tx.csv'), '--min-support', '0');
+    r = await cli('mine', '--transactions', path.join(dir, 'tx.csv'), '--min-support', '0');
     assert.match(r.stderr, /minimum support must be .* got 0/);
-    r = cli('mine');
+    r = await cli('mine');
     assert.equal(r.status, 2);
   });
 
-  it('itemsets counts and prints frequent, closed and maximal itemsets', () => {
+  it('itemsets counts and prints frequent, closed and maximal itemsets', async () => {
     const db = path.join(dir, 'db.dat');
-    let r = cli('itemsets', db, '--min-support', '2');
+    let r = await cli('itemsets', db, '--min-support', '2');
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^7 frequent itemsets \(minimum support 2 of 4 transactions, eclat/);
-    r = cli('itemsets', db, '--min-support', '0.5', '--closed', '--print', '--algorithm', 'fpgrowth');
+    r = await cli('itemsets', db, '--min-support', '0.5', '--closed', '--print', '--algorithm', 'fpgrowth');
     assert.deepEqual(r.stdout.trim().split('\n').slice(1), ['2 #SUP: 4', '1 2 #SUP: 3', '2 3 #SUP: 3', '1 2 3 #SUP: 2']);
-    r = cli('itemsets', db, '--min-support', '2', '--maximal');
+    r = await cli('itemsets', db, '--min-support', '2', '--maximal');
     assert.match(r.stdout, /^1 maximal itemsets/);
-    r = cli('itemsets', db, '--min-support', '1.5');
+    r = await cli('itemsets', db, '--min-support', '1.5');
     assert.match(r.stderr, /minimum support .* got 1\.5/);
-    r = cli('itemsets', path.join(dir, 'none.dat'), '--min-support', '2');
+    r = await cli('itemsets', path.join(dir, 'none.dat'), '--min-support', '2');
     assert.match(r.stderr, /file '.*none\.dat' does not exist/);
+  });
+
+  it('is wired into the filtermine binary', () => {
+    const r = spawnSync(process.execPath, [MAIN, 'itemsets', path.join(dir, 'db.dat'), '--min-support', '3'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^5 frequent itemsets/);
   });
 });
