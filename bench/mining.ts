@@ -24,13 +24,20 @@ async function paperScale(): Promise<void> {
     const tx = topKTransactions(tx25, k);
     const runs: ReturnType<typeof minePaperRules>[] = [];
     const reps = k === 25 ? 3 : 5;
-    await timeRuns(() => { runs.push(minePaperRules(tx)); }, reps, 1);
+    const cpu: number[] = [];
+    await timeRuns(() => {
+      const c0 = process.cpuUsage();
+      runs.push(minePaperRules(tx));
+      const c1 = process.cpuUsage(c0);
+      cpu.push((c1.user + c1.system) / 1000);
+    }, reps, 1);
+    cpu.shift();
     const timed = runs.slice(1);
     const med = (key: keyof (typeof runs)[0]['timings']): number => median(timed.map((r) => r.timings[key]));
     const c = timed[0].counts;
-    process.stdout.write(`  k=${String(k).padEnd(3)} total ${fmt(med('total'))} | index ${fmt(med('index'))}, rules ${fmt(med('rules'))}, filters ${fmt(med('filters'))}, groups ${fmt(med('groups'))}  (median of ${timed.length})\n`);
+    process.stdout.write(`  k=${String(k).padEnd(3)} total ${fmt(med('total'))} (process CPU ${fmt(median(cpu))}; wall > CPU means a busy machine) | index ${fmt(med('index'))}, rules ${fmt(med('rules'))}, filters ${fmt(med('filters'))}, groups ${fmt(med('groups'))}  (median of ${timed.length})\n`);
     process.stdout.write(`         rules ${c.rules}, classes with rules ${c.classesWithRules}, mean filters/class ${c.meanFiltersPerClass.toFixed(2)}, filters ${c.filters} (specific ${c.specificFilters}, shared ${c.sharedFilters}), filter sets ${c.filterSets} (shared ${c.sharedFilterSets}), groups ${c.groups} (>= 20 patches: ${c.groupsAtLeast20})\n`);
-    if (k === 5) process.stdout.write(`         vs the authors' Python (17 s rules + 395 s groups): ${(412000 / med('total')).toFixed(0)}x faster; target < 1000 ms: ${med('total') < 1000 ? 'met' : 'NOT met'}\n`);
+    if (k === 5) process.stdout.write(`         vs the authors' Python (17 s rules + 395 s groups): ${(412000 / med('total')).toFixed(0)}x faster; target < 1000 ms wall: ${med('total') < 1000 ? 'met' : 'NOT met'} (CPU ${median(cpu) < 1000 ? 'under' : 'over'} 1000 ms)\n`);
   }
 }
 

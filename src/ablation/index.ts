@@ -19,5 +19,6 @@ export * from './curves';
 export * from './images';
 export * from './full-model';
 export * from './activation-cache';
+export * from './contributions';
 export * from './head-evaluator';
 export * from './io';

@@ -14,7 +14,7 @@ import { cacheActivations } from '../../ablation/activation-cache';
 import { ablationCurves, type CurveMethod } from '../../ablation/curves';
 import { evaluateAblation, selectorContext } from '../../ablation/evaluate';
 import { layerChannelCount } from '../../ablation/full-model';
-import { createHeadEvaluator } from '../../ablation/head-evaluator';
+import { createHeadEvaluator, type HeadStrategy } from '../../ablation/head-evaluator';
 import { indexedImagesFromSet } from '../../ablation/images';
 import { saveAblationTables } from '../../ablation/io';
 import { minedFiltersFromTables } from '../../ablation/mined';
@@ -53,6 +53,7 @@ options:
   --no-curves           skip the curves
   --data NAME           fashion-mnist-test or fashion-mnist-train (default: the run's data, else test)
   --limit N             only the first N images (default: the run's image count)
+  --head STRATEGY       auto (default), affine or generic: how masks are evaluated after the layer
   --out DIR             output folder (default <transactions>/evaluation)
   --backend NAME        auto (default), wasm, cpu, tensorflow
 `;
@@ -114,7 +115,7 @@ async function run(argv: string[]): Promise<number> {
       model: { type: 'string' }, transactions: { type: 'string' }, layer: { type: 'string' }, k: { type: 'string', default: '5,10,25' },
       draws: { type: 'string' }, seed: { type: 'string' }, 'other-per-class': { type: 'string' }, 'vebi-filters': { type: 'string' },
       'vebi-lambda': { type: 'string' }, 'curve-draws': { type: 'string' }, 'curve-images': { type: 'string' }, 'no-curves': { type: 'boolean', default: false },
-      data: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string', default: 'auto' },
+      head: { type: 'string', default: 'auto' }, data: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string', default: 'auto' },
     },
   });
   if (!values.model || !values.transactions) throw new Error(`evaluate: --model and --transactions are required\n\n${usage}`);
@@ -124,6 +125,8 @@ async function run(argv: string[]): Promise<number> {
   const otherPerClass = countOrAll('other-per-class', values['other-per-class']) ?? 100;
   const vebiParams = values['vebi-lambda'] !== undefined ? { lambda: numOpt('vebi-lambda', values['vebi-lambda']) }
     : { targetFiltersPerClass: numOpt('vebi-filters', values['vebi-filters']) ?? 5 };
+  const headStrategy = values.head as HeadStrategy;
+  if (!['auto', 'affine', 'generic'].includes(headStrategy)) throw new Error(`evaluate: --head must be auto, affine or generic, got '${headStrategy}'`);
   const info = readRunInfo(values.transactions);
   const dataName = values.data ?? info.data ?? 'fashion-mnist-test';
   const loadData = DATA[dataName];
@@ -153,9 +156,9 @@ async function run(argv: string[]): Promise<number> {
       mined.set(minedSourceName(k), minedFiltersFromTables(res.rules, K, res.classFilters));
       miningSummary[`k${k}`] = { rules: res.counts.rules, meanFiltersPerClass: res.counts.meanFiltersPerClass, specificFilters: res.counts.specificFilters, sharedFilters: res.counts.sharedFilters };
     }
-    process.stderr.write(`evaluate: backend ${backend.name}; mined k = ${ks.join(', ')}; caching ${layer} activations of ${n} images...\n`);
+    process.stderr.write(`evaluate: backend ${backend.name}; head ${headStrategy}; mined k = ${ks.join(', ')}; caching ${layer} activations of ${n} images...\n`);
     const cache = await cacheActivations(split, layer, images, { batchSize: 500 });
-    const ev = createHeadEvaluator(split.head, cache, labels);
+    const ev = await createHeadEvaluator(split.head, cache, labels, { strategy: headStrategy });
     try {
       const features = { norms: filterNorms(cache.activation.data, n, F), labels };
       const variants = defaultVariants(ks, { vebiParams });
