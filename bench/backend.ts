@@ -49,7 +49,8 @@ function vggBlock(size: number): tf.LayersModel {
 
 /** Median ms of one forward+backward pass of `build()` on `backend`. */
 async function trainStepMs(backend: 'wasm' | 'cpu', build: () => tf.LayersModel, input: Shape4, reps: number): Promise<number> {
-  // One untimed warm-up run on both backends (first-call set-up: wasm operator creation, layers' caches).
+  // wasm gets one untimed warm-up run (operator creation, layers' caches); the cpu backend, whose
+  // runs take tens of seconds, does not (its first-run overhead is small against that).
   await selectBackend(backend);
   const model = build();
   const ws = model.weights.map((w, i) => seeded(w.shape as number[], 500 + i, 0.05));
@@ -61,7 +62,7 @@ async function trainStepMs(backend: 'wasm' | 'cpu', build: () => tf.LayersModel,
     const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(labels, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar);
     await Promise.all(Object.values(grads).map((g) => g.data()));
     tf.dispose([value, ...Object.values(grads)]);
-  }, reps, 1);
+  }, reps, backend === 'wasm' ? 1 : 0);
   tf.dispose([x, labels]);
   model.dispose();
   return median(times);
@@ -98,11 +99,25 @@ async function compareFilterGrad(c: FilterCase): Promise<void> {
     `  taps/kernel ${(taps / kernel).toFixed(1)}x` + (c.cpu ? `  cpu/kernel ${(cpu / kernel).toFixed(1)}x` : ''));
 }
 
-/** Runs the benchmark and prints one line per measurement. */
-export async function run(): Promise<void> {
-  console.log('forward+backward (softmax cross-entropy, all weight gradients), median of runs:');
-  await compareTraining('VGG-small (32/64/128), batch 64, 28x28x1', vggSmall, [64, 28, 28, 1], 5, 3);
-  await compareTraining('VGG block (2x conv3x3 64, pool), batch 4, 56x56', () => vggBlock(56), [4, 56, 56, 64], 5, 3);
+/** Sizes and repetitions of {@link runWith}. */
+export interface BackendBenchOptions {
+  /** Batch of the VGG-small pass. Default 64. */
+  batch?: number;
+  /** Timed runs on wasm (after one warm-up). Default 5. */
+  repsWasm?: number;
+  /** Timed runs on cpu. Default 3. */
+  repsCpu?: number;
+  /** Also time Conv2DBackpropFilter alone. Default true. */
+  filterGrad?: boolean;
+}
+
+/** Runs the benchmark with explicit sizes (e.g. a quick check on a busy machine). */
+export async function runWith(options: BackendBenchOptions = {}): Promise<void> {
+  const { batch = 64, repsWasm = 5, repsCpu = 3, filterGrad = true } = options;
+  console.log(`forward+backward (softmax cross-entropy, all weight gradients), median of ${repsWasm} wasm / ${repsCpu} cpu runs:`);
+  await compareTraining(`VGG-small (32/64/128), batch ${batch}, 28x28x1`, vggSmall, [batch, 28, 28, 1], repsWasm, repsCpu);
+  await compareTraining('VGG block (2x conv3x3 64, pool), batch 4, 56x56', () => vggBlock(56), [4, 56, 56, 64], repsWasm, repsCpu);
+  if (!filterGrad) return;
   console.log('\nConv2DBackpropFilter on wasm: registered kernel vs per-tap matmul vs cpu backend kernel:');
   const cases: FilterCase[] = [
     { x: [64, 28, 28, 32], k: 3, cout: 32, stride: 1, cpu: true },
@@ -113,4 +128,9 @@ export async function run(): Promise<void> {
   ];
   for (const c of cases) await compareFilterGrad(c);
   await selectBackend('wasm');
+}
+
+/** Runs the benchmark at its default sizes and prints one line per measurement. */
+export async function run(): Promise<void> {
+  await runWith();
 }

@@ -20,3 +20,4 @@ export * from './mining';
 export * from './data/presets';
 export * from './data/image-folder';
 export * from './models';
+export * from './notebook';

@@ -1,0 +1,150 @@
+/**
+ * From pipeline results to the inputs of the widgets (pure): image stacks, patch boxes of a
+ * pattern group or class, per-class filter rows for the rule charts, curve rows, and a plain
+ * description of an ablation table computed from its numbers.
+ */
+import type { CurvePoint } from '../ablation/curves';
+import type { AblationResultRow } from '../ablation/evaluate';
+import type { ImageSet } from '../data/fashion-mnist';
+import type { ColumnTable } from '../mining/arquero';
+import type { AblationCurveRow } from '../widgets/ablation-curve';
+import type { ImageStack } from '../widgets/raster';
+import type { PatchBox } from '../widgets/mosaic';
+import type { ClassFilterRow, RuleRow } from '../widgets/rule-charts';
+
+/** The images of a set as a widget image stack (grey, 0..255). */
+export function imageStackOf(set: Pick<ImageSet, 'images' | 'width' | 'height'>): ImageStack {
+  return { pixels: set.images, width: set.width, height: set.height, channels: 1 };
+}
+
+/** A patch of a transaction table row, as a mosaic box plus its labels. */
+export interface PatchRecord extends PatchBox {
+  /** Global patch id. */
+  patch: number;
+  label: number;
+  pred: number;
+  score: number;
+}
+
+/**
+ * The patch boxes of the given patch ids (rows of a transaction table with columns patch, image,
+ * x, y, size, label, pred, score), in the order of `ids`.
+ * @throws naming an id that is not in the table
+ */
+export function patchBoxes(transactions: ColumnTable, ids: ArrayLike<number>): PatchRecord[] {
+  const col = (name: string) => transactions.array(name) as ArrayLike<number>;
+  const patch = col('patch'), image = col('image'), x = col('x'), y = col('y'), size = col('size');
+  const label = col('label'), pred = col('pred'), score = col('score');
+  const row = new Map<number, number>();
+  for (let i = 0; i < patch.length; i++) row.set(patch[i], i);
+  return Array.from(ids, (id) => {
+    const i = row.get(id);
+    if (i === undefined) throw new Error(`patchBoxes: patch ${id} is not in the transaction table (${patch.length} patches)`);
+    return { patch: id, image: image[i], x: x[i], y: y[i], size: size[i], label: label[i], pred: pred[i], score: score[i] };
+  });
+}
+
+/** Rows of the mining `groups` table as plain objects. */
+export interface GroupRow {
+  group: number;
+  antecedent: number[];
+  patches: number[];
+  size: number;
+  majorityClass: number;
+  majorityCount: number;
+  purity: number;
+  ruleClasses: number[];
+}
+
+/**
+ * The largest pattern groups, biggest first (ties: lower group id).
+ * @param groups the mining `groups` table
+ * @param count how many
+ * @param minSize only groups with at least this many patches. Default 1.
+ */
+export function largestGroups(groups: ColumnTable, count: number, minSize = 1): GroupRow[] {
+  const rows = groups.objects() as unknown as GroupRow[];
+  return rows.filter((g) => g.size >= minSize).sort((a, b) => b.size - a.size || a.group - b.group).slice(0, count)
+    .map((g) => ({ ...g, antecedent: Array.from(g.antecedent), patches: Array.from(g.patches), ruleClasses: Array.from(g.ruleClasses) }));
+}
+
+/**
+ * Per (class, filter) rows for `filtersPerClassChart` / `classFilterMatrix` from the mining
+ * `filters` table (filter, classes, kind, supports), with class names.
+ */
+export function classFilterRowsOf(filters: ColumnTable, classNames: readonly string[]): ClassFilterRow[] {
+  const out: ClassFilterRow[] = [];
+  for (const r of filters.objects() as unknown as { filter: number; classes: ArrayLike<number>; kind: 'specific' | 'shared'; supports: ArrayLike<number> }[]) {
+    for (let i = 0; i < r.classes.length; i++) {
+      out.push({ class: classNames[r.classes[i]] ?? String(r.classes[i]), filter: r.filter, kind: r.kind, support: r.supports[i] });
+    }
+  }
+  return out;
+}
+
+/** The mining `rules` table as rule rows with class names (for `rulesScatter`). */
+export function ruleRowsOf(rules: ColumnTable, classNames: readonly string[]): RuleRow[] {
+  return (rules.objects() as unknown as { class: number; antecedent: ArrayLike<number>; support: number; confidence: number }[])
+    .map((r) => ({ class: classNames[r.class] ?? String(r.class), antecedent: Array.from(r.antecedent), support: r.support, confidence: r.confidence }));
+}
+
+/**
+ * Curve points as ablation-curve rows (overall curves only): `ranked` and `random` orders of the
+ * chosen methods, accuracy in percent.
+ * @param curves the study's curve points
+ * @param methods sources to keep, e.g. `['ours-10', 'vebi']`. Default: all.
+ * @param orders orders to keep. Default `['ranked', 'random']`.
+ */
+export function curveRowsOf(curves: readonly CurvePoint[], methods?: readonly string[], orders: readonly string[] = ['ranked', 'random']): AblationCurveRow[] {
+  return curves
+    .filter((p) => p.class === null && orders.includes(p.order) && (!methods || methods.includes(p.source)))
+    .map((p) => ({ method: p.method, k: p.k, n: p.n, accuracy: 100 * p.accuracy, std: p.order === 'ranked' ? null : 100 * p.std }));
+}
+
+const pct = (x: number): string => (100 * x).toFixed(1);
+
+/**
+ * A plain-language reading of an ablation table, computed from its numbers (never hard-coded):
+ * baseline accuracy, each Ours-k against its matched random baseline (in standard deviations of
+ * the draws), VEBI, specific vs shared, and own-class vs other-class drops.
+ * @param model a model name for the text
+ * @param rows the study's result rows (must include `none`)
+ * @returns markdown
+ * @throws if the `none` row is missing
+ */
+export function describeAblation(model: string, rows: readonly AblationResultRow[]): string {
+  const by = new Map(rows.map((r) => [r.variant, r]));
+  const none = by.get('none');
+  if (!none) throw new Error(`describeAblation: no 'none' row among ${rows.map((r) => r.variant).join(', ')}`);
+  const lines: string[] = [`**${model}**: without ablation, top-1 accuracy is ${pct(none.accuracy)}%.`];
+  const ours = rows.filter((r) => r.selector === 'mined' && r.k !== null);
+  for (const r of ours) {
+    const rnd = by.get(`random-${r.k}`);
+    let vs = '';
+    if (rnd) {
+      const gap = rnd.accuracy - r.accuracy;
+      const z = rnd.accuracyStd > 0 ? gap / rnd.accuracyStd : Infinity;
+      const verdict = gap <= 0 ? 'no more than' : z >= 3 ? 'clearly more than' : z >= 1 ? 'somewhat more than' : 'about as much as';
+      vs = ` Random filters of the same count give ${pct(rnd.accuracy)}% (±${pct(rnd.accuracyStd)} over ${rnd.draws} draws), so the mined filters hurt ${verdict} random ones` +
+        (Number.isFinite(z) && gap > 0 ? ` (${z.toFixed(1)} standard deviations)` : '') + '.';
+    }
+    const spec = r.drop - r.otherDrop;
+    lines.push(`- Ours-${r.k} ablates ${r.filtersPerClass.toFixed(1)} filters per class: accuracy ${pct(r.accuracy)}% (drop ${pct(r.drop)} points).${vs}` +
+      ` On other classes' images the same masks drop accuracy by ${pct(r.otherDrop)} points, ` +
+      (spec > 0.01 ? `less than on the class's own images: the filters are to some degree class-specific.` : `about as much as on own images: the filters are not specific to their class.`));
+  }
+  if (ours.length) {
+    const best = ours.reduce((a, b) => (b.accuracy < a.accuracy ? b : a));
+    lines.push(`- The largest drop among the Ours-k variants is Ours-${best.k} (${pct(best.drop)} points).`);
+    const spec = by.get(`ours-${best.k}-specific`), shared = by.get(`ours-${best.k}-shared`);
+    if (spec && shared) {
+      lines.push(`- Of Ours-${best.k}'s filters, the class-specific ones alone (${spec.filtersPerClass.toFixed(1)} per class) drop accuracy by ${pct(spec.drop)} points, the class-shared ones alone (${shared.filtersPerClass.toFixed(1)} per class) by ${pct(shared.drop)} points.`);
+    }
+  }
+  const vebi = by.get('vebi'), rv = by.get('random-vebi');
+  if (vebi) {
+    lines.push(`- VEBI ablates ${vebi.filtersPerClass.toFixed(1)} filters per class: accuracy ${pct(vebi.accuracy)}% (drop ${pct(vebi.drop)} points)` +
+      (rv ? `; random filters of the same count: ${pct(rv.accuracy)}%.` : '.'));
+  }
+  return lines.join('\n');
+}
