@@ -3,8 +3,9 @@
  * the plain cpu backend, measured in the same run, and of the Conv2DBackpropFilter formulations.
  *
  * 1. forward+backward (softmax cross-entropy, gradients of every weight) of a small VGG-style net on
- *    a batch of 64 Fashion-MNIST-sized images (28x28x1), and of one VGG block (two 3x3 convs, 64
- *    channels, max-pool) at 56x56, batch 4;
+ *    a batch of 16 Fashion-MNIST-sized images (28x28x1), and of one VGG block (two 3x3 convs, 64
+ *    channels, max-pool) at 32x32, batch 2. The cpu backend is about 200 times slower here (its
+ *    convolution gradients are plain JS loops), so it gets one timed run by default;
  * 2. Conv2DBackpropFilter alone: the registered wasm kernel (one correlation on the backend's
  *    convolution), the per-tap matmul formulation on wasm, and the cpu backend's kernel.
  * Medians of several runs after one warm-up; all inputs are seeded.
@@ -101,30 +102,36 @@ async function compareFilterGrad(c: FilterCase): Promise<void> {
 
 /** Sizes and repetitions of {@link runWith}. */
 export interface BackendBenchOptions {
-  /** Batch of the VGG-small pass. Default 64. */
+  /** Batch of the VGG-small pass. Default 16. */
   batch?: number;
+  /** Side of the VGG block's input. Default 32. */
+  blockSize?: number;
   /** Timed runs on wasm (after one warm-up). Default 5. */
   repsWasm?: number;
-  /** Timed runs on cpu. Default 3. */
+  /** Timed runs on cpu. Default 1. */
   repsCpu?: number;
+  /** Run the two whole-network comparisons. Default true. */
+  training?: boolean;
   /** Also time Conv2DBackpropFilter alone. Default true. */
   filterGrad?: boolean;
 }
 
 /** Runs the benchmark with explicit sizes (e.g. a quick check on a busy machine). */
 export async function runWith(options: BackendBenchOptions = {}): Promise<void> {
-  const { batch = 64, repsWasm = 5, repsCpu = 3, filterGrad = true } = options;
-  console.log(`forward+backward (softmax cross-entropy, all weight gradients), median of ${repsWasm} wasm / ${repsCpu} cpu runs:`);
-  await compareTraining(`VGG-small (32/64/128), batch ${batch}, 28x28x1`, vggSmall, [batch, 28, 28, 1], repsWasm, repsCpu);
-  await compareTraining('VGG block (2x conv3x3 64, pool), batch 4, 56x56', () => vggBlock(56), [4, 56, 56, 64], repsWasm, repsCpu);
+  const { batch = 16, blockSize = 32, repsWasm = 5, repsCpu = 1, training = true, filterGrad = true } = options;
+  if (training) {
+    console.log(`forward+backward (softmax cross-entropy, all weight gradients), median of ${repsWasm} wasm / ${repsCpu} cpu runs:`);
+    await compareTraining(`VGG-small (32/64/128), batch ${batch}, 28x28x1`, vggSmall, [batch, 28, 28, 1], repsWasm, repsCpu);
+    await compareTraining(`VGG block (2x conv3x3 64, pool), batch 2, ${blockSize}x${blockSize}`, () => vggBlock(blockSize), [2, blockSize, blockSize, 64], repsWasm, repsCpu);
+  }
   if (!filterGrad) return;
   console.log('\nConv2DBackpropFilter on wasm: registered kernel vs per-tap matmul vs cpu backend kernel:');
   const cases: FilterCase[] = [
-    { x: [64, 28, 28, 32], k: 3, cout: 32, stride: 1, cpu: true },
-    { x: [64, 14, 14, 64], k: 3, cout: 64, stride: 1, cpu: true },
+    { x: [16, 28, 28, 32], k: 3, cout: 32, stride: 1, cpu: true },
+    { x: [16, 14, 14, 64], k: 3, cout: 64, stride: 1, cpu: false },
     { x: [8, 56, 56, 128], k: 3, cout: 128, stride: 1, cpu: false },
-    { x: [8, 112, 112, 3], k: 7, cout: 64, stride: 2, cpu: true },
-    { x: [8, 28, 28, 256], k: 1, cout: 512, stride: 2, cpu: true },
+    { x: [8, 112, 112, 3], k: 7, cout: 64, stride: 2, cpu: false },
+    { x: [8, 28, 28, 256], k: 1, cout: 512, stride: 2, cpu: false },
   ];
   for (const c of cases) await compareFilterGrad(c);
   await selectBackend('wasm');

@@ -58,6 +58,21 @@ export function missingChunks(out: string, manifest: ExtractManifest): number[] 
 }
 
 /**
+ * Whether a complete run folder still needs a merge for these k values: no `summary.json` yet, or
+ * one written for other k values.
+ */
+export function needsMerge(out: string, ks: readonly number[]): boolean {
+  const f = path.join(out, 'summary.json');
+  if (!fs.existsSync(f)) return true;
+  try {
+    const old = (JSON.parse(fs.readFileSync(f, 'utf8')) as { ks?: number[] }).ks ?? [];
+    return old.length !== ks.length || old.some((k, i) => k !== ks[i]);
+  } catch {
+    return true;
+  }
+}
+
+/**
  * Merges a complete run folder.
  * @throws if chunks are missing (listing them), or a chunk file is corrupt
  */

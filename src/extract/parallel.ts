@@ -6,11 +6,10 @@
  */
 import { Worker } from 'node:worker_threads';
 import * as path from 'node:path';
-import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { serializeModel } from '../cam/parallel';
 import { progressReporter } from '../models/progress';
-import { mergeExtraction, missingChunks, type MergeResult } from './merge';
+import { mergeExtraction, missingChunks, needsMerge, type MergeResult } from './merge';
 import { readManifest } from './manifest';
 import type { ExtractRunOptions } from './run';
 import type { ExtractDataSource } from './source';
@@ -71,8 +70,9 @@ export async function extractDatasetParallel(model: tf.LayersModel, data: Extrac
   const manifest = readManifest(options.out);
   const complete = missingChunks(options.out, manifest).length === 0;
   const computed = results.flatMap((r) => r.chunksComputed).sort((a, b) => a - b);
-  const merged = complete && merge && (computed.length > 0 || !fs.existsSync(path.join(options.out, 'summary.json')))
-    ? mergeExtraction(options.out, { ks: options.ks }) : undefined;
+  const ks = options.ks ?? manifest.ks;
+  const merged = complete && merge && (computed.length > 0 || needsMerge(options.out, ks))
+    ? mergeExtraction(options.out, { ks }) : undefined;
   return {
     out: options.out, chunksComputed: computed, chunksSkipped: results.flatMap((r) => r.chunksSkipped).sort((a, b) => a - b),
     complete, ...(merged ? { merged } : {}),

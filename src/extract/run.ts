@@ -16,7 +16,7 @@ import { writeFileAtomic } from '../transactions/io';
 import { DEFAULT_TOP_KS } from '../transactions/store';
 import { encodeChunk } from './chunk';
 import { EXTRACT_FORMAT_VERSION, makeManifest, openRunFolder, type ExtractManifest } from './manifest';
-import { chunkPath, mergeExtraction, missingChunks, type MergeResult } from './merge';
+import { chunkPath, mergeExtraction, missingChunks, needsMerge, type MergeResult } from './merge';
 import { extractBatch, extractionDefaults, type ExtractionParams } from './pipeline';
 import { modelFingerprint, type ExtractDataSource } from './source';
 
@@ -123,7 +123,7 @@ export async function extractDataset(model: tf.LayersModel, data: ExtractDataSou
     }
     if (reporter && run.length) reporter.end(state());
     const complete = missingChunks(o.out, manifest).length === 0;
-    const merged = complete && o.merge && (run.length > 0 || !fs.existsSync(path.join(o.out, 'summary.json')))
+    const merged = complete && o.merge && (run.length > 0 || needsMerge(o.out, ks))
       ? mergeExtraction(o.out, { ks }) : undefined;
     return { out: o.out, manifest, chunksComputed: run, chunksSkipped: skipped, complete, ...(merged ? { merged } : {}) };
   } finally {

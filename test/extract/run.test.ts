@@ -124,6 +124,12 @@ describe('extract/run', function () {
     const a = await run(1, 's1a'), b = await run(1, 's1b'), c = await run(2, 's2');
     assert.ok(a.equals(b));
     assert.ok(!a.equals(c));
+    // rerunning a finished run computes nothing; asking for other k values merges again
+    const again = await extractDataset(model, small, { ...base, seed: 1, out: path.join(root, 's1a'), patch: { samples: 5 }, ks: [3] });
+    assert.deepEqual(again.chunksComputed, []);
+    assert.ok(again.merged && fs.existsSync(path.join(root, 's1a', 'transactions-k3.csv')));
+    const same = await extractDataset(model, small, { ...base, seed: 1, out: path.join(root, 's1a'), patch: { samples: 5 }, ks: [3] });
+    assert.equal(same.merged, undefined);
   });
 
   it('parses shards and chunk ranges', () => {
