@@ -14,6 +14,7 @@
  * says so.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
@@ -57,7 +58,7 @@ export async function run(): Promise<void> {
   const test = loadFashionMnist('test');
   const images = indexedImagesFromSet(test);
   const labels = Int32Array.from(test.labels);
-  process.stdout.write(`backend ${backend.name}; ${test.n} test images; ${DRAWS} random draws per random variant\n`);
+  process.stdout.write(`backend ${backend.name}; ${test.n} test images; ${DRAWS} random draws per random variant; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores\n`);
   for (const name of MODELS) {
     const arch = getArchitecture(name);
     const { model, shipped } = await loadOrBuild(name);
