@@ -21,11 +21,11 @@ export interface VggSmallOptions {
 const defaults: Required<VggSmallOptions> = { seed: 0, width: 1, classes: 10, inputShape: [28, 28, 1] };
 
 /** The layer whose filters the method analyses by default (7x7x128 for 28x28 input). */
-export const VGG_SMALL_ANALYSIS_LAYER = 'block3_conv1';
+export const VGG_SMALL_ANALYSIS_LAYER = 'block3_conv2';
 
 /**
  * Builds VGG-small: block1_conv1(32) block1_pool, block2_conv1(64) block2_pool, block3_conv1(128),
- * flatten, logits. About 7.5M multiply-adds per 28x28 image (small enough to train on one wasm
+ * block3_conv2(128), flatten, logits. About 15M multiply-adds per 28x28 image (small enough to train on one wasm
  * thread; the flatten + dense head converges in few epochs).
  * @param options see {@link VggSmallOptions}
  * @returns an uncompiled LayersModel named `vgg-small`
@@ -47,6 +47,7 @@ export function buildVggSmall(options: VggSmallOptions = {}): tf.LayersModel {
   x = conv(64, 'block2_conv1').apply(x) as tf.SymbolicTensor;
   x = pool('block2_pool').apply(x) as tf.SymbolicTensor;
   x = conv(128, 'block3_conv1').apply(x) as tf.SymbolicTensor;
+  x = conv(128, 'block3_conv2').apply(x) as tf.SymbolicTensor;
   x = tf.layers.flatten({ name: 'flatten' }).apply(x) as tf.SymbolicTensor;
   const logits = tf.layers.dense({
     units: o.classes, activation: 'linear', name: 'logits', kernelInitializer: init.glorotUniform(),

@@ -248,6 +248,8 @@ export interface MiningRequest {
   minConfidence?: number;
   /** Rules kept per class. Default 10. */
   topN?: number;
+  /** Largest antecedent mined. Default: no limit (the paper's). */
+  maxLength?: number;
   /** Compute pattern groups. Default true. */
   groups?: boolean;
 }
@@ -275,6 +277,7 @@ export function mineExtraction(run: Pick<ExtractionRun, 'dir'>, req: MiningReque
     ...(req.minSupport !== undefined ? { minSupport: req.minSupport } : {}),
     ...(req.minConfidence !== undefined ? { minConfidence: req.minConfidence } : {}),
     ...(req.topN !== undefined ? { topN: req.topN } : {}),
+    ...(req.maxLength !== undefined ? { maxLength: req.maxLength } : {}),
     groups: req.groups ?? true,
   });
   return { ...res, transactions, k: req.k, ms: performance.now() - t0 };

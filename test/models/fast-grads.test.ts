@@ -10,11 +10,11 @@ async function gradients(arch: string): Promise<Float32Array[]> {
   const model = getArchitecture(arch).build({ seed: 3, width: 0.5 });
   const r = rng(1);
   const x = tf.tensor4d(Float32Array.from({ length: 4 * 28 * 28 }, () => r.next()), [4, 28, 28, 1]);
-  const y = tf.oneHot(tf.tensor1d([1, 2, 3, 4], 'int32'), 10).toFloat();
+  const y = tf.tidy(() => tf.oneHot(tf.tensor1d([1, 2, 3, 4], 'int32'), 10).toFloat());
   const vars = model.trainableWeights.map((v) => v.read() as tf.Variable);
-  const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, vars);
+  const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, vars);
   const out = await Promise.all(vars.map((v) => grads[v.name].data() as Promise<Float32Array>));
-  tf.dispose([x, y, ...Object.values(grads)]);
+  tf.dispose([x, y, value, ...Object.values(grads)]);
   model.dispose();
   return out;
 }

@@ -25,7 +25,7 @@ import type { ClassFilterLists } from '../../ablation/class-conditional';
 import { loadFashionMnist, type ImageSet } from '../../data/fashion-mnist';
 import { resolveExtractModel } from '../../extract/model';
 import { splitModel } from '../../graph/split';
-import { minePaperRules } from '../../mining/paper';
+import { minePaperRules, type PaperRulesOptions } from '../../mining/paper';
 import { fromTransactionTable } from '../../mining/transactions';
 import { loadTransactionStore, loadTransactions } from '../../transactions/io';
 import { transactionsForK } from '../../transactions/store';
@@ -43,6 +43,9 @@ options:
   --transactions DIR    an extraction run folder (filtermine extract) or a transaction store folder (required)
   --layer NAME          analysed layer (default: the run's layer, else the model's analysis layer)
   --k LIST              transaction sizes to mine (default 5,10,25)
+  --min-support S --min-confidence C --top-n N --max-length L
+                        mining thresholds (defaults: the paper's 2, 0.5, 10, no length limit; a
+                        length limit keeps k = 25 tractable when transactions of a class overlap a lot)
   --draws N             seeded draws of each random baseline (default 10)
   --seed S              base seed of every random choice (default 0)
   --other-per-class N|all  images per other class scored under each class's mask (default 100)
@@ -113,7 +116,7 @@ async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv, strict: true, options: {
       model: { type: 'string' }, transactions: { type: 'string' }, layer: { type: 'string' }, k: { type: 'string', default: '5,10,25' },
-      draws: { type: 'string' }, seed: { type: 'string' }, 'other-per-class': { type: 'string' }, 'vebi-filters': { type: 'string' },
+      draws: { type: 'string' }, 'min-support': { type: 'string' }, 'min-confidence': { type: 'string' }, 'top-n': { type: 'string' }, 'max-length': { type: 'string' }, seed: { type: 'string' }, 'other-per-class': { type: 'string' }, 'vebi-filters': { type: 'string' },
       'vebi-lambda': { type: 'string' }, 'curve-draws': { type: 'string' }, 'curve-images': { type: 'string' }, 'no-curves': { type: 'boolean', default: false },
       head: { type: 'string', default: 'auto' }, data: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string', default: 'auto' },
     },
@@ -150,11 +153,19 @@ async function run(argv: string[]): Promise<number> {
     const K = split.numClasses;
     const mined = new Map<string, ClassFilterLists>();
     const miningSummary: Record<string, unknown> = {};
+    const mining: PaperRulesOptions = { groups: false };
+    const minSupport = numOpt('min-support', values['min-support']), minConfidence = numOpt('min-confidence', values['min-confidence']);
+    const topN = intOpt('top-n', values['top-n'], 1), maxLength = intOpt('max-length', values['max-length'], 2);
+    if (minSupport !== undefined) mining.minSupport = minSupport;
+    if (minConfidence !== undefined) mining.minConfidence = minConfidence;
+    if (topN !== undefined) mining.topN = topN;
+    if (maxLength !== undefined) mining.maxLength = maxLength;
     for (const k of ks) {
+      process.stderr.write(`evaluate: mining k = ${k}...\n`);
       const tx = fromTransactionTable(transactionTableFor(values.transactions, k, F), { nItems: F });
-      const res = minePaperRules(tx, { groups: false });
+      const res = minePaperRules(tx, mining);
       mined.set(minedSourceName(k), minedFiltersFromTables(res.rules, K, res.classFilters));
-      miningSummary[`k${k}`] = { rules: res.counts.rules, meanFiltersPerClass: res.counts.meanFiltersPerClass, specificFilters: res.counts.specificFilters, sharedFilters: res.counts.sharedFilters };
+      miningSummary[`k${k}`] = { ms: Math.round(res.timings.total), rules: res.counts.rules, meanFiltersPerClass: res.counts.meanFiltersPerClass, specificFilters: res.counts.specificFilters, sharedFilters: res.counts.sharedFilters };
     }
     process.stderr.write(`evaluate: backend ${backend.name}; head ${headStrategy}; mined k = ${ks.join(', ')}; caching ${layer} activations of ${n} images...\n`);
     const cache = await cacheActivations(split, layer, images, { batchSize: 500 });
@@ -180,7 +191,7 @@ async function run(argv: string[]): Promise<number> {
       const files = saveAblationTables(out, tables);
       fs.writeFileSync(path.join(out, 'summary.json'), JSON.stringify({
         model: resolved.name, layer, channels: F, images: n, data: dataName, backend: backend.name, ks, draws, seed, otherPerClass,
-        vebi: vebiParams, mining: miningSummary, seconds: (Date.now() - t0) / 1000,
+        vebi: vebiParams, miningOptions: mining, mining: miningSummary, seconds: (Date.now() - t0) / 1000,
       }, null, 2) + '\n');
       const lines = study.rows.results.map((r) => `  ${r.variant.padEnd(18)} ${pct(r.accuracy).padStart(6)}${r.draws > 1 ? ` ±${pct(r.accuracyStd)}` : '       '}  ` +
         `${r.filtersPerClass.toFixed(1).padStart(5)}  ${pct(r.otherAccuracy).padStart(6)}  ${pct(r.drop).padStart(6)}`);
