@@ -220,13 +220,13 @@ const build = {
       : { done: false, detail: 'sources changed since the last build' };
   },
   apply() {
-    // The same compiler as `npm run build` and `npx tsc`: whatever node_modules/.bin/tsc links to.
-    const bin = path.join(paths.nodeModules, '.bin', 'tsc');
-    if (!fs.existsSync(bin)) throw new Error('TypeScript is not installed (node_modules/.bin/tsc): run `npm install`');
-    const tsc = fs.realpathSync(bin);
+    // The same compiler as `npm run build`: the project's pinned typescript package. Not
+    // node_modules/.bin/tsc, which npm may link to tslab's bundled copy instead.
+    const tsc = path.join(paths.nodeModules, 'typescript', 'bin', 'tsc');
+    if (!fs.existsSync(tsc)) throw new Error('TypeScript is not installed (node_modules/typescript): run `npm install`');
     let version = '?';
-    try { version = JSON.parse(fs.readFileSync(path.join(path.dirname(tsc), '..', 'package.json'), 'utf8')).version; } catch { /* shown as ? */ }
-    say(`compiling: npx tsc -p tsconfig.json (TypeScript ${version})`);
+    try { version = JSON.parse(fs.readFileSync(path.join(paths.nodeModules, 'typescript', 'package.json'), 'utf8')).version; } catch { /* shown as ? */ }
+    say(`compiling: npm run build (TypeScript ${version})`);
     const started = Date.now();
     const startedAt = new Date(started);
     const status = runVisible(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: ROOT });

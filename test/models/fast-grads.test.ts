@@ -7,7 +7,7 @@ import { rng } from '../../src/util/rng';
 
 /** Loss gradients of every trainable weight (training mode), as typed arrays. */
 async function gradients(arch: string): Promise<Float32Array[]> {
-  const model = getArchitecture(arch).build({ seed: 3, width: 0.5 });
+  const model = getArchitecture(arch).build({ seed: 3, width: 0.25 });
   const r = rng(1);
   const x = tf.tensor4d(Float32Array.from({ length: 4 * 28 * 28 }, () => r.next()), [4, 28, 28, 1]);
   const y = tf.tidy(() => tf.oneHot(tf.tensor1d([1, 2, 3, 4], 'int32'), 10).toFloat());
