@@ -7,3 +7,6 @@ export * from './params';
 export * from './cache';
 export * from './pipeline';
 export * from './views';
+export * from './explain';
+export * from './byo';
+export * from './display';
