@@ -5,13 +5,12 @@
  * Why: on wasm, `BatchMatMul` with a transpose flag takes a slow path (about 10x slower than an
  * explicit `Transpose` then a plain product), and the native `Conv2DBackpropInput` is about 10x
  * slower than the equivalent forward convolution; together they made a vgg-small training step
- * about 9x the cost it needs (measured; see /work/notes-internal/models-to-backend.md). These are
- * exact reformulations, not approximations:
+ * about 3x the cost it needs with src/backend's `Conv2DBackpropFilter` (measured, CPU ms per
+ * 64-image step: vgg-small 1126 -> 326, resnet-small 1066 -> 559). These are exact
+ * reformulations, not approximations:
  * - `BatchMatMul(a, b, transposeA, transposeB)` = `BatchMatMul(a^T, b^T)` with explicit transposes.
  * - `Conv2DBackpropInput` at stride 1 = a 'valid' forward convolution of `dy`, zero-padded by
  *   `k - 1 - pad` on each side, with the spatially flipped, in/out-swapped filter.
- * - `Conv2DBackpropFilter`: one transpose of `dy` to [Cout, N*Ho*Wo], then per filter tap an NHWC
- *   slice of the padded input and a plain product [Cout, N*Ho*Wo] . [N*Ho*Wo, Cin].
  * - `Tile` of a tensor whose repeated axes have size 1 (batch norm's gradient tiles its per-channel
  *   statistics to the activation's shape) = a broadcasting add to zeros; the wasm Tile is slow.
  * Other cases (NCHW, dilations, stride > 1 for the input gradient) use the previous kernel.
@@ -71,49 +70,6 @@ function conv2dBackpropInputConfig(backendName: string, previous: Kernel): Kerne
   };
 }
 
-function conv2dBackpropFilterConfig(backendName: string, previous: Kernel): Kernel {
-  return {
-    kernelName: tf.Conv2DBackpropFilter, backendName,
-    kernelFunc: (args) => {
-      const attrs = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
-      if (attrs.dataFormat === 'NCHW') return previous.kernelFunc(args);
-      const x = asTensor(args.inputs.x as tf.TensorInfo) as tf.Tensor4D;
-      const dy = asTensor(args.inputs.dy as tf.TensorInfo) as tf.Tensor4D;
-      const info = tf.backend_util.computeConv2DInfo(x.shape, attrs.filterShape, attrs.strides, 1,
-        attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
-      const [n, h, w, cin] = x.shape;
-      const [, ho, wo, cout] = dy.shape;
-      if (info.outHeight !== ho || info.outWidth !== wo) return previous.kernelFunc(args);
-      const [sh, sw] = [info.strideHeight, info.strideWidth];
-      const [kh, kw] = [info.filterHeight, info.filterWidth];
-      // Rows/columns any tap reads: (ho - 1) * sh + kh of the padded input.
-      const needH = (ho - 1) * sh + kh, needW = (wo - 1) * sw + kw;
-      const padBottom = needH - h - info.padInfo.top, padRight = needW - w - info.padInfo.left;
-      return tf.tidy(() => {
-        let xp: tf.Tensor4D = x;
-        if (info.padInfo.top || info.padInfo.left || padBottom > 0 || padRight > 0) {
-          xp = tf.pad(x, [[0, 0], [info.padInfo.top, Math.max(0, padBottom)], [info.padInfo.left, Math.max(0, padRight)], [0, 0]]);
-        }
-        const dyT = tf.transpose(tf.reshape(dy, [n * ho * wo, cout])); // [Cout, rows], once
-        const taps: tf.Tensor2D[] = [];
-        for (let i = 0; i < kh; i++) {
-          for (let j = 0; j < kw; j++) {
-            taps.push(tf.tidy(() => {
-              // NHWC slices copy contiguous runs of channels, which is fast on wasm.
-              const s = sh === 1 && sw === 1
-                ? tf.slice(xp, [0, i, j, 0], [n, ho, wo, cin])
-                : tf.stridedSlice(xp, [0, i, j, 0], [n, i + (ho - 1) * sh + 1, j + (wo - 1) * sw + 1, cin], [1, sh, sw, 1]);
-              return tf.matMul(dyT, tf.reshape(s, [n * ho * wo, cin])); // [Cout, Cin]
-            }));
-          }
-        }
-        const stacked = taps.length === 1 ? taps[0] : tf.stack(taps);
-        return tf.transpose(tf.reshape(stacked, [kh, kw, cout, cin]), [0, 1, 3, 2]);
-      });
-    },
-  };
-}
-
 function tileConfig(backendName: string, previous: Kernel): Kernel {
   return {
     kernelName: tf.Tile, backendName,
@@ -130,7 +86,6 @@ function tileConfig(backendName: string, previous: Kernel): Kernel {
 const builders: Record<string, (backendName: string, previous: Kernel) => Kernel> = {
   [tf.BatchMatMul]: batchMatMulConfig,
   [tf.Conv2DBackpropInput]: conv2dBackpropInputConfig,
-  [tf.Conv2DBackpropFilter]: conv2dBackpropFilterConfig,
   [tf.Tile]: tileConfig,
 };
 

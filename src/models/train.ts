@@ -146,7 +146,7 @@ async function trainLoop(set: ImageSet, options: TrainOptions): Promise<TrainRes
   return { model, history, seconds: (Date.now() - t0) / 1000, options: resolved };
 }
 
-/** Options of {@link writeModelWithCard}. */
+/** Input of {@link makeModelCard}. */
 export interface ModelCardInput {
   /** The training result. */
   result: TrainResult;

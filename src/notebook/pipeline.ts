@@ -291,6 +291,8 @@ export interface AblationRequest {
   minSupport?: number;
   minConfidence?: number;
   topN?: number;
+  /** Largest antecedent mined. Default: no limit (the paper's). */
+  maxLength?: number;
   /** Seeded draws of each random baseline. Default 10. */
   draws?: number;
   /** Base seed. Default 0. */
@@ -327,7 +329,7 @@ export interface AblationStudy {
   cached: boolean;
 }
 
-const ablationDefaults = { ks: [5, 10, 25], minSupport: 2, minConfidence: 0.5, topN: 10, draws: 10, seed: 0, otherPerClass: 100 as number | 'all', vebiFiltersPerClass: 5, curveDraws: 5, curveImagesPerClass: 'all' as number | 'all' };
+const ablationDefaults = { ks: [5, 10, 25], minSupport: 2, minConfidence: 0.5, topN: 10, maxLength: undefined as number | undefined, draws: 10, seed: 0, otherPerClass: 100 as number | 'all', vebiFiltersPerClass: 5, curveDraws: 5, curveImagesPerClass: 'all' as number | 'all' };
 
 /**
  * The ablation study of a run (method.md "Evaluation"): mines each k, then ablates per class the
@@ -342,7 +344,7 @@ export async function runAblationStudy(m: NotebookModel, run: ExtractionRun, req
   const o = { ...ablationDefaults, ...Object.fromEntries(Object.entries(req).filter(([, v]) => v !== undefined)) } as typeof ablationDefaults & AblationRequest;
   if (run.model !== m.name || run.layer !== m.layer) throw new Error(`runAblationStudy: the run is of ${run.model} at ${run.layer}, not ${m.name} at ${m.layer}`);
   const params = {
-    run: path.basename(run.dir), fingerprint: m.fingerprint, ks: o.ks, minSupport: o.minSupport, minConfidence: o.minConfidence, topN: o.topN,
+    run: path.basename(run.dir), fingerprint: m.fingerprint, ks: o.ks, minSupport: o.minSupport, minConfidence: o.minConfidence, topN: o.topN, maxLength: o.maxLength,
     draws: o.draws, seed: o.seed, otherPerClass: o.otherPerClass, vebiFiltersPerClass: o.vebiFiltersPerClass,
     curveDraws: o.curveDraws, curveImagesPerClass: o.curveImagesPerClass,
   };
@@ -360,7 +362,7 @@ async function computeAblation(m: NotebookModel, run: ExtractionRun, o: typeof a
     const mined = new Map<string, ClassFilterLists>();
     const mining: AblationStudy['mining'] = {};
     for (const k of o.ks) {
-      const res = mineExtraction(run, { k, minSupport: o.minSupport, minConfidence: o.minConfidence, topN: o.topN, groups: false });
+      const res = mineExtraction(run, { k, minSupport: o.minSupport, minConfidence: o.minConfidence, topN: o.topN, ...(o.maxLength !== undefined ? { maxLength: o.maxLength } : {}), groups: false });
       mined.set(minedSourceName(k), minedFiltersFromTables(res.rules, K, res.classFilters));
       const c = res.counts;
       mining[`k${k}`] = { rules: c.rules, meanFiltersPerClass: c.meanFiltersPerClass, specificFilters: c.specificFilters, sharedFilters: c.sharedFilters };
