@@ -16,6 +16,8 @@ export interface ResolvedModel {
   name: string;
   /** The architecture's default analysis layer, when known. */
   defaultLayer?: string;
+  /** The CAM method the model card recommends (`card.json` `camMethod`), when known. */
+  defaultMethod?: string;
   /** True when this call loaded the model (the caller disposes it). */
   owned: boolean;
 }
@@ -48,7 +50,13 @@ export async function resolveExtractModel(spec: string | tf.LayersModel, options
     if (!fs.existsSync(path.join(dir, 'model.json'))) {
       throw new Error(`shipped model '${spec}' not found (no ${path.join(dir, 'model.json')}); train it first ('npm run train') or pass a model folder`);
     }
-    return { model: await loadModel(dir), name: spec, defaultLayer: getArchitecture(spec).analysisLayer, owned: true };
+    const cardFile = path.join(dir, 'card.json');
+    const card = fs.existsSync(cardFile) ? JSON.parse(fs.readFileSync(cardFile, 'utf8')) as { analysisLayer?: string; camMethod?: string } : {};
+    return {
+      model: await loadModel(dir), name: spec, owned: true,
+      defaultLayer: card.analysisLayer ?? getArchitecture(spec).analysisLayer,
+      ...(card.camMethod ? { defaultMethod: card.camMethod } : {}),
+    };
   }
   if (!/^https?:\/\//.test(spec) && !fs.existsSync(spec)) {
     throw new Error(`model '${spec}' is neither a shipped model (${listArchitectures().join(', ')}) nor an existing folder or URL`);

@@ -52,6 +52,14 @@ export interface ModelCard {
   tfjsVersion: string;
   /** ISO date of the end of training. */
   date: string;
+  /**
+   * The CAM method to explain this model with when the caller names none (a registered name,
+   * see `listCamMethods()`); absent means `gradcam`. Set after measuring: Grad-CAM's spatially
+   * averaged weights can make the map everywhere negative (all zero after ReLU) for a flatten head.
+   */
+  camMethod?: string;
+  /** Why {@link camMethod} was chosen, with the measurement. */
+  camMethodReason?: string;
 }
 
 /**

@@ -35,7 +35,7 @@ options:
   --batch N            images per forward pass (default 64; use about 8 for 224x224 models)
   --chunk N            images per chunk file (default 500)
   --seed S             seed of the patch sampler (default 0)
-  --method NAME        CAM method (default gradcam)
+  --method NAME        CAM method (default: the model card's camMethod, else gradcam)
   --sampler NAME       monte-carlo (default) or dense-nms
   --window N --samples N --rounds N --inset N --stride N --iou X
                        patch parameters (defaults: window = input/4, 1000 samples, 10 rounds,
@@ -108,7 +108,7 @@ async function run(argv: string[]): Promise<number> {
     };
     for (const k of Object.keys(patch) as (keyof PatchParams)[]) if (patch[k] === undefined) delete patch[k];
     const params = {
-      method: values.method, sampler: values.sampler, patch, threshold: numOpt('threshold', values.threshold), seed: intOpt('seed', values.seed),
+      method: values.method ?? resolved.defaultMethod, sampler: values.sampler, patch, threshold: numOpt('threshold', values.threshold), seed: intOpt('seed', values.seed),
     };
     const batchSize = intOpt('batch', values.batch), chunkSize = intOpt('chunk', values.chunk);
     const out = values.out ?? defaultOut(resolved.name, layer, { data: data.name, params, batchSize, chunkSize, backend: backend.name });
