@@ -1,0 +1,81 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { cacheKey, cachedJson } from '../../src/notebook/cache';
+import { notebookParams, isFastMode } from '../../src/notebook/params';
+import { curveRowsOf, describeAblation } from '../../src/notebook/views';
+import { arraySource } from '../../src/notebook/byo';
+import type { AblationResultRow } from '../../src/ablation/evaluate';
+import type { CurvePoint } from '../../src/ablation/curves';
+
+describe('notebook/cache', () => {
+  it('cacheKey ignores key order and changes with any value', () => {
+    assert.equal(cacheKey({ a: 1, b: [2, 3] }), cacheKey({ b: [2, 3], a: 1 }));
+    assert.notEqual(cacheKey({ a: 1, b: [2, 3] }), cacheKey({ a: 1, b: [3, 2] }));
+    assert.match(cacheKey({}), /^[0-9a-f]{16}$/);
+  });
+  it('cachedJson computes once per parameters and reads back', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fm-nbcache-'));
+    try {
+      let calls = 0;
+      const f = () => { calls++; return { x: calls }; };
+      const a = await cachedJson('t', { p: 1 }, f, { root });
+      const b = await cachedJson('t', { p: 1 }, f, { root });
+      const c = await cachedJson('t', { p: 2 }, f, { root });
+      assert.deepEqual([a.hit, b.hit, c.hit, calls], [false, true, false, 2]);
+      assert.deepEqual(b.value, { x: 1 });
+      await assert.rejects(cachedJson('../x', {}, f, { root }), /kind must be/);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('notebook/params', () => {
+  it('applies fast overrides only in fast mode and freezes the result', () => {
+    const full = { limit: 10000, draws: 10 };
+    assert.deepEqual({ ...notebookParams(full, { limit: 300 }, { fast: false }) }, { limit: 10000, draws: 10, fast: false });
+    const p = notebookParams(full, { limit: 300 }, { fast: true });
+    assert.deepEqual({ ...p }, { limit: 300, draws: 10, fast: true });
+    assert.ok(Object.isFrozen(p));
+    assert.deepEqual(full, { limit: 10000, draws: 10 });
+    assert.throws(() => notebookParams(full, { nope: 1 } as never, { fast: true }), /'nope' is not a parameter/);
+    assert.equal(isFastMode({ FILTERMINE_FAST: '1' }), true);
+    assert.equal(isFastMode({}), false);
+  });
+});
+
+describe('notebook/views', () => {
+  const row = (variant: string, selector: string, k: number | null, accuracy: number, std = 0, draws = 1): AblationResultRow => ({
+    variant, selector, k, draws, filtersPerClass: 5, accuracy, accuracyStd: std, trueProb: 0, otherAccuracy: 0.9,
+    otherAccuracyStd: 0, drop: 0.9 - accuracy, otherDrop: 0,
+  });
+  it('describeAblation states the comparison from the numbers', () => {
+    const text = describeAblation('m', [row('none', 'none', null, 0.9), row('ours-10', 'mined', 10, 0.5), row('random-10', 'random', 10, 0.88, 0.01, 10)]);
+    assert.match(text, /90\.0%/);
+    assert.match(text, /clearly more than random/);
+    assert.match(text, /38\.0 standard deviations/);
+    const weak = describeAblation('m', [row('none', 'none', null, 0.9), row('ours-10', 'mined', 10, 0.89), row('random-10', 'random', 10, 0.88, 0.01, 10)]);
+    assert.match(weak, /no more than random/);
+    assert.throws(() => describeAblation('m', []), /no 'none' row/);
+  });
+  it('curveRowsOf keeps overall ranked/random points in percent', () => {
+    const p = (order: 'ranked' | 'random' | 'shuffled', cls: number | null): CurvePoint => ({ method: order, source: 'ours-10', k: 10, order, class: cls, n: 1, filtersPerClass: 1, accuracy: 0.5, std: 0.1, draws: 1 });
+    const rows = curveRowsOf([p('ranked', null), p('random', null), p('shuffled', null), p('ranked', 3)]);
+    assert.deepEqual(rows.map((r) => [r.method, r.accuracy, r.std]), [['ranked', 50, null], ['random', 50, 10]]);
+  });
+});
+
+describe('notebook/byo arraySource', () => {
+  it('returns copies of image ranges and checks sizes', () => {
+    const px = Float32Array.from({ length: 2 * 2 * 2 }, (_, i) => i);
+    const s = arraySource('x', px, [2, 2, 2, 1], [0, 1], 'c');
+    const a = s.pixels(1, 2);
+    assert.deepEqual(Array.from(a), [4, 5, 6, 7]);
+    a[0] = 99;
+    assert.equal(px[4], 4);
+    assert.throws(() => s.pixels(0, 3), /not within/);
+    assert.throws(() => arraySource('x', px, [3, 2, 2, 1], [0, 1, 2], 'c'), /values for shape/);
+  });
+});
