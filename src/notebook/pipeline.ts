@@ -58,6 +58,8 @@ export interface NotebookModel {
   inputShape: [number, number, number];
   /** The model card, when the folder has a `card.json`. */
   card: ModelCard | null;
+  /** The CAM method extraction uses unless told otherwise: the model card's `camMethod`, else `gradcam`. */
+  camMethod: string;
   /** SHA-256 over the weights (part of every cache key: a retrained model never reuses old results). */
   fingerprint: string;
   dispose(): void;
@@ -102,6 +104,7 @@ export async function loadNotebookModel(source: string, options: LoadNotebookMod
     split.dispose();
     return {
       model, source, layer, card, ...info,
+      camMethod: card?.camMethod ?? resolved.defaultMethod ?? 'gradcam',
       name: resolved.name,
       fingerprint: modelFingerprint(model),
       dispose: () => model.dispose(),
@@ -132,7 +135,7 @@ export interface ExtractionRequest {
   limit?: number;
   /** Run seed (per-image window seeds derive from it). Default 0. */
   seed?: number;
-  /** CAM method. Default `gradcam`. */
+  /** CAM method. Default: the model's {@link NotebookModel.camMethod}. */
   method?: string;
   /** Patch sampler. Default `monte-carlo`. */
   sampler?: string;
@@ -169,10 +172,10 @@ export interface ExtractionRun {
 const extractionDefaults = { seed: 0, method: 'gradcam', sampler: 'monte-carlo', threshold: 0.1, ks: [5, 10, 25] };
 
 /** The parameters that identify an extraction (its cache key). */
-export function extractionIdentity(m: Pick<NotebookModel, 'name' | 'fingerprint' | 'layer'>, data: Pick<ImageSet, 'checksum'>, n: number, req: ExtractionRequest): Record<string, unknown> {
+export function extractionIdentity(m: Pick<NotebookModel, 'name' | 'fingerprint' | 'layer'> & { camMethod?: string }, data: Pick<ImageSet, 'checksum'>, n: number, req: ExtractionRequest): Record<string, unknown> {
   return {
     model: m.name, fingerprint: m.fingerprint, layer: m.layer, data: 'fashion-mnist-test', checksum: data.checksum, n,
-    seed: req.seed ?? extractionDefaults.seed, method: req.method ?? extractionDefaults.method,
+    seed: req.seed ?? extractionDefaults.seed, method: req.method ?? m.camMethod ?? extractionDefaults.method,
     sampler: req.sampler ?? extractionDefaults.sampler, patch: req.patch ?? {}, threshold: req.threshold ?? extractionDefaults.threshold,
     ks: req.ks ?? extractionDefaults.ks,
   };
