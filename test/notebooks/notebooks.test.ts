@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PROJECT_ROOT, runScript, type ScriptResult } from '../setup/run-script';
+import { checkRenderedPage, chromiumAvailable } from '../browser/check-page';
 
 const PUBLISH = 'scripts/publish-notebooks.js';
 const NOTEBOOKS = path.join(PROJECT_ROOT, 'notebooks');
@@ -66,6 +67,25 @@ describe('notebooks (executed headless in fast mode)', function () {
       assert.ok(entry?.ok && entry.fast, `summary entry ${JSON.stringify(entry)}`);
     });
   }
+
+  // Issue 7, acceptance 2: the published pages render offline (the checker blocks every request but
+  // file: and data:): each plotly / vega-lite chart drew an SVG with marks, every mosaic is non-blank,
+  // and the page logged no error. Screenshots go to test-output/.
+  it('the published HTML of every pipeline notebook renders its charts and mosaics offline in headless Chromium', async function () {
+    if (!chromiumAvailable()) this.skip();
+    const pages = names.filter((n) => n !== '00-smoke' && fs.existsSync(path.join(out, `${n}.html`)));
+    assert.ok(pages.length >= 1, `no published pipeline notebook in ${out}`);
+    let charts = 0, images = 0;
+    for (const name of pages) {
+      const c = await checkRenderedPage(path.join(out, `${name}.html`), { screenshotName: `notebook-${name}.png` });
+      assert.ok(c.plotlyOk && c.vegaOk, `${name}: a chart did not render: ${JSON.stringify(c.charts)}`);
+      assert.ok(c.mosaicsNonBlank, `${name}: a blank image: ${JSON.stringify(c.images)}`);
+      assert.deepEqual(c.consoleErrors, [], `${name}: console errors`);
+      assert.deepEqual(c.dialogs, [], `${name}: dialogs`);
+      charts += c.charts.length; images += c.images.length;
+    }
+    assert.ok(charts > 0 && images > 0, `charts ${charts}, images ${images} over ${pages.join(', ')}`);
+  });
 
   it('00-smoke imports filtermine by name and reports the wasm backend', () => {
     const executed = readJson<Notebook>(path.join(out, '00-smoke.ipynb'));
