@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { loadModel } from '../models/io';
 import { getArchitecture, listArchitectures } from '../models/registry';
+import { packageRoot } from '../models/shipped';
 
 /** A model ready for {@link extractDataset}. */
 export interface ResolvedModel {
@@ -30,12 +31,7 @@ export interface ResolveModelOptions {
 
 /** The folder of shipped models (see {@link ResolveModelOptions.modelsDir}). */
 export function shippedModelsDir(): string {
-  if (process.env.FILTERMINE_MODELS) return process.env.FILTERMINE_MODELS;
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const f = path.join(dir, 'package.json');
-    if (fs.existsSync(f) && (JSON.parse(fs.readFileSync(f, 'utf8')) as { name?: string }).name === 'filtermine') return path.join(dir, 'models');
-    if (path.dirname(dir) === dir) return path.resolve('models');
-  }
+  return process.env.FILTERMINE_MODELS ?? path.join(packageRoot(), 'models');
 }
 
 /**
