@@ -7,6 +7,7 @@
  * dependencies: they are required dynamically, only when installed, so the project works on pure
  * `@tensorflow/tfjs` + `@tensorflow/tfjs-backend-wasm` (see platform-facts.md).
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 
@@ -113,6 +114,54 @@ function evaluatedFlag(name: string): boolean | string {
 
 const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
 
+/** Loads tfjs-backend-wasm and points it at its .wasm binaries. */
+function loadWasmPackage(): typeof import('@tensorflow/tfjs-backend-wasm') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const wasm = require(WASM_PACKAGE) as typeof import('@tensorflow/tfjs-backend-wasm');
+  // The .wasm binaries sit next to the package's main file (dist/); a file path with a trailing
+  // slash is what the Node loader expects.
+  wasm.setWasmPaths(path.dirname(require.resolve(WASM_PACKAGE)) + path.sep);
+  return wasm;
+}
+
+/** Registers the gradient kernels wasm lacks (loaded lazily, so importing this module stays light). */
+function registerGradientKernels(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('./wasm-kernels') as typeof import('./wasm-kernels')).registerWasmGradientKernels();
+}
+
+function nativeModule(): typeof import('./native') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./native') as typeof import('./native');
+}
+
+registerBackendCandidate({
+  id: 'wasm-native',
+  backendName: 'wasm',
+  packageName: WASM_PACKAGE,
+  installHint: 'build the native addon: `npm run setup` or `node native/build.js` (needs a C++ compiler, e.g. `apt-get install g++`)',
+  isInstalled: () => isResolvable(WASM_PACKAGE) && fs.existsSync(nativeModule().nativeAddonPath()),
+  async load() {
+    const loaded = nativeModule().loadNativeAddon();
+    if ('error' in loaded) throw new Error(loaded.error);
+    const wasm = loadWasmPackage();
+    return {
+      version: wasm.version_wasm,
+      details: () => {
+        const info = loaded.addon.info();
+        return { simd: evaluatedFlag('WASM_HAS_SIMD_SUPPORT'), native: info.simd, threads: info.threads };
+      },
+    };
+  },
+  afterActivate() {
+    registerGradientKernels();
+    const native = nativeModule();
+    const loaded = native.loadNativeAddon();
+    if ('error' in loaded) throw new Error(loaded.error);
+    native.installNativeKernels(loaded.addon);
+  },
+});
+
 registerBackendCandidate({
   id: 'wasm',
   backendName: 'wasm',
@@ -120,11 +169,7 @@ registerBackendCandidate({
   installHint: `npm install --save-exact ${WASM_PACKAGE}@${tf.version_core}.`,
   isInstalled: () => isResolvable(WASM_PACKAGE),
   async load() {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const wasm = require(WASM_PACKAGE) as typeof import('@tensorflow/tfjs-backend-wasm');
-    // The .wasm binaries sit next to the package's main file (dist/); a file path with a trailing
-    // slash is what the Node loader expects.
-    wasm.setWasmPaths(path.dirname(require.resolve(WASM_PACKAGE)) + path.sep);
+    const wasm = loadWasmPackage();
     return {
       version: wasm.version_wasm,
       details: () => ({
@@ -134,9 +179,9 @@ registerBackendCandidate({
     };
   },
   afterActivate() {
-    // Loaded lazily so that importing the backend module does not pull in the kernels' code paths.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    (require('./wasm-kernels') as typeof import('./wasm-kernels')).registerWasmGradientKernels();
+    registerGradientKernels();
+    // Plain wasm: undo a native selection made earlier in this process (same tfjs backend).
+    nativeModule().uninstallNativeKernels();
   },
 });
 
@@ -152,9 +197,10 @@ registerBackendCandidate({
 });
 
 /** What each public backend name tries, in order. */
-export const BACKEND_CHOICES: Readonly<Record<'auto' | 'tensorflow' | 'wasm' | 'cpu', readonly string[]>> = {
-  auto: ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'],
+export const BACKEND_CHOICES: Readonly<Record<'auto' | 'tensorflow' | 'native' | 'wasm' | 'cpu', readonly string[]>> = {
+  auto: ['tfjs-node-gpu', 'tfjs-node', 'wasm-native', 'wasm', 'cpu'],
   tensorflow: ['tfjs-node-gpu', 'tfjs-node'],
+  native: ['wasm-native'],
   wasm: ['wasm'],
   cpu: ['cpu'],
 };

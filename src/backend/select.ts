@@ -5,8 +5,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { BACKEND_CHOICES, getBackendCandidate, type BackendCandidate } from './candidates';
 
-/** A backend a caller may ask for. `tensorflow` is the native backend (tfjs-node-gpu or tfjs-node). */
-export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+/**
+ * A backend a caller may ask for. `tensorflow` is TensorFlow's own (tfjs-node-gpu or tfjs-node);
+ * `native` is wasm with its convolutions and matrix products in filtermine's native addon
+ * (multi-threaded, AVX-512/AVX2); `wasm` is plain wasm (one thread, 128-bit SIMD).
+ */
+export type BackendName = 'auto' | 'tensorflow' | 'native' | 'wasm' | 'cpu';
 
 /** The environment variable that replaces `'auto'` with an explicit choice (e.g. `FILTERMINE_BACKEND=cpu`). */
 export const BACKEND_ENV_VAR = 'FILTERMINE_BACKEND';
@@ -41,7 +45,7 @@ export interface BackendInfo {
   details: Record<string, string | number | boolean>;
 }
 
-const KNOWN: readonly BackendName[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+const KNOWN: readonly BackendName[] = ['auto', 'tensorflow', 'native', 'wasm', 'cpu'];
 
 /** Finished selections, by requested name and source: calling again is cheap and returns the same info. */
 const selected = new Map<string, BackendInfo>();
@@ -80,18 +84,21 @@ function notAvailableError(requested: BackendName, tried: BackendAttempt[]): Err
 
 /**
  * Selects and activates the compute backend. `'auto'` tries `@tensorflow/tfjs-node-gpu`, then
- * `@tensorflow/tfjs-node` (each only when installed), then wasm, then cpu. When `name` is `'auto'`
- * and the environment variable `FILTERMINE_BACKEND` is set, its value is used instead.
- * Activating wasm also registers the gradient kernels that backend lacks (see wasm-kernels/).
+ * `@tensorflow/tfjs-node` (each only when installed), then wasm with the native addon (when it is
+ * built), then plain wasm, then cpu. When `name` is `'auto'` and the environment variable
+ * `FILTERMINE_BACKEND` is set, its value is used instead.
+ * Activating wasm also registers the gradient kernels that backend lacks (see wasm-kernels/);
+ * `native` also routes convolutions and matrix products through the addon (see native/).
  * Idempotent: a second call with the same request returns the cached info at once (re-activating
  * the backend if something else switched it meanwhile).
  *
- * @param name `'auto'` (default), `'tensorflow'` (native, GPU build first), `'wasm'` or `'cpu'`
+ * @param name `'auto'` (default), `'tensorflow'` (TensorFlow's, GPU build first), `'native'`,
+ *   `'wasm'` or `'cpu'`
  * @returns what is active, what was tried and the versions
  * @throws when `name` (or `FILTERMINE_BACKEND`) is not a known name, or an explicitly requested
  *   backend cannot load; the message names the npm package to install
  * @example
- *   const info = await selectBackend();          // 'wasm' on a machine without tfjs-node
+ *   const info = await selectBackend();          // 'wasm' (+ native addon) without tfjs-node
  *   console.log(info.name, info.versions);
  */
 export async function selectBackend(name: BackendName = 'auto'): Promise<BackendInfo> {
@@ -109,6 +116,8 @@ export async function selectBackend(name: BackendName = 'auto'): Promise<Backend
       await tf.setBackend(cached.name);
       await tf.ready();
     }
+    // wasm and native share the tfjs backend 'wasm': put this candidate's kernels back in place.
+    getBackendCandidate(cached.candidate).afterActivate?.();
     return cached;
   }
 

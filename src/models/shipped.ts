@@ -7,6 +7,9 @@ import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { loadModel } from './io';
 import type { ModelCard } from './card';
+import { packageRoot } from '../util/package-root';
+
+export { packageRoot };
 
 /** Names of the shipped models. */
 export const SHIPPED_MODELS = ['vgg-small', 'resnet-small'] as const;
@@ -18,26 +21,6 @@ export type ShippedModelName = typeof SHIPPED_MODELS[number];
 export interface ShippedModel {
   model: tf.LayersModel;
   card: ModelCard;
-}
-
-/**
- * The package root: the nearest folder above `from` whose package.json is named `filtermine`
- * (works from `src/models`, `dist/src/models` and `node_modules/filtermine/dist/src/models`).
- * @throws if there is none
- */
-export function packageRoot(from: string = __dirname): string {
-  let dir = path.resolve(from);
-  for (;;) {
-    const pj = path.join(dir, 'package.json');
-    if (fs.existsSync(pj)) {
-      try {
-        if ((JSON.parse(fs.readFileSync(pj, 'utf8')) as { name?: string }).name === 'filtermine') return dir;
-      } catch { /* an unreadable package.json is not ours; keep looking */ }
-    }
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`packageRoot: no package.json named 'filtermine' above ${from}`);
-    dir = up;
-  }
 }
 
 /**

@@ -1,0 +1,156 @@
+/**
+ * wasm kernels whose work runs in the native addon: `Conv2D`, `FusedConv2D`, `BatchMatMul` and
+ * `_FusedMatMul`. Inputs and output stay on the wasm heap; the addon reads and writes them in
+ * place, on every core, with the machine's widest SIMD (the wasm backend in Node has one thread
+ * and 128-bit SIMD). Anything the addon does not cover (another dtype or data format, PReLU,
+ * sigmoid or ELU epilogues, a bias that is not one value per output channel, an empty tensor)
+ * goes to the wasm kernel it replaced, so results never depend on whether the addon is present
+ * beyond float rounding.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { NativeAddon } from './addon';
+
+/** The parts of tfjs-backend-wasm's BackendWasm these kernels use. */
+interface WasmBackendLike {
+  dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } | undefined };
+  wasm: { HEAPU8: Uint8Array };
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+}
+
+/** Epilogue codes of native/gemm.h. */
+const ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1, relu6: 2, leakyrelu: 3 };
+
+type KernelArgs = Parameters<tf.KernelFunc>[0];
+
+function offset(backend: WasmBackendLike, t: tf.TensorInfo): number {
+  const entry = backend.dataIdMap.get(t.dataId);
+  if (!entry) throw new Error('native kernel: a tensor is not on the wasm backend');
+  return entry.memoryOffset;
+}
+
+const isFloat = (t: tf.TensorInfo | undefined) => t == null || t.dtype === 'float32';
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+function convKernel(addon: NativeAddon, previous: tf.KernelConfig): tf.KernelConfig {
+  return {
+    kernelName: previous.kernelName,
+    backendName: previous.backendName,
+    kernelFunc: (args: KernelArgs) => {
+      const backend = args.backend as unknown as WasmBackendLike;
+      const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+      const attrs = args.attrs as unknown as {
+        strides: number | [number, number]; pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+        dataFormat?: string; dilations?: number | [number, number]; dimRoundingMode?: 'floor' | 'round' | 'ceil';
+        activation?: string; leakyreluAlpha?: number;
+      };
+      const act = ACTIVATIONS[attrs.activation ?? 'linear'];
+      const channelsLast = attrs.dataFormat == null || attrs.dataFormat === 'NHWC' || attrs.dataFormat === 'channelsLast';
+      if (x == null || filter == null || act == null || preluActivationWeights != null || !channelsLast ||
+          !isFloat(x) || !isFloat(filter) || !isFloat(bias) || x.shape.length !== 4 || filter.shape.length !== 4) {
+        return previous.kernelFunc(args);
+      }
+      const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number],
+        filter.shape as [number, number, number, number], attrs.strides, attrs.dilations ?? 1, attrs.pad,
+        attrs.dimRoundingMode);
+      if ((bias != null && (bias.shape.length !== 1 || bias.shape[0] !== info.outChannels)) ||
+          size(info.outShape) === 0 || size(x.shape) === 0 || size(filter.shape) === 0) {
+        return previous.kernelFunc(args);
+      }
+      const out = backend.makeOutput(info.outShape, 'float32');
+      // Read the heap after allocating: a growing wasm memory replaces its buffer.
+      addon.conv2d(backend.wasm.HEAPU8.buffer as ArrayBuffer, new Float64Array([
+        offset(backend, x), info.batchSize, info.inHeight, info.inWidth, info.inChannels,
+        offset(backend, filter), info.filterHeight, info.filterWidth, info.outChannels,
+        bias == null ? -1 : offset(backend, bias), offset(backend, out),
+        info.outHeight, info.outWidth, info.strideHeight, info.strideWidth,
+        info.dilationHeight, info.dilationWidth, info.padInfo.top, info.padInfo.left,
+        act, attrs.leakyreluAlpha ?? 0,
+      ]));
+      return out;
+    },
+  };
+}
+
+function matMulKernel(addon: NativeAddon, previous: tf.KernelConfig): tf.KernelConfig {
+  return {
+    kernelName: previous.kernelName,
+    backendName: previous.backendName,
+    kernelFunc: (args: KernelArgs) => {
+      const backend = args.backend as unknown as WasmBackendLike;
+      const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+      const attrs = args.attrs as unknown as { transposeA: boolean; transposeB: boolean; activation?: string; leakyreluAlpha?: number };
+      const act = ACTIVATIONS[attrs.activation ?? 'linear'];
+      if (a == null || b == null || act == null || preluActivationWeights != null || !isFloat(a) || !isFloat(b) ||
+          !isFloat(bias) || a.shape.length < 2 || b.shape.length < 2) {
+        return previous.kernelFunc(args);
+      }
+      const ra = a.shape.length, rb = b.shape.length;
+      const M = attrs.transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
+      const K = attrs.transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
+      const Kb = attrs.transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
+      const N = attrs.transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+      const batchA = size(a.shape.slice(0, -2)), batchB = size(b.shape.slice(0, -2));
+      // Same batch, or one side a single matrix; other broadcasts (and errors) are the wasm kernel's.
+      const sameBatch = batchA === batchB && a.shape.slice(0, -2).join() === b.shape.slice(0, -2).join();
+      if (K !== Kb || !(sameBatch || batchA === 1 || batchB === 1) ||
+          (bias != null && (bias.shape.length !== 1 || bias.shape[0] !== N)) || M * N * K === 0) {
+        return previous.kernelFunc(args);
+      }
+      const batchShape = (batchA >= batchB ? a : b).shape.slice(0, -2);
+      const batch = Math.max(batchA, batchB);
+      const out = backend.makeOutput([...batchShape, M, N], 'float32');
+      addon.matmul(backend.wasm.HEAPU8.buffer as ArrayBuffer, new Float64Array([
+        offset(backend, a), offset(backend, b), bias == null ? -1 : offset(backend, bias), offset(backend, out),
+        batch, M, N, K, attrs.transposeA ? 1 : 0, attrs.transposeB ? 1 : 0,
+        batchA === 1 ? 0 : M * K, batchB === 1 ? 0 : K * N, act, attrs.leakyreluAlpha ?? 0,
+      ]));
+      return out;
+    },
+  };
+}
+
+const BUILDERS: Record<string, (addon: NativeAddon, previous: tf.KernelConfig) => tf.KernelConfig> = {
+  [tf.Conv2D]: convKernel,
+  [tf.FusedConv2D]: convKernel,
+  [tf.BatchMatMul]: matMulKernel,
+  [tf._FusedMatMul]: matMulKernel,
+};
+
+/** The kernels currently replaced, per backend, with the kernels they replaced. */
+const installed = new Map<string, tf.KernelConfig[]>();
+
+/**
+ * Routes the backend's convolution and matrix-product kernels through the addon. Idempotent.
+ * @param addon the loaded addon (see {@link loadNativeAddon})
+ * @param backendName default `wasm` (the kernels read the wasm heap; no other backend works)
+ * @returns the kernel names now served natively
+ */
+export function installNativeKernels(addon: NativeAddon, backendName = 'wasm'): string[] {
+  if (installed.has(backendName)) return installed.get(backendName)!.map((k) => k.kernelName);
+  const saved: tf.KernelConfig[] = [];
+  for (const [name, build] of Object.entries(BUILDERS)) {
+    const previous = tf.getKernel(name, backendName);
+    if (!previous) continue;
+    tf.unregisterKernel(name, backendName);
+    tf.registerKernel(build(addon, previous));
+    saved.push(previous);
+  }
+  installed.set(backendName, saved);
+  return saved.map((k) => k.kernelName);
+}
+
+/** Restores the kernels {@link installNativeKernels} replaced. Idempotent. */
+export function uninstallNativeKernels(backendName = 'wasm'): void {
+  const saved = installed.get(backendName);
+  if (!saved) return;
+  for (const previous of saved) {
+    tf.unregisterKernel(previous.kernelName, backendName);
+    tf.registerKernel(previous);
+  }
+  installed.delete(backendName);
+}
+
+/** True while the addon serves the backend's kernels. */
+export function nativeKernelsInstalled(backendName = 'wasm'): boolean {
+  return installed.has(backendName);
+}
