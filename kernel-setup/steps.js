@@ -240,6 +240,36 @@ const build = {
 };
 
 // ---------------------------------------------------------------------------------------------
+// the native addon (optional: without it filtermine runs on plain wasm)
+
+/** @type {{ build: () => { ok: boolean, detail: string }, isUpToDate: () => { upToDate: boolean, detail: string }, canBuild: () => string | null }} */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const nativeBuild = require(path.join(ROOT, 'native', 'build.js'));
+
+/** @type {Step} */
+const nativeAddon = {
+  id: 'native',
+  title: 'native compute addon (native/build)',
+  check() {
+    const state = nativeBuild.isUpToDate();
+    if (state.upToDate) return { done: true, detail: state.detail };
+    const missing = nativeBuild.canBuild();
+    // Optional: with no compiler the project runs on plain wasm, so there is nothing to do.
+    if (missing && process.env.CI !== 'true') return { done: true, detail: `not built, ${missing}; filtermine runs on plain wasm` };
+    return { done: false, detail: state.detail };
+  },
+  apply() {
+    say('compiling the native addon (node native/build.js)');
+    const started = Date.now();
+    const r = nativeBuild.build();
+    if (r.ok) return { changed: true, detail: `${r.detail} in ${((Date.now() - started) / 1000).toFixed(1)} s` };
+    // Under CI a failed build is a defect to see; elsewhere the project still works on plain wasm.
+    if (process.env.CI === 'true') throw new Error(r.detail);
+    return { changed: false, detail: `NOT built, filtermine will run on plain wasm: ${r.detail}` };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
 // node_modules/filtermine -> project root, so notebooks can `import ... from 'filtermine'`
 
 const LINK = path.join(paths.nodeModules, KERNEL_NAME);
@@ -325,6 +355,6 @@ function say(text) {
 }
 
 /** The steps in the order they run. */
-const STEPS = [npmPackages, systemPackages, build, linkPackage, kernel];
+const STEPS = [npmPackages, systemPackages, nativeAddon, build, linkPackage, kernel];
 
 module.exports = { STEPS, REQUIREMENTS, kernelSpec, kernelSpecFiles };

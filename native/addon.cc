@@ -63,8 +63,11 @@ bool readArgs(napi_env env, napi_callback_info info, size_t expected, Args* out)
 float* at(napi_env env, const Args& a, double offset, double count, const char* what) {
   if (!(offset >= 0) || !(count >= 0) || std::fmod(offset, 4.0) != 0 ||
       offset + count * 4 > static_cast<double>(a.heapBytes)) {
-    std::string msg = std::string("filtermine-native: ") + what + " at byte offset " + std::to_string(offset) +
-                      " with " + std::to_string(count) + " floats is outside the heap of " +
+    auto num = [](double v) {
+      return v == std::floor(v) && std::fabs(v) < 9e15 ? std::to_string(static_cast<long long>(v)) : std::to_string(v);
+    };
+    std::string msg = std::string("filtermine-native: ") + what + " at byte offset " + num(offset) + " with " +
+                      num(count) + " floats is outside the heap of " +
                       std::to_string(a.heapBytes) + " bytes";
     napi_throw_range_error(env, nullptr, msg.c_str());
     return nullptr;

@@ -64,6 +64,13 @@ function isUpToDate() {
   }
 }
 
+/** Why the addon cannot be built here (no headers, no compiler), or null when it can. */
+function canBuild() {
+  if (!nodeHeaders()) return 'Node-API headers (node_api.h) not found';
+  if (!findCompiler()) return 'no C++ compiler (on Debian: apt-get install g++)';
+  return null;
+}
+
 /**
  * Builds the addon. Tries -march=native first, then a portable build.
  * @returns {{ ok: boolean, detail: string }}
@@ -96,7 +103,7 @@ function build() {
   return { ok: false, detail: `compilation failed:\n${errors.join('\n')}` };
 }
 
-module.exports = { build, isUpToDate, OUTPUT };
+module.exports = { build, isUpToDate, canBuild, OUTPUT };
 
 if (require.main === module) {
   const force = process.argv.includes('--force');

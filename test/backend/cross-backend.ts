@@ -15,7 +15,7 @@ export function randomValues(shape: number[], seed: number): Float32Array {
  * Runs `fn` on the named backend and returns its outputs as arrays; tensors made inside are disposed.
  * `fn` gets a tensor factory so that inputs are created on that backend.
  */
-export async function runOn(backend: 'wasm' | 'cpu', fn: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {
+export async function runOn(backend: 'native' | 'wasm' | 'cpu', fn: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {
   await selectBackend(backend);
   const outs = tf.tidy(() => { const r = fn(); return Array.isArray(r) ? r : [r]; });
   const values = await Promise.all(outs.map(async (t) => Float32Array.from(await t.data())));

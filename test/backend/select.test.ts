@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend, describeBackend, BACKEND_ENV_VAR } from '../../src/backend';
+import { loadNativeAddon, nativeKernelsInstalled } from '../../src/backend/native';
 
 /** Runs `fn` with FILTERMINE_BACKEND set to `value` (or unset), restoring it afterwards. */
 async function withEnv<T>(value: string | undefined, fn: () => Promise<T>): Promise<T> {
@@ -56,12 +57,15 @@ describe('backend/select', () => {
     assert.equal(tf.getBackend(), 'cpu');
   });
 
-  it("'auto' skips native packages that are not installed and lands on wasm here", async function () {
+  it("'auto' skips TensorFlow packages that are not installed and lands on wasm, with the native addon when built", async function () {
     if (installed('@tensorflow/tfjs-node') || installed('@tensorflow/tfjs-node-gpu')) this.skip();
     const info = await withEnv(undefined, () => selectBackend('auto'));
     assert.equal(info.name, 'wasm');
+    const addonBuilt = !('error' in loadNativeAddon());
+    if (process.env.CI === 'true') assert.ok(addonBuilt, 'CI builds the native addon');
     assert.deepEqual(info.tried.map((t) => `${t.candidate}:${t.outcome}`),
-      ['tfjs-node-gpu:not installed', 'tfjs-node:not installed', 'wasm:active']);
+      ['tfjs-node-gpu:not installed', 'tfjs-node:not installed', ...(addonBuilt ? ['wasm-native:active'] : ['wasm-native:not installed', 'wasm:active'])]);
+    assert.equal(nativeKernelsInstalled(), addonBuilt);
   });
 
   it("asking for 'tensorflow' when it is not installed names the packages, the install command and CUDA", async function () {
@@ -85,8 +89,8 @@ describe('backend/select', () => {
   });
 
   it('an unknown name, in the argument or the environment, is an error listing the known names', async () => {
-    await assert.rejects(selectBackend('webgl' as never), /selectBackend: name must be one of auto, tensorflow, wasm, cpu; got 'webgl'/);
+    await assert.rejects(selectBackend('webgl' as never), /selectBackend: name must be one of auto, tensorflow, native, wasm, cpu; got 'webgl'/);
     await assert.rejects(withEnv('gpu', () => selectBackend()),
-      /environment variable FILTERMINE_BACKEND must be one of auto, tensorflow, wasm, cpu; got 'gpu'/);
+      /environment variable FILTERMINE_BACKEND must be one of auto, tensorflow, native, wasm, cpu; got 'gpu'/);
   });
 });

@@ -22,6 +22,24 @@ const ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1, relu6: 2, leak
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
+/** How many kernel calls ran in the addon, and how many went to the replaced wasm kernel. */
+export interface NativeKernelCounts {
+  native: number;
+  fallback: number;
+}
+
+const counts: NativeKernelCounts = { native: 0, fallback: 0 };
+
+/** A copy of the running counts since the process started (for diagnostics and tests). */
+export function nativeKernelCounts(): NativeKernelCounts {
+  return { ...counts };
+}
+
+function fallback(previous: tf.KernelConfig, args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
+  counts.fallback++;
+  return previous.kernelFunc(args);
+}
+
 function offset(backend: WasmBackendLike, t: tf.TensorInfo): number {
   const entry = backend.dataIdMap.get(t.dataId);
   if (!entry) throw new Error('native kernel: a tensor is not on the wasm backend');
@@ -47,17 +65,18 @@ function convKernel(addon: NativeAddon, previous: tf.KernelConfig): tf.KernelCon
       const channelsLast = attrs.dataFormat == null || attrs.dataFormat === 'NHWC' || attrs.dataFormat === 'channelsLast';
       if (x == null || filter == null || act == null || preluActivationWeights != null || !channelsLast ||
           !isFloat(x) || !isFloat(filter) || !isFloat(bias) || x.shape.length !== 4 || filter.shape.length !== 4) {
-        return previous.kernelFunc(args);
+        return fallback(previous, args);
       }
       const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number],
         filter.shape as [number, number, number, number], attrs.strides, attrs.dilations ?? 1, attrs.pad,
         attrs.dimRoundingMode);
       if ((bias != null && (bias.shape.length !== 1 || bias.shape[0] !== info.outChannels)) ||
           size(info.outShape) === 0 || size(x.shape) === 0 || size(filter.shape) === 0) {
-        return previous.kernelFunc(args);
+        return fallback(previous, args);
       }
       const out = backend.makeOutput(info.outShape, 'float32');
       // Read the heap after allocating: a growing wasm memory replaces its buffer.
+      counts.native++;
       addon.conv2d(backend.wasm.HEAPU8.buffer as ArrayBuffer, new Float64Array([
         offset(backend, x), info.batchSize, info.inHeight, info.inWidth, info.inChannels,
         offset(backend, filter), info.filterHeight, info.filterWidth, info.outChannels,
@@ -82,7 +101,7 @@ function matMulKernel(addon: NativeAddon, previous: tf.KernelConfig): tf.KernelC
       const act = ACTIVATIONS[attrs.activation ?? 'linear'];
       if (a == null || b == null || act == null || preluActivationWeights != null || !isFloat(a) || !isFloat(b) ||
           !isFloat(bias) || a.shape.length < 2 || b.shape.length < 2) {
-        return previous.kernelFunc(args);
+        return fallback(previous, args);
       }
       const ra = a.shape.length, rb = b.shape.length;
       const M = attrs.transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
@@ -94,11 +113,12 @@ function matMulKernel(addon: NativeAddon, previous: tf.KernelConfig): tf.KernelC
       const sameBatch = batchA === batchB && a.shape.slice(0, -2).join() === b.shape.slice(0, -2).join();
       if (K !== Kb || !(sameBatch || batchA === 1 || batchB === 1) ||
           (bias != null && (bias.shape.length !== 1 || bias.shape[0] !== N)) || M * N * K === 0) {
-        return previous.kernelFunc(args);
+        return fallback(previous, args);
       }
       const batchShape = (batchA >= batchB ? a : b).shape.slice(0, -2);
       const batch = Math.max(batchA, batchB);
       const out = backend.makeOutput([...batchShape, M, N], 'float32');
+      counts.native++;
       addon.matmul(backend.wasm.HEAPU8.buffer as ArrayBuffer, new Float64Array([
         offset(backend, a), offset(backend, b), bias == null ? -1 : offset(backend, bias), offset(backend, out),
         batch, M, N, K, attrs.transposeA ? 1 : 0, attrs.transposeB ? 1 : 0,

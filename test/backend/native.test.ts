@@ -1,0 +1,204 @@
+/**
+ * The native addon's kernels against the cpu backend (the reference) and against the wasm kernels
+ * they replace: convolutions over every code path of the implicit-im2col product (pointwise,
+ * strided, dilated, padded, K split into blocks, edge tiles in M and N), matrix products (the
+ * few-rows path, both B layouts, the blocked path, batches and broadcasting), fused epilogues,
+ * fallbacks, thread-count invariance, heap bounds and tensor discipline.
+ */
+import * as assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../../src/backend';
+import { loadNativeAddon, nativeKernelsInstalled, nativeKernelCounts, type NativeAddon } from '../../src/backend/native';
+import { randomValues, runOn, maxAbs, TOL } from './cross-backend';
+import { buildVggSmall } from '../../src/models/vgg-small';
+import { buildResnetSmall, RESNET_SMALL_ANALYSIS_LAYER } from '../../src/models/resnet-small';
+import { explain } from '../../src/cam/explain';
+
+/** |native - cpu| <= TOL * (max|cpu| + |cpu|) elementwise. */
+function assertAgree(native: Float32Array, reference: Float32Array, what: string): void {
+  assert.equal(native.length, reference.length, `${what}: length`);
+  const scale = maxAbs(reference);
+  for (let i = 0; i < native.length; i++) {
+    const err = Math.abs(native[i] - reference[i]);
+    if (!(err <= TOL * (scale + Math.abs(reference[i])))) {
+      assert.fail(`${what}: element ${i}: native ${native[i]} vs cpu ${reference[i]} (scale ${scale})`);
+    }
+  }
+}
+
+interface ConvCase {
+  x: [number, number, number, number];
+  f: [number, number, number, number];
+  strides: number | [number, number];
+  pad: 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+  dilations?: number | [number, number];
+  activation?: 'linear' | 'relu' | 'relu6' | 'leakyrelu';
+  bias?: boolean;
+}
+
+const CONV_CASES: ConvCase[] = [
+  { x: [2, 9, 11, 3], f: [3, 3, 3, 5], strides: 1, pad: 'same' },                       // Cin 3, N < NR
+  { x: [3, 8, 8, 16], f: [1, 1, 16, 33], strides: 1, pad: 'valid', bias: true },          // pointwise, N edge
+  { x: [2, 9, 9, 16], f: [1, 1, 16, 40], strides: 2, pad: 'valid', activation: 'relu', bias: true }, // 1x1 stride 2
+  { x: [2, 15, 13, 64], f: [3, 3, 64, 70], strides: 1, pad: 'same', activation: 'relu', bias: true }, // K 576: 3 blocks
+  { x: [1, 17, 17, 8], f: [7, 7, 8, 12], strides: 2, pad: 'same', activation: 'relu6', bias: true },
+  { x: [2, 12, 12, 6], f: [3, 3, 6, 9], strides: 1, pad: 'valid', dilations: 2, activation: 'leakyrelu', bias: true },
+  { x: [1, 10, 7, 5], f: [2, 3, 5, 4], strides: [2, 1], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] }, // explicit, odd
+  { x: [4, 7, 7, 130], f: [3, 3, 130, 64], strides: 1, pad: 'same', bias: true },         // Cin not a multiple of 8
+];
+
+interface MatMulCase {
+  a: number[];
+  b: number[];
+  transposeA?: boolean;
+  transposeB?: boolean;
+  bias?: boolean;
+  activation?: 'linear' | 'relu' | 'relu6' | 'leakyrelu';
+}
+
+const MATMUL_CASES: MatMulCase[] = [
+  { a: [8, 300], b: [300, 97], bias: true, activation: 'relu' },    // few rows, NN, N edge
+  { a: [5, 257], b: [33, 257], transposeB: true },                   // few rows, NT, odd K and N
+  { a: [1, 64], b: [64, 10], bias: true },                           // one row (a dense layer on one image)
+  { a: [37, 300], b: [300, 70], bias: true, activation: 'leakyrelu' }, // blocked path
+  { a: [300, 29], b: [31, 300], transposeA: true, transposeB: true },  // blocked, both transposed
+  { a: [3, 13, 20], b: [3, 20, 7] },                                 // batch
+  { a: [4, 20, 16], b: [16, 9] },                                    // b broadcast over the batch
+  { a: [6, 8], b: [2, 8, 40] },                                      // a broadcast, few rows
+];
+
+describe('backend/native (addon kernels)', function () {
+  this.timeout(120_000);
+  let addon: NativeAddon;
+
+  before(function () {
+    const loaded = loadNativeAddon();
+    if ('error' in loaded) {
+      // CI builds the addon, so there its absence is a failure; elsewhere it is optional.
+      if (process.env.CI === 'true') throw new Error(loaded.error);
+      this.skip();
+    }
+    addon = (loaded as { addon: NativeAddon }).addon;
+  });
+
+  after(async () => {
+    addon?.setThreads(0);
+    await selectBackend('wasm');
+  });
+
+  it("'native' activates wasm with the addon's kernels; 'wasm' puts the wasm kernels back", async () => {
+    const info = await selectBackend('native');
+    assert.equal(info.name, 'wasm');
+    assert.equal(info.candidate, 'wasm-native');
+    assert.match(String(info.details.native), /^(avx512|avx2|simd128)$/);
+    assert.ok(nativeKernelsInstalled());
+    await selectBackend('wasm');
+    assert.ok(!nativeKernelsInstalled());
+    await selectBackend('native');
+    assert.ok(nativeKernelsInstalled(), 'selecting native again (cached) must reinstall the kernels');
+  });
+
+  for (const [i, c] of CONV_CASES.entries()) {
+    it(`conv ${i}: x [${c.x}] f [${c.f}] strides ${JSON.stringify(c.strides)} pad ${JSON.stringify(c.pad)} ${c.activation ?? 'linear'} agrees with cpu`, async () => {
+      const xv = randomValues(c.x, 10 + i), fv = randomValues(c.f, 20 + i), bv = randomValues([c.f[3]], 30 + i);
+      const run = () => {
+        const x = tf.tensor4d(xv, c.x), f = tf.tensor4d(fv, c.f);
+        return c.bias || c.activation
+          ? tf.fused.conv2d({ x, filter: f, strides: c.strides, pad: c.pad, dilations: c.dilations ?? 1,
+            bias: c.bias ? tf.tensor1d(bv) : undefined, activation: c.activation ?? 'linear', leakyreluAlpha: 0.1 })
+          : tf.conv2d(x, f, c.strides, c.pad, 'NHWC', c.dilations ?? 1);
+      };
+      const before = tf.memory().numTensors;
+      const calls = nativeKernelCounts();
+      const [native] = await runOn('native', run);
+      assert.equal(tf.memory().numTensors, before, 'tensor count changed');
+      assert.deepEqual(nativeKernelCounts(), { native: calls.native + 1, fallback: calls.fallback }, 'the addon did not compute it');
+      const [wasm] = await runOn('wasm', run);
+      const [cpu] = await runOn('cpu', run);
+      assertAgree(native, cpu, 'native vs cpu');
+      assertAgree(wasm, cpu, 'wasm vs cpu (the reference check itself)');
+    });
+  }
+
+  for (const [i, c] of MATMUL_CASES.entries()) {
+    it(`matmul ${i}: a [${c.a}]${c.transposeA ? 'ᵀ' : ''} b [${c.b}]${c.transposeB ? 'ᵀ' : ''} agrees with cpu`, async () => {
+      const av = randomValues(c.a, 40 + i), bv = randomValues(c.b, 50 + i);
+      const n = c.transposeB ? c.b[c.b.length - 2] : c.b[c.b.length - 1];
+      const biasv = randomValues([n], 60 + i);
+      const run = () => {
+        const a = tf.tensor(av, c.a), b = tf.tensor(bv, c.b);
+        return c.bias || c.activation
+          ? tf.fused.matMul({ a, b, transposeA: c.transposeA, transposeB: c.transposeB,
+            bias: c.bias ? tf.tensor1d(biasv) : undefined, activation: c.activation ?? 'linear', leakyreluAlpha: 0.2 })
+          : tf.matMul(a, b, c.transposeA, c.transposeB);
+      };
+      const calls = nativeKernelCounts();
+      const [native] = await runOn('native', run);
+      assert.deepEqual(nativeKernelCounts(), { native: calls.native + 1, fallback: calls.fallback }, 'the addon did not compute it');
+      const [cpu] = await runOn('cpu', run);
+      assertAgree(native, cpu, 'native vs cpu');
+    });
+  }
+
+  it('falls back to the wasm kernel for epilogues it does not have (sigmoid, prelu)', async () => {
+    const xv = randomValues([1, 6, 6, 4], 1), fv = randomValues([3, 3, 4, 8], 2);
+    const run = () => [
+      tf.fused.conv2d({ x: tf.tensor4d(xv, [1, 6, 6, 4]), filter: tf.tensor4d(fv, [3, 3, 4, 8]), strides: 1, pad: 'same', activation: 'sigmoid' }),
+      tf.fused.conv2d({ x: tf.tensor4d(xv, [1, 6, 6, 4]), filter: tf.tensor4d(fv, [3, 3, 4, 8]), strides: 1, pad: 'same',
+        activation: 'prelu', preluActivationWeights: tf.fill([8], 0.25) }),
+    ];
+    const calls = nativeKernelCounts();
+    const native = await runOn('native', run);
+    assert.equal(nativeKernelCounts().fallback, calls.fallback + 2);
+    const cpu = await runOn('cpu', run);
+    assertAgree(native[0], cpu[0], 'sigmoid');
+    assertAgree(native[1], cpu[1], 'prelu');
+  });
+
+  it('gives bit-identical results with 1 and 2 threads', async () => {
+    const xv = randomValues([3, 20, 20, 32], 7), fv = randomValues([3, 3, 32, 48], 8);
+    const av = randomValues([50, 200], 9), bv = randomValues([200, 60], 10);
+    const run = () => [tf.conv2d(tf.tensor4d(xv, [3, 20, 20, 32]), tf.tensor4d(fv, [3, 3, 32, 48]), 1, 'same'),
+      tf.matMul(tf.tensor2d(av, [50, 200]), tf.tensor2d(bv, [200, 60]))];
+    addon.setThreads(1);
+    const one = await runOn('native', run);
+    addon.setThreads(2);
+    const two = await runOn('native', run);
+    addon.setThreads(0);
+    assert.deepEqual(two, one);
+  });
+
+  it('rejects an offset outside the heap with a RangeError naming it', () => {
+    const heap = new ArrayBuffer(1024);
+    assert.throws(() => addon.matmul(heap, new Float64Array([0, 512, -1, 4096, 1, 4, 4, 4, 0, 0, 0, 0, 0, 0])),
+      (e: Error) => e instanceof RangeError && /matmul output at byte offset 4096 with 16 floats is outside the heap of 1024 bytes/.test(e.message));
+    assert.throws(() => addon.conv2d(heap, new Float64Array(3)), /Float64Array of 21 parameters/);
+  });
+
+  it('a whole model (vgg-small, resnet-small) predicts as on cpu, and Grad-CAM maps agree with plain wasm', async () => {
+    const vgg = buildVggSmall({ seed: 3 });
+    const res = buildResnetSmall({ seed: 4 });
+    const xv = randomValues([6, 28, 28, 1], 11).map((v) => Math.abs(v) / 3);
+    for (const model of [vgg, res]) {
+      const run = () => model.predict(tf.tensor4d(xv, [6, 28, 28, 1])) as tf.Tensor;
+      const [native] = await runOn('native', run);
+      const [cpu] = await runOn('cpu', run);
+      assertAgree(native, cpu, `${model.name} logits`);
+    }
+    const maps: Float32Array[] = [];
+    for (const backend of ['native', 'wasm'] as const) {
+      await selectBackend(backend);
+      const images = tf.tensor4d(xv, [6, 28, 28, 1]);
+      const before = tf.memory().numTensors;
+      const r = await explain({ model: res, layer: RESNET_SMALL_ANALYSIS_LAYER }, images, { batchSize: 4 });
+      assert.equal(tf.memory().numTensors, before, `${backend}: tensor count changed by explain`);
+      images.dispose();
+      maps.push(Float32Array.from(r.explanations.flatMap((e) => Array.from(e.heatmap))));
+    }
+    let worst = 0;
+    for (let i = 0; i < maps[0].length; i++) worst = Math.max(worst, Math.abs(maps[0][i] - maps[1][i]));
+    assert.ok(worst < 2e-3, `Grad-CAM heatmaps (normalised to [0, 1]) differ by ${worst}`);
+    vgg.dispose();
+    res.dispose();
+  });
+});
