@@ -1,15 +1,21 @@
 /**
  * Grad-CAM throughput (issue 4, acceptance 7): images per second at the paper's layers of VGG16 and
  * ResNet50 at 224x224 (random weights), and of the small Fashion-MNIST models, next to
- * forward-only throughput measured in the same run. Single thread (this thread's wasm backend)
- * versus a CamWorkerPool (one wasm worker per core).
+ * forward-only throughput measured in the same run, on
+ *   - plain wasm, this thread (tfjs 4.22 in Node: one thread, 128-bit SIMD);
+ *   - a CamWorkerPool (one wasm backend per core, in worker threads);
+ *   - wasm with the native addon (convolutions and matrix products on every core), and the same
+ *     with one addon thread, for the scaling ratio.
+ * Grad-CAM includes BN folding of the body, downloading maps, upsampling and normalising.
  *
  * Environment: FILTERMINE_BENCH_REPS (timed repetitions, default 3), FILTERMINE_BENCH_MODELS
- * (comma-separated subset of vgg16,resnet50,vgg-small,resnet-small).
+ * (comma-separated subset of vgg16,resnet50,vgg-small,resnet-small), FILTERMINE_BENCH_WASM=0
+ * (skip the slow plain-wasm rows).
  */
 import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/backend';
+import { loadNativeAddon } from '../src/backend/native';
 import { splitModel } from '../src/graph/split';
 import { explain } from '../src/cam/explain';
 import { CamWorkerPool } from '../src/cam/parallel';
@@ -56,44 +62,71 @@ const fmt = (x: number) => x.toFixed(x < 10 ? 2 : 1);
 export async function run(): Promise<void> {
   const reps = Number(process.env.FILTERMINE_BENCH_REPS ?? 3);
   const wanted = (process.env.FILTERMINE_BENCH_MODELS ?? CASES.map((c) => c.name).join(',')).split(',');
-  const info = await selectBackend('wasm');
+  const withWasm = process.env.FILTERMINE_BENCH_WASM !== '0';
   const workers = os.availableParallelism();
-  process.stdout.write(`backend ${info.name} (main thread), pool: ${workers} wasm workers; reps ${reps}; load average at start ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
-  process.stdout.write('img/s medians. fwd = forward only (model.predict, or body+head without gradient in the pool); cam = Grad-CAM incl. download, upsample to input size, normalise\n');
+  const native = loadNativeAddon();
+  const nativeNote = 'error' in native ? `native addon unavailable (${native.error})` : `native addon ${native.addon.info().simd}, ${native.addon.info().threads} threads`;
+  process.stdout.write(`${workers} cores; ${nativeNote}; reps ${reps}; load average at start ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+  process.stdout.write('img/s medians (and img per CPU-second). fwd = model.predict; cam = Grad-CAM on the BN-folded split, incl. download, upsample to input size, normalise\n');
   for (const c of CASES.filter((k) => wanted.includes(k.name))) {
     const model = c.build();
     const [h, w, ch] = model.inputs[0].shape.slice(1) as number[];
-    const images = tf.randomUniform([c.batch, h, w, ch], 0, 1, 'float32', 1) as tf.Tensor4D;
-    // img/s by wall clock, and img per CPU-second (robust to other processes sharing the cores).
+    const rate = (t: { wall: number }) => c.batch / (t.wall / 1000);
     const show = (label: string, t: { wall: number; cpu: number }) => {
-      const text = `${label} ${fmt(c.batch / (t.wall / 1000))} (${fmt(c.batch / (t.cpu / 1000))}/cpu-s)`;
+      const text = `${label} ${fmt(rate(t))} (${fmt(c.batch / (t.cpu / 1000))}/cpu-s)`;
       process.stdout.write(`  [${c.name}] ${text}\n`); // progress, in case a later step fails
       return text;
     };
-    const parts: string[] = [];
-    const fwd1 = await timeWithCpu(() => tf.tidy(() => (model.predict(images, { batchSize: c.batch }) as tf.Tensor).dataSync()), reps);
-    parts.push(show('fwd', fwd1));
-    const split = splitModel(model, c.layer);
-    const cam1 = await timeWithCpu(() => explain(split, images, { batchSize: c.batch }), reps);
-    split.dispose();
-    parts.push(show('cam', cam1));
-    const foldedSplit = splitModel(model, c.layer, { foldBatchNorm: true });
-    const cam1f = await timeWithCpu(() => explain(foldedSplit, images, { batchSize: c.batch }), reps);
-    foldedSplit.dispose();
-    parts.push(show('cam+fold', cam1f));
-    const pool = await CamWorkerPool.start(model, c.layer, { workers });
-    const fwdN = await timeWithCpu(() => pool.computeArrays(images, { gradients: false }), reps);
-    const camN = await timeWithCpu(() => pool.explain(images), reps);
-    await pool.close();
-    images.dispose();
-    model.dispose();
-    const camRate = c.batch / (camN.wall / 1000);
-    let line = `${c.name} batch ${c.batch}\n  1 thread : ${parts.join(', ')}\n  ${workers} workers (fold): ${show('fwd', fwdN)}, ${show('cam', camN)}; cam x${(cam1.wall / camN.wall).toFixed(2)} vs 1 thread`;
-    if (c.reference) {
-      const r = c.reference;
-      line += `\n  cam vs issue 4: tfjs-wasm-1-thread ${r.wasm1} -> x${(camRate / r.wasm1).toFixed(2)}; PyTorch ${r.pytorch} -> ${(camRate / r.pytorch).toFixed(2)}; compute bound ${r.bound} -> ${(camRate / r.bound).toFixed(2)}`;
+    const measure = async (backend: 'wasm' | 'native') => {
+      await selectBackend(backend);
+      const images = tf.randomUniform([c.batch, h, w, ch], 0, 1, 'float32', 1) as tf.Tensor4D;
+      try {
+        const fwd = await timeWithCpu(() => tf.tidy(() => (model.predict(images, { batchSize: c.batch }) as tf.Tensor).dataSync()), reps);
+        const split = splitModel(model, c.layer, { foldBatchNorm: true });
+        const cam = await timeWithCpu(() => explain(split, images, { batchSize: c.batch }), reps);
+        let cam1: { wall: number; cpu: number } | null = null;
+        if (backend === 'native' && !('error' in native) && workers > 1) {
+          native.addon.setThreads(1);
+          cam1 = await timeWithCpu(() => explain(split, images, { batchSize: c.batch }), reps);
+          native.addon.setThreads(0);
+        }
+        split.dispose();
+        return { fwd, cam, cam1, images };
+      } catch (e) {
+        images.dispose();
+        throw e;
+      }
+    };
+    const lines: string[] = [`${c.name} batch ${c.batch}`];
+    let wasmCam: number | null = null;
+    if (withWasm) {
+      const r = await measure('wasm');
+      lines.push(`  wasm, 1 thread      : ${show('fwd', r.fwd)}, ${show('cam', r.cam)}`);
+      wasmCam = rate(r.cam);
+      const pool = await CamWorkerPool.start(model, c.layer, { workers });
+      const fwdN = await timeWithCpu(() => pool.computeArrays(r.images, { gradients: false }), reps);
+      const camN = await timeWithCpu(() => pool.explain(r.images), reps);
+      await pool.close();
+      r.images.dispose();
+      lines.push(`  wasm, ${workers} workers     : ${show('fwd', fwdN)}, ${show('cam', camN)}`);
     }
-    process.stdout.write(`${line}\n`);
+    let nativeCam: number | null = null;
+    if (!('error' in native)) {
+      const r = await measure('native');
+      r.images.dispose();
+      nativeCam = rate(r.cam);
+      lines.push(`  native, ${native.addon.info().threads} threads   : ${show('fwd', r.fwd)}, ${show('cam', r.cam)}` +
+        (r.cam1 ? `; cam with 1 thread ${fmt(rate(r.cam1))} (x${(r.cam1.wall / r.cam.wall).toFixed(2)} from the second core)` : ''));
+    }
+    model.dispose();
+    if (c.reference) {
+      const ref = c.reference;
+      const vs = (label: string, v: number | null) => v == null ? '' :
+        `\n  ${label} cam vs issue 4: tfjs-wasm-1-thread ${ref.wasm1} -> x${(v / ref.wasm1).toFixed(2)}; PyTorch ${ref.pytorch} -> x${(v / ref.pytorch).toFixed(2)}; 200 GFLOP/s bound ${ref.bound} -> x${(v / ref.bound).toFixed(2)}`;
+      lines.push(vs('wasm  ', wasmCam).slice(1) + vs('native', nativeCam));
+    }
+    process.stdout.write(`${lines.filter((l) => l.length).join('\n')}\n`);
   }
-  process.stdout.write(`load average at end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (2 cores shared with other processes: treat figures as lower bounds)\n`);
+  await selectBackend('wasm');
+  process.stdout.write(`load average at end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (other processes on the cores make figures lower bounds)\n`);
 }
