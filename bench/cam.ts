@@ -8,11 +8,17 @@
  *     with one addon thread, for the scaling ratio.
  * Grad-CAM includes BN folding of the body, downloading maps, upsampling and normalising.
  *
+ * When Debian's python3-torch and python3-torchvision are installed, PyTorch's Grad-CAM on the same
+ * models (random weights, same protocol, both memory layouts, the faster one quoted) is measured
+ * in the same run by bench/reference/pytorch_gradcam.py, as an outside reference.
+ *
  * Environment: FILTERMINE_BENCH_REPS (timed repetitions, default 3), FILTERMINE_BENCH_MODELS
  * (comma-separated subset of vgg16,resnet50,vgg-small,resnet-small), FILTERMINE_BENCH_WASM=0
- * (skip the slow plain-wasm rows).
+ * (skip the slow plain-wasm rows), FILTERMINE_BENCH_PYTORCH=0 (skip the PyTorch reference).
  */
 import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/backend';
 import { loadNativeAddon } from '../src/backend/native';
@@ -57,6 +63,19 @@ const CASES: Case[] = [
 ];
 
 const fmt = (x: number) => x.toFixed(x < 10 ? 2 : 1);
+
+interface TorchRow { model: string; layout: string; fwd_img_s: number; cam_img_s: number; threads: number; torch: string }
+
+/** PyTorch's Grad-CAM img/s on this machine for one model (the faster layout), or why not. */
+function pytorchReference(model: string, reps: number): TorchRow[] | string {
+  if (process.env.FILTERMINE_BENCH_PYTORCH === '0') return 'skipped (FILTERMINE_BENCH_PYTORCH=0)';
+  const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch, torchvision'], { encoding: 'utf8' });
+  if (probe.status !== 0) return 'not installed (apt-get install python3-torch python3-torchvision)';
+  const script = path.join(__dirname, '..', '..', 'bench', 'reference', 'pytorch_gradcam.py');
+  const r = spawnSync('/usr/bin/python3', [script, '--threads', String(os.availableParallelism()), '--reps', String(reps), '--models', model], { encoding: 'utf8' });
+  if (r.status !== 0) return `failed: ${(r.stderr || '').trim().split('\n').slice(-1)[0]}`;
+  return r.stdout.trim().split('\n').map((l) => JSON.parse(l) as TorchRow);
+}
 
 /** Runs the benchmark and prints medians and ratios. */
 export async function run(): Promise<void> {
@@ -120,6 +139,14 @@ export async function run(): Promise<void> {
     }
     model.dispose();
     if (c.reference) {
+      const torch = pytorchReference(c.name, reps);
+      if (typeof torch === 'string') {
+        lines.push(`  PyTorch (this machine): ${torch}`);
+      } else {
+        const best = torch.reduce((a, b) => (b.cam_img_s > a.cam_img_s ? b : a));
+        lines.push(`  PyTorch ${best.torch}, ${best.threads} threads (this machine): ${torch.map((t) => `${t.layout} fwd ${fmt(t.fwd_img_s)}, cam ${fmt(t.cam_img_s)}`).join('; ')}` +
+          (nativeCam != null ? `\n  native cam vs PyTorch's faster layout here (${best.layout}, ${fmt(best.cam_img_s)}): x${(nativeCam / best.cam_img_s).toFixed(2)}` : ''));
+      }
       const ref = c.reference;
       const vs = (label: string, v: number | null) => v == null ? '' :
         `\n  ${label} cam vs issue 4: tfjs-wasm-1-thread ${ref.wasm1} -> x${(v / ref.wasm1).toFixed(2)}; PyTorch ${ref.pytorch} -> x${(v / ref.pytorch).toFixed(2)}; 200 GFLOP/s bound ${ref.bound} -> x${(v / ref.bound).toFixed(2)}`;

@@ -7,6 +7,7 @@
  * goes to the wasm kernel it replaced, so results never depend on whether the addon is present
  * beyond float rounding.
  */
+import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import type { NativeAddon } from './addon';
 
@@ -26,9 +27,11 @@ type KernelArgs = Parameters<tf.KernelFunc>[0];
 export interface NativeKernelCounts {
   native: number;
   fallback: number;
+  /** Wall-clock milliseconds spent inside the addon. */
+  nativeMs: number;
 }
 
-const counts: NativeKernelCounts = { native: 0, fallback: 0 };
+const counts: NativeKernelCounts = { native: 0, fallback: 0, nativeMs: 0 };
 
 /** A copy of the running counts since the process started (for diagnostics and tests). */
 export function nativeKernelCounts(): NativeKernelCounts {
@@ -77,6 +80,7 @@ function convKernel(addon: NativeAddon, previous: tf.KernelConfig): tf.KernelCon
       const out = backend.makeOutput(info.outShape, 'float32');
       // Read the heap after allocating: a growing wasm memory replaces its buffer.
       counts.native++;
+      const started = performance.now();
       addon.conv2d(backend.wasm.HEAPU8.buffer as ArrayBuffer, new Float64Array([
         offset(backend, x), info.batchSize, info.inHeight, info.inWidth, info.inChannels,
         offset(backend, filter), info.filterHeight, info.filterWidth, info.outChannels,
@@ -85,6 +89,7 @@ function convKernel(addon: NativeAddon, previous: tf.KernelConfig): tf.KernelCon
         info.dilationHeight, info.dilationWidth, info.padInfo.top, info.padInfo.left,
         act, attrs.leakyreluAlpha ?? 0,
       ]));
+      counts.nativeMs += performance.now() - started;
       return out;
     },
   };
@@ -119,11 +124,13 @@ function matMulKernel(addon: NativeAddon, previous: tf.KernelConfig): tf.KernelC
       const batch = Math.max(batchA, batchB);
       const out = backend.makeOutput([...batchShape, M, N], 'float32');
       counts.native++;
+      const started = performance.now();
       addon.matmul(backend.wasm.HEAPU8.buffer as ArrayBuffer, new Float64Array([
         offset(backend, a), offset(backend, b), bias == null ? -1 : offset(backend, bias), offset(backend, out),
         batch, M, N, K, attrs.transposeA ? 1 : 0, attrs.transposeB ? 1 : 0,
         batchA === 1 ? 0 : M * K, batchB === 1 ? 0 : K * N, act, attrs.leakyreluAlpha ?? 0,
       ]));
+      counts.nativeMs += performance.now() - started;
       return out;
     },
   };
