@@ -54,15 +54,29 @@ void conv2d(const ConvGeometry& g, const float* x, const float* filter, float* o
         int64_t ci = rem - kx * g.inC;
         int p = 0;
         while (p < kc) {
-          const int len = static_cast<int>(std::min<int64_t>(g.inC - ci, kc - p));
           const int64_t iy = iy0 + ky * g.dilationH, ix = ix0 + kx * g.dilationW;
-          const bool inside = iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW;
-          const float* src = inside ? x + ((n * g.inH + iy) * g.inW + ix) * g.inC + ci : nullptr;
-          put(dst, MRows, i, p, src, len);
-          p += len;
-          ci = 0;
-          if (++kx == g.kW) {
+          const bool rowInside = iy >= 0 && iy < g.inH;
+          int64_t len;
+          const float* src = nullptr;
+          if (rowInside && g.dilationW == 1 && ix >= 0 && ix < g.inW) {
+            // With no horizontal dilation the taps kx.. of one kernel row that fall inside the
+            // image are one contiguous run of the input: copy them in one go.
+            const int64_t lastKx = std::min<int64_t>(g.kW - 1, g.inW - 1 - ix0);
+            len = (lastKx - kx) * g.inC + (g.inC - ci);
+            src = x + ((n * g.inH + iy) * g.inW + ix) * g.inC + ci;
+          } else {
+            len = g.inC - ci;
+            if (rowInside && ix >= 0 && ix < g.inW) src = x + ((n * g.inH + iy) * g.inW + ix) * g.inC + ci;
+          }
+          len = std::min<int64_t>(len, kc - p);
+          put(dst, MRows, i, p, src, static_cast<int>(len));
+          p += static_cast<int>(len);
+          const int64_t pos = kx * g.inC + ci + len;  // position inside the kernel row
+          kx = pos / g.inC;
+          ci = pos % g.inC;
+          if (kx >= g.kW) {
             kx = 0;
+            ci = 0;
             ++ky;
           }
         }

@@ -45,6 +45,8 @@ const CONV_CASES: ConvCase[] = [
   { x: [2, 12, 12, 6], f: [3, 3, 6, 9], strides: 1, pad: 'valid', dilations: 2, activation: 'leakyrelu', bias: true },
   { x: [1, 10, 7, 5], f: [2, 3, 5, 4], strides: [2, 1], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] }, // explicit, odd
   { x: [4, 7, 7, 130], f: [3, 3, 130, 64], strides: 1, pad: 'same', bias: true },         // Cin not a multiple of 8
+  { x: [2, 30, 27, 6], f: [7, 7, 6, 8], strides: 2, pad: 'same', bias: true },             // merged tap runs across K blocks
+  { x: [1, 13, 13, 3], f: [5, 5, 3, 7], strides: 1, pad: [[0, 0], [3, 1], [4, 2], [0, 0]] }, // runs clipped at both sides
 ];
 
 interface MatMulCase {
