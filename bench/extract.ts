@@ -10,7 +10,7 @@
  *
  * Environment: FILTERMINE_BENCH_REPS (timed repetitions, default 3), FILTERMINE_BENCH_MODELS
  * (comma-separated subset of vgg-small,resnet-small,vgg16,resnet50), FILTERMINE_BENCH_BACKEND
- * (default wasm), FILTERMINE_BENCH_RUN_IMAGES (images of part 3, default 1000).
+ * (default auto: the native addon when built), FILTERMINE_BENCH_RUN_IMAGES (images of part 3, default 1000).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -73,6 +73,8 @@ interface Case {
   batch: number;
   pixels: (n: number) => Float32Array;
   labels: (n: number) => number[];
+  /** CAM method (the model card's when it names one). */
+  method?: string;
 }
 
 function fashionPixels(n: number): Float32Array {
@@ -80,10 +82,16 @@ function fashionPixels(n: number): Float32Array {
   return Float32Array.from(set.images, (v) => v / 255);
 }
 
+/** The CAM method a shipped model's card recommends (vgg-small: LayerCAM), if any. */
+function cardMethod(name: string): string | undefined {
+  const file = path.join(shippedModelsDir(), name, 'card.json');
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { camMethod?: string }).camMethod : undefined;
+}
+
 function shipped(name: 'vgg-small' | 'resnet-small'): Case {
   const arch = getArchitecture(name);
   return {
-    name, layer: arch.analysisLayer, images: 256, batch: 64, pixels: fashionPixels,
+    name, layer: arch.analysisLayer, images: 256, batch: 64, pixels: fashionPixels, method: cardMethod(name),
     labels: (n) => Array.from(loadFashionMnist('test', { limit: n }).labels),
     load: async () => {
       const dir = path.join(shippedModelsDir(), name);
@@ -108,7 +116,7 @@ const CASES: Case[] = [
 ];
 
 /** The whole dataset run (chunk files + merge) on one thread vs in worker threads, shipped vgg-small. */
-async function benchDatasetRun(backend: 'wasm' | 'cpu'): Promise<void> {
+async function benchDatasetRun(backend: 'wasm' | 'cpu', label: string): Promise<void> {
   const images = Number(process.env.FILTERMINE_BENCH_RUN_IMAGES ?? 1000);
   const workers = os.availableParallelism();
   const c = shipped('vgg-small');
@@ -116,7 +124,7 @@ async function benchDatasetRun(backend: 'wasm' | 'cpu'): Promise<void> {
   const data = imageSetSource(loadFashionMnist('test', { limit: images }), 'fashion-mnist-test');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fm-bench-extract-'));
   try {
-    const opts = { layer: c.layer, chunkSize: 250, batchSize: 64 };
+    const opts = { layer: c.layer, chunkSize: 250, batchSize: 64, ...(c.method ? { method: c.method } : {}) };
     let t = performance.now();
     await extractDataset(model, data, { ...opts, out: path.join(tmp, 'single') });
     const single = performance.now() - t;
@@ -126,9 +134,9 @@ async function benchDatasetRun(backend: 'wasm' | 'cpu'): Promise<void> {
     process.stdout.write(`
 dataset run, vgg-small (${note}), ${images} images, chunk files + merge included
 ` +
-      `  one thread          ${fmt((1000 * images) / single).padStart(7)} img/s
+      `  this thread (${label}) ${fmt((1000 * images) / single).padStart(7)} img/s
 ` +
-      `  ${workers} worker threads    ${fmt((1000 * images) / parallel).padStart(7)} img/s  (${fmt(single / parallel)}x, worker start-up included)
+      `  ${workers} ${backend} worker threads ${fmt((1000 * images) / parallel).padStart(7)} img/s  (${fmt(single / parallel)}x, worker start-up included)
 `);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -140,8 +148,8 @@ dataset run, vgg-small (${note}), ${images} images, chunk files + merge included
 export async function run(): Promise<void> {
   const reps = Number(process.env.FILTERMINE_BENCH_REPS ?? 3);
   const wanted = (process.env.FILTERMINE_BENCH_MODELS ?? CASES.map((c) => c.name).join(',')).split(',');
-  const backend = await selectBackend((process.env.FILTERMINE_BENCH_BACKEND ?? 'wasm') as BackendName);
-  process.stdout.write(`backend ${backend.name}, ${reps} timed repetitions (median)\n`);
+  const backend = await selectBackend((process.env.FILTERMINE_BENCH_BACKEND ?? 'auto') as BackendName);
+  process.stdout.write(`backend ${backend.name} (${backend.candidate}), ${reps} timed repetitions (median)\n`);
   await benchWindowScores(reps);
 
   process.stdout.write('\nfull extraction (explain + patches + occlusion + scores) vs forward only, images/s\n');
@@ -169,21 +177,21 @@ export async function run(): Promise<void> {
           last.push(await extractBatch(split, {
             images: pixels.subarray(s * H * W * C, e * H * W * C), shape: [e - s, H, W, C],
             indices: Int32Array.from({ length: e - s }, (_, i) => s + i), labels: labels.slice(s, e),
-          }));
+          }, { method: c.method }));
         }
       };
       const heavy = H >= 100;
       const fwd = median(await timeRuns(forward, heavy ? 1 : reps, 1));
-      const ext = median(await timeRuns(extract, heavy ? 1 : reps, heavy ? 0 : 1));
+      const ext = median(await timeRuns(extract, heavy ? 1 : reps, 1));
       const stage = (k: keyof BatchResult['timings']) => last.reduce((a, r) => a + r.timings[k], 0) / c.images;
       const patches = last.reduce((a, r) => a + r.patches.patch.length, 0) / c.images;
       const fIps = (1000 * c.images) / fwd, eIps = (1000 * c.images) / ext;
-      process.stdout.write(`  ${c.name.padEnd(14)} ${String(c.images).padStart(6)}  ${fmt(fIps).padStart(13)}  ${fmt(eIps).padStart(13)}  ${fmt(fIps / eIps).padStart(5)}x  ` +
+      process.stdout.write(`  ${(c.name + (c.method ? ` (${c.method})` : '')).padEnd(14)} ${String(c.images).padStart(6)}  ${fmt(fIps).padStart(13)}  ${fmt(eIps).padStart(13)}  ${fmt(fIps / eIps).padStart(5)}x  ` +
         `${fmt(stage('explain')).padStart(15)}  ${fmt(stage('patches')).padStart(7)}  ${fmt(stage('occlusion')).padStart(9)}  ${fmt(stage('scores')).padStart(6)}  ${patches.toFixed(2).padStart(11)}   (${note})\n`);
     } finally {
       split.dispose();
       model.dispose();
     }
   }
-  if (wanted.includes('vgg-small') && (backend.name === 'wasm' || backend.name === 'cpu')) await benchDatasetRun(backend.name);
+  if (wanted.includes('vgg-small') && (backend.name === 'wasm' || backend.name === 'cpu')) await benchDatasetRun(backend.name, backend.candidate);
 }
