@@ -166,6 +166,20 @@ napi_value SetThreads(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+napi_value Peak(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK_NAPI(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  int64_t iterations = 0;
+  if (argc != 1 || napi_get_value_int64(env, argv[0], &iterations) != napi_ok || iterations < 1) {
+    napi_throw_type_error(env, nullptr, "filtermine-native: peakGflops expects a positive iteration count");
+    return nullptr;
+  }
+  napi_value out;
+  CHECK_NAPI(env, napi_create_double(env, fm::peakGflops(iterations), &out));
+  return out;
+}
+
 napi_value Info(napi_env env, napi_callback_info) {
   napi_value obj, simd, threads, mr, nr;
   CHECK_NAPI(env, napi_create_object(env, &obj));
@@ -182,10 +196,11 @@ napi_value Info(napi_env env, napi_callback_info) {
 
 napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
-      {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"matmul", nullptr, MatMul, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default_jsproperty, nullptr},
+      {"matmul", nullptr, MatMul, nullptr, nullptr, nullptr, napi_default_jsproperty, nullptr},
+      {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default_jsproperty, nullptr},
+      {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default_jsproperty, nullptr},
+      {"peakGflops", nullptr, Peak, nullptr, nullptr, nullptr, napi_default_jsproperty, nullptr},
   };
   if (napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props) != napi_ok) return nullptr;
   return exports;

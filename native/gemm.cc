@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <cstring>
@@ -520,6 +521,29 @@ void matmul(int64_t M, int64_t N, int64_t K, const float* a, int64_t lda, bool t
     return;
   }
   gemm(M, N, K, matrixPacker(a, lda, transA), b, c, ldc, ep);
+}
+
+double peakGflops(int64_t iterations) {
+  // Independent FMA chains (more than the FMA latency x throughput product), no memory traffic:
+  // the arithmetic limit of one core times the threads, the ceiling for any float32 kernel here.
+  std::atomic<int64_t> flops{0};
+  const int nthreads = threads();
+  auto start = std::chrono::steady_clock::now();
+  parallelFor(nthreads, [&](int64_t) {
+    const vf m = vf{} + 0.999999f, a = vf{} + 1e-7f;
+    vf a0 = vf{} + 1.f, a1 = a0 + 1.f, a2 = a0 + 2.f, a3 = a0 + 3.f, a4 = a0 + 4.f, a5 = a0 + 5.f, a6 = a0 + 6.f,
+       a7 = a0 + 7.f, a8 = a0 + 8.f, a9 = a0 + 9.f, a10 = a0 + 10.f, a11 = a0 + 11.f;
+    for (int64_t it = 0; it < iterations; ++it) {
+      a0 = a0 * m + a; a1 = a1 * m + a; a2 = a2 * m + a; a3 = a3 * m + a;
+      a4 = a4 * m + a; a5 = a5 * m + a; a6 = a6 * m + a; a7 = a7 * m + a;
+      a8 = a8 * m + a; a9 = a9 * m + a; a10 = a10 * m + a; a11 = a11 * m + a;
+    }
+    const vf sum = a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11;
+    if (sum[0] == 12345.f) std::abort();  // keeps the loop
+    flops += iterations * 12 * VW * 2;
+  });
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return flops.load() / seconds / 1e9;
 }
 
 }  // namespace fm

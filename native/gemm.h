@@ -53,6 +53,9 @@ int mr();
 int nr();
 const char* simdName();
 
+// Measured arithmetic limit: GFLOP/s of an FMA-only loop on every pool thread.
+double peakGflops(int64_t iterations);
+
 // Worker threads used by gemm (the calling thread counts as one). 0 = hardware concurrency.
 void setThreads(int n);
 int threads();

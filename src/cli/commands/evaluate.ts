@@ -58,7 +58,7 @@ options:
   --limit N             only the first N images (default: the run's image count)
   --head STRATEGY       auto (default), affine or generic: how masks are evaluated after the layer
   --out DIR             output folder (default <transactions>/evaluation)
-  --backend NAME        auto (default), wasm, cpu, tensorflow
+  --backend NAME        auto (default), native, wasm, cpu, tensorflow
 `;
 
 const DATA: Record<string, () => ImageSet> = {

@@ -42,8 +42,9 @@ options:
                        inset = round(window*10/56), stride = window/4, IoU 0.3)
   --threshold X        faithfulness threshold on the drop increment (default 0.1)
   --max-chunks N       stop after N new chunks (rerun to continue)
-  --backend NAME       auto (default), wasm, cpu, tensorflow
-  --workers N          run N shards in N worker threads (wasm or cpu backend), then merge
+  --backend NAME       auto (default), native, wasm, cpu, tensorflow
+  --workers N          run N shards in N worker threads (plain wasm or cpu), then merge; with the
+                       native addon (the default when built) one process already uses every core
   --quiet              no progress bar
 `;
 

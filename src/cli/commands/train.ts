@@ -22,7 +22,7 @@ and DIR/card.json (test accuracy on the 10,000 test images, training settings, d
   --limit N          train on the first N training images only (default all 60,000)
   --test-limit N     evaluate on the first N test images only (default all 10,000)
   --no-augment       no random shifts/flips
-  --backend NAME     auto | wasm | cpu | tensorflow (default auto)
+  --backend NAME     auto | native | wasm | cpu | tensorflow (default auto)
 `;
 
 registerCommand({
