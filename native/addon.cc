@@ -153,6 +153,25 @@ napi_value MatMul(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// params: aOff, bOff, outOff, count, relu (0/1)
+napi_value AddRelu(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!readArgs(env, info, 5, &a)) return nullptr;
+  const double n = a.p[3];
+  if (!(n >= 0)) {
+    napi_throw_range_error(env, nullptr, "filtermine-native: addRelu: invalid count");
+    return nullptr;
+  }
+  const float* x = at(env, a, a.p[0], n, "addRelu a");
+  if (!x) return nullptr;
+  const float* y = at(env, a, a.p[1], n, "addRelu b");
+  if (!y) return nullptr;
+  float* out = at(env, a, a.p[2], n, "addRelu output");
+  if (!out) return nullptr;
+  fm::addRelu(x, y, out, static_cast<int64_t>(n), a.p[4] != 0);
+  return nullptr;
+}
+
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -198,6 +217,7 @@ napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default_jsproperty, nullptr},
       {"matmul", nullptr, MatMul, nullptr, nullptr, nullptr, napi_default_jsproperty, nullptr},
+      {"addRelu", nullptr, AddRelu, nullptr, nullptr, nullptr, napi_default_jsproperty, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default_jsproperty, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default_jsproperty, nullptr},
       {"peakGflops", nullptr, Peak, nullptr, nullptr, nullptr, napi_default_jsproperty, nullptr},

@@ -546,4 +546,22 @@ double peakGflops(int64_t iterations) {
   return flops.load() / seconds / 1e9;
 }
 
+void addRelu(const float* a, const float* b, float* out, int64_t n, bool relu) {
+  constexpr int64_t kChunk = 1 << 16;  // floats per task: 256 KB of each operand
+  parallelFor((n + kChunk - 1) / kChunk, [&](int64_t t) {
+    const int64_t begin = t * kChunk, end = std::min(n, begin + kChunk);
+    const vf zero = {};
+    int64_t i = begin;
+    for (; i + VW <= end; i += VW) {
+      vf v = loadu(a + i) + loadu(b + i);
+      if (relu) v = v > zero ? v : zero;
+      storeu(out + i, v);
+    }
+    for (; i < end; ++i) {
+      const float v = a[i] + b[i];
+      out[i] = relu ? (v > 0.f ? v : 0.f) : v;
+    }
+  });
+}
+
 }  // namespace fm

@@ -53,6 +53,9 @@ int mr();
 int nr();
 const char* simdName();
 
+// out = a + b (then max(., 0) when relu), elementwise over n floats, on the pool.
+void addRelu(const float* a, const float* b, float* out, int64_t n, bool relu);
+
 // Measured arithmetic limit: GFLOP/s of an FMA-only loop on every pool thread.
 double peakGflops(int64_t iterations);
 

@@ -13,6 +13,8 @@ import { randomValues, runOn, maxAbs, TOL } from './cross-backend';
 import { buildVggSmall } from '../../src/models/vgg-small';
 import { buildResnetSmall, RESNET_SMALL_ANALYSIS_LAYER } from '../../src/models/resnet-small';
 import { explain } from '../../src/cam/explain';
+import { splitModel, activationsAt } from '../../src/graph/split';
+import { buildTestResnet50, randomizeWeights } from '../graph/builders';
 
 /** |native - cpu| <= TOL * (max|cpu| + |cpu|) elementwise. */
 function assertAgree(native: Float32Array, reference: Float32Array, what: string): void {
@@ -168,6 +170,24 @@ describe('backend/native (addon kernels)', function () {
     const two = await runOn('native', run);
     addon.setThreads(0);
     assert.deepEqual(two, one);
+  });
+
+  it('a folded ResNet50 body (fused residual joins and stem padding) on native matches the unfolded body on cpu', async () => {
+    const model = buildTestResnet50({ width: 1 / 16, inputSize: 32, seed: 6 });
+    randomizeWeights(model, 6);
+    const xv = randomValues([3, 32, 32, 3], 12);
+    const body = async (backend: 'native' | 'cpu', fold: boolean) => {
+      const split = splitModel(model, 'conv4_block2_out', { foldBatchNorm: fold });
+      const [out] = await runOn(backend, () => activationsAt(split, tf.tensor4d(xv, [3, 32, 32, 3])).activation);
+      split.dispose();
+      return out;
+    };
+    const reference = await body('cpu', false);
+    const calls = nativeKernelCounts();
+    const native = await body('native', true);
+    assert.ok(nativeKernelCounts().native - calls.native >= 16 + 9, 'convolutions and residual joins ran in the addon');
+    assertAgree(native, reference, 'conv4_block2_out');
+    model.dispose();
   });
 
   it('rejects an offset outside the heap with a RangeError naming it', () => {

@@ -28,8 +28,12 @@ describe('graph/fold', () => {
     const bnCount = model.layers.filter((l) => l.getClassName() === 'BatchNormalization').length;
     assert.equal(bnCount, 53);
     assert.equal(f.folded.length, 53);
-    assert.equal(f.fusedRelu.length, 1 + 16 * 2, 'conv1_relu and the _1_relu/_2_relu of 16 blocks');
-    assert.ok(!f.model.layers.some((l) => l.getClassName() === 'BatchNormalization'));
+    assert.equal(f.fusedRelu.length, 1 + 16 * 2 + 16, 'conv1_relu, the _1_relu/_2_relu of 16 blocks and their _out');
+    assert.equal(f.fusedAdd.length, 16, 'every residual join');
+    assert.deepEqual(f.absorbedPadding, ['conv1_pad'], 'the stem padding (pool1_pad feeds a max-pool: kept)');
+    const kinds = new Set(f.model.layers.map((l) => l.getClassName()));
+    for (const gone of ['BatchNormalization', 'Add', 'Activation']) assert.ok(!kinds.has(gone), `${gone} left in the folded model`);
+    assert.equal(f.model.layers.filter((l) => l.getClassName() === 'ZeroPadding2D').length, 1);
     assertRelClose(outputs(f.model, x)[0], outputs(model, x)[0], 'logits');
     f.dispose();
     f.dispose();
@@ -69,6 +73,21 @@ describe('graph/fold', () => {
     const f = foldBatchNorm(model);
     assert.deepEqual(f.folded, ['bn']);
     assert.deepEqual(f.fusedRelu, ['r']);
+    assertRelClose(outputs(f.model, x)[0], outputs(model, x)[0], 'output');
+    f.dispose(); model.dispose(); x.dispose();
+  });
+
+  it('absorbs a zero padding into a plain valid convolution (own weights, bias and ReLU) and keeps one that feeds anything else', () => {
+    const input = tf.input({ shape: [7, 9, 3] });
+    const p1 = tf.layers.zeroPadding2d({ padding: [[2, 1], [0, 3]], name: 'p1' }).apply(input) as tf.SymbolicTensor;
+    const c1 = tf.layers.conv2d({ filters: 4, kernelSize: [3, 2], strides: [2, 1], activation: 'relu', name: 'c1' }).apply(p1) as tf.SymbolicTensor;
+    const p2 = tf.layers.zeroPadding2d({ padding: 1, name: 'p2' }).apply(c1) as tf.SymbolicTensor;
+    const c2 = tf.layers.conv2d({ filters: 2, kernelSize: 3, padding: 'same', name: 'c2' }).apply(p2) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: c2 });
+    randomizeWeights(model, 5);
+    const x = tf.randomUniform([2, 7, 9, 3], 0, 1, 'float32', 3);
+    const f = foldBatchNorm(model);
+    assert.deepEqual(f.absorbedPadding, ['p1'], "p2 feeds a 'same' convolution: kept");
     assertRelClose(outputs(f.model, x)[0], outputs(model, x)[0], 'output');
     f.dispose(); model.dispose(); x.dispose();
   });

@@ -19,6 +19,10 @@ export interface NativeAddon {
   /** params: aOff, bOff, biasOff (-1 none), outOff, batch, M, N, K, transA, transB,
    * aBatchStride, bBatchStride (floats; 0 broadcasts), act, alpha */
   matmul(heap: ArrayBuffer, params: Float64Array): void;
+  /** params: aOff, bOff, outOff, count, relu (0/1): out = a + b, then max(., 0) when relu. */
+  addRelu(heap: ArrayBuffer, params: Float64Array): void;
+  /** GFLOP/s of an FMA-only loop on every thread: the arithmetic limit of this machine. */
+  peakGflops(iterations: number): number;
   /** Threads for the next calls; 0 = every core. */
   setThreads(n: number): void;
   info(): NativeInfo;

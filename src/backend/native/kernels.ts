@@ -10,6 +10,7 @@
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import type { NativeAddon } from './addon';
+import { ADD_RELU } from '../fused-ops';
 
 /** The parts of tfjs-backend-wasm's BackendWasm these kernels use. */
 interface WasmBackendLike {
@@ -136,6 +137,28 @@ function matMulKernel(addon: NativeAddon, previous: tf.KernelConfig): tf.KernelC
   };
 }
 
+/** `relu(a + b)` for same-shape float32 tensors (see fused-ops.ts, which checks the shapes). */
+function addReluKernel(addon: NativeAddon, backendName: string): tf.KernelConfig {
+  return {
+    kernelName: ADD_RELU,
+    backendName,
+    kernelFunc: (args: KernelArgs) => {
+      const backend = args.backend as unknown as WasmBackendLike;
+      const { a, b } = args.inputs as Record<string, tf.TensorInfo>;
+      if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.join() !== b.shape.join()) {
+        throw new Error(`${ADD_RELU}: needs two float32 tensors of one shape, got ${a.dtype} [${a.shape}] and ${b.dtype} [${b.shape}]`);
+      }
+      const out = backend.makeOutput(a.shape, 'float32');
+      counts.native++;
+      const started = performance.now();
+      addon.addRelu(backend.wasm.HEAPU8.buffer as ArrayBuffer,
+        new Float64Array([offset(backend, a), offset(backend, b), offset(backend, out), size(a.shape), 1]));
+      counts.nativeMs += performance.now() - started;
+      return out;
+    },
+  };
+}
+
 const BUILDERS: Record<string, (addon: NativeAddon, previous: tf.KernelConfig) => tf.KernelConfig> = {
   [tf.Conv2D]: convKernel,
   [tf.FusedConv2D]: convKernel,
@@ -162,6 +185,8 @@ export function installNativeKernels(addon: NativeAddon, backendName = 'wasm'): 
     tf.registerKernel(build(addon, previous));
     saved.push(previous);
   }
+  // A kernel of filtermine's own: registered, not replaced.
+  if (tf.getKernel(ADD_RELU, backendName) == null) tf.registerKernel(addReluKernel(addon, backendName));
   installed.set(backendName, saved);
   return saved.map((k) => k.kernelName);
 }
@@ -174,6 +199,7 @@ export function uninstallNativeKernels(backendName = 'wasm'): void {
     tf.unregisterKernel(previous.kernelName, backendName);
     tf.registerKernel(previous);
   }
+  if (tf.getKernel(ADD_RELU, backendName) != null) tf.unregisterKernel(ADD_RELU, backendName);
   installed.delete(backendName);
 }
 
