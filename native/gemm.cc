@@ -19,22 +19,19 @@ namespace fm {
 namespace {
 
 #if defined(__AVX512F__)
-constexpr int VW = 16;
-constexpr int MR = 12;
 constexpr const char* kSimd = "avx512";
 #elif defined(__AVX__)
-constexpr int VW = 8;
-constexpr int MR = 6;
 constexpr const char* kSimd = "avx2";
 #else
-constexpr int VW = 4;
-constexpr int MR = 6;
 constexpr const char* kSimd = "simd128";
 #endif
-constexpr int NR = 2 * VW;
-constexpr int KC = 256;       // K block: a B micro-panel (KC x NR) stays in L1
+constexpr int VW = kVW;
+constexpr int MR = kMR;
+constexpr int NR = kNR;
+constexpr int KC = 512;       // K block (a B micro-panel is KC x NR)
 constexpr int MC = MR * 24;   // M block: an A block (MC x KC) stays in L2
 constexpr int NC = NR * 16;   // N block of one task
+constexpr int kNarrow = NR * 4;  // at most this many columns: pack-and-use order (see gemm)
 
 typedef float vf __attribute__((vector_size(VW * 4)));
 typedef float vfu __attribute__((vector_size(VW * 4), aligned(4), may_alias));
@@ -134,32 +131,6 @@ void edgeTile(int kc8, const float* a, const float* b, float* c, int64_t ldc, in
       if (last) v = activate1(v + (bias ? bias[j] : 0.f), act, alpha);
       row[j] = v;
     }
-  }
-}
-
-// Copies `len` floats of row i, starting at panel column p, into an A micro-panel.
-inline void putRow(float* dst, int i, int p, const float* src, int len) {
-  while (len > 0) {
-    const int q = p & 7;
-    float* d = dst + ((p >> 3) * MR + i) * 8 + q;
-    if (q == 0 && len >= 8) {
-      std::memcpy(d, src, 8 * sizeof(float));
-      p += 8; src += 8; len -= 8;
-    } else {
-      const int n = std::min(8 - q, len);
-      for (int t = 0; t < n; ++t) d[t] = src[t];
-      p += n; src += n; len -= n;
-    }
-  }
-}
-
-inline void zeroRow(float* dst, int i, int p, int len) {
-  while (len > 0) {
-    const int q = p & 7;
-    const int n = std::min(8 - q, len);
-    float* d = dst + ((p >> 3) * MR + i) * 8 + q;
-    for (int t = 0; t < n; ++t) d[t] = 0.f;
-    p += n; len -= n;
   }
 }
 
@@ -424,8 +395,8 @@ PackA matrixPacker(const float* a, int64_t lda, bool trans) {
     const int kcp = (kc + 7) / 8 * 8;
     if (!trans) {
       for (int i = 0; i < rows; ++i) {
-        putRow(dst, i, 0, a + (m0 + i) * lda + k0, kc);
-        zeroRow(dst, i, kc, kcp - kc);
+        packPut(dst, i, 0, a + (m0 + i) * lda + k0, kc);
+        packPut(dst, i, kc, nullptr, kcp - kc);
       }
     } else {
       for (int p = 0; p < kc; ++p) {
@@ -433,9 +404,9 @@ PackA matrixPacker(const float* a, int64_t lda, bool trans) {
         float* d = dst + ((p >> 3) * MR) * 8 + (p & 7);
         for (int i = 0; i < rows; ++i) d[i * 8] = src[i];
       }
-      for (int i = 0; i < rows; ++i) zeroRow(dst, i, kc, kcp - kc);
+      for (int i = 0; i < rows; ++i) packPut(dst, i, kc, nullptr, kcp - kc);
     }
-    for (int i = rows; i < MR; ++i) zeroRow(dst, i, 0, kcp);
+    for (int i = rows; i < MR; ++i) packPut(dst, i, 0, nullptr, kcp);
   };
 }
 
@@ -490,26 +461,35 @@ void gemm(int64_t M, int64_t N, int64_t K, const PackA& packA, const BView& b, f
       const int kc = static_cast<int>(std::min<int64_t>(KC, K - k0));
       const int kc8 = (kc + 7) / 8;
       const bool accumulate = kb > 0, last = kb == kblocks - 1;
+      auto tile = [&](int64_t r, const float* apanel, int64_t nj) {
+        const float* bpanel = bpacked + k0 * npad + (nj / NR) * kc8 * 8 * NR;
+        const int cols = static_cast<int>(std::min<int64_t>(NR, nEnd - nj));
+        const float* bias = ep.bias ? ep.bias + nj : nullptr;
+        const int64_t mr0 = m0 + r * MR;
+        const int rows = static_cast<int>(std::min<int64_t>(MR, mEnd - mr0));
+        float* ctile = c + mr0 * ldc + nj;
+        if (rows == MR && cols == NR) {
+          microKernel(kc8, apanel, bpanel, ctile, ldc, accumulate, last, bias, ep.act, ep.alpha);
+        } else {
+          edgeTile(kc8, apanel, bpanel, ctile, ldc, rows, cols, accumulate, last, bias, ep.act, ep.alpha);
+        }
+      };
+      if (nEnd - n0 <= kNarrow) {
+        // Few columns: each A micro-panel is used by few tiles, so pack it and use it at once,
+        // while it is in L1; the whole B block (<= kNarrow columns) stays in L2.
+        for (int64_t r = 0; r < micro; ++r) {
+          const int64_t mr0 = m0 + r * MR;
+          packA(ap, mr0, static_cast<int>(std::min<int64_t>(MR, mEnd - mr0)), k0, kc);
+          for (int64_t nj = n0; nj < nEnd; nj += NR) tile(r, ap, nj);
+        }
+        continue;
+      }
       for (int64_t r = 0; r < micro; ++r) {
         const int64_t mr0 = m0 + r * MR;
         packA(ap + r * MR * kc8 * 8, mr0, static_cast<int>(std::min<int64_t>(MR, mEnd - mr0)), k0, kc);
       }
-      for (int64_t nj = n0; nj < nEnd; nj += NR) {
-        const float* bpanel = bpacked + k0 * npad + (nj / NR) * kc8 * 8 * NR;
-        const int cols = static_cast<int>(std::min<int64_t>(NR, nEnd - nj));
-        const float* bias = ep.bias ? ep.bias + nj : nullptr;
-        for (int64_t r = 0; r < micro; ++r) {
-          const int64_t mr0 = m0 + r * MR;
-          const int rows = static_cast<int>(std::min<int64_t>(MR, mEnd - mr0));
-          const float* apanel = ap + r * MR * kc8 * 8;
-          float* ctile = c + mr0 * ldc + nj;
-          if (rows == MR && cols == NR) {
-            microKernel(kc8, apanel, bpanel, ctile, ldc, accumulate, last, bias, ep.act, ep.alpha);
-          } else {
-            edgeTile(kc8, apanel, bpanel, ctile, ldc, rows, cols, accumulate, last, bias, ep.act, ep.alpha);
-          }
-        }
-      }
+      for (int64_t nj = n0; nj < nEnd; nj += NR)
+        for (int64_t r = 0; r < micro; ++r) tile(r, ap + r * MR * kc8 * 8, nj);
     }
   });
 }

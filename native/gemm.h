@@ -15,6 +15,36 @@
 
 namespace fm {
 
+// Micro-kernel tile of this build (rows x columns) and SIMD width in floats.
+#if defined(__AVX512F__)
+constexpr int kVW = 16, kMR = 12;
+#elif defined(__AVX__)
+constexpr int kVW = 8, kMR = 6;
+#else
+constexpr int kVW = 4, kMR = 6;
+#endif
+constexpr int kNR = 2 * kVW;
+
+// Writes `len` floats from src (zeros when src is null) at columns [p, p + len) of row i of a
+// packed A micro-panel (layout below: groups of 8 columns, kMR rows of 8 floats per group).
+inline void packPut(float* dst, int i, int p, const float* src, int len) {
+  float* d = dst + ((p >> 3) * kMR + i) * 8 + (p & 7);
+  int head = (8 - (p & 7)) & 7;
+  if (head > len) head = len;
+  for (int t = 0; t < head; ++t) d[t] = src ? src[t] : 0.f;
+  if (head) {
+    d += head + (kMR - 1) * 8;  // to the next group of this row
+    if (src) src += head;
+    len -= head;
+  }
+  if (src) {
+    for (; len >= 8; len -= 8, src += 8, d += kMR * 8) __builtin_memcpy(d, src, 8 * sizeof(float));
+  } else {
+    for (; len >= 8; len -= 8, d += kMR * 8) __builtin_memset(d, 0, 8 * sizeof(float));
+  }
+  for (int t = 0; t < len; ++t) d[t] = src ? src[t] : 0.f;
+}
+
 // Activation applied in the epilogue (values match the JS side, src/backend/native/kernels.ts).
 enum Act : int { kLinear = 0, kRelu = 1, kRelu6 = 2, kLeakyRelu = 3 };
 
