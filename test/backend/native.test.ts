@@ -190,6 +190,22 @@ describe('backend/native (addon kernels)', function () {
     model.dispose();
   });
 
+  it('Identity shares memory instead of copying; disposing either tensor keeps the other intact and frees nothing early', async () => {
+    await selectBackend('native');
+    const before = tf.memory();
+    const a = tf.tensor1d([1, 2, 3]);
+    const b = tf.clone(a); // Identity
+    assert.equal(tf.memory().numBytes - before.numBytes, 24, 'engine bookkeeping counts both tensors');
+    a.dispose();
+    assert.deepEqual(Array.from(await b.data()), [1, 2, 3]);
+    const c = tf.clone(b);
+    b.dispose();
+    assert.deepEqual(Array.from(await c.data()), [1, 2, 3]);
+    c.dispose();
+    assert.equal(tf.memory().numTensors, before.numTensors);
+    assert.equal((tf.memory() as { numDataBuffers: number }).numDataBuffers, (before as { numDataBuffers: number }).numDataBuffers, 'the shared buffer was freed once, at the end');
+  });
+
   it('rejects an offset outside the heap with a RangeError naming it', () => {
     const heap = new ArrayBuffer(1024);
     assert.throws(() => addon.matmul(heap, new Float64Array([0, 512, -1, 4096, 1, 4, 4, 4, 0, 0, 0, 0, 0, 0])),

@@ -1,6 +1,6 @@
 /**
  * wasm kernels whose work runs in the native addon: `Conv2D`, `FusedConv2D`, `BatchMatMul` and
- * `_FusedMatMul`. Inputs and output stay on the wasm heap; the addon reads and writes them in
+ * `_FusedMatMul` (plus a copy-free `Identity`, and filtermine's fused `relu(a + b)`). Inputs and output stay on the wasm heap; the addon reads and writes them in
  * place, on every core, with the machine's widest SIMD (the wasm backend in Node has one thread
  * and 128-bit SIMD). Anything the addon does not cover (another dtype or data format, PReLU,
  * sigmoid or ELU epilogues, a bias that is not one value per output channel, an empty tensor)
@@ -15,6 +15,7 @@ import { ADD_RELU } from '../fused-ops';
 /** The parts of tfjs-backend-wasm's BackendWasm these kernels use. */
 interface WasmBackendLike {
   dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } | undefined };
+  incRef(dataId: tf.DataId): void;
   wasm: { HEAPU8: Uint8Array };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
 }
@@ -159,11 +160,30 @@ function addReluKernel(addon: NativeAddon, backendName: string): tf.KernelConfig
   };
 }
 
+/**
+ * `Identity` that shares the input's memory (as Reshape does, and as the cpu backend's Identity
+ * does) instead of copying it: tfjs tensors are immutable, and `tf.customGrad` / `clone` call
+ * Identity on every input, which on wasm copied VGG16's 400 MB fc1 kernel on each Grad-CAM pass.
+ */
+function identityKernel(_addon: NativeAddon, previous: tf.KernelConfig): tf.KernelConfig {
+  return {
+    kernelName: previous.kernelName,
+    backendName: previous.backendName,
+    kernelFunc: (args: KernelArgs) => {
+      const { x } = args.inputs as Record<string, tf.TensorInfo>;
+      if (x.dtype === 'string') return fallback(previous, args);
+      (args.backend as unknown as WasmBackendLike).incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    },
+  };
+}
+
 const BUILDERS: Record<string, (addon: NativeAddon, previous: tf.KernelConfig) => tf.KernelConfig> = {
   [tf.Conv2D]: convKernel,
   [tf.FusedConv2D]: convKernel,
   [tf.BatchMatMul]: matMulKernel,
   [tf._FusedMatMul]: matMulKernel,
+  [tf.Identity]: identityKernel,
 };
 
 /** The kernels currently replaced, per backend, with the kernels they replaced. */
