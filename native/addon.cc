@@ -75,13 +75,9 @@ float* at(napi_env env, const Args& a, double offset, double count, const char* 
   return reinterpret_cast<float*>(a.heap + static_cast<size_t>(offset));
 }
 
-// params: xOff, batch, inH, inW, inC, filterOff, kH, kW, outC, biasOff (-1: none), outOff,
-//         outH, outW, strideH, strideW, dilationH, dilationW, padTop, padLeft, act, alpha
-napi_value Conv2d(napi_env env, napi_callback_info info) {
-  Args a;
-  if (!readArgs(env, info, 21, &a)) return nullptr;
-  const double* p = a.p;
-  fm::ConvGeometry g;
+// Forward geometry from params [1..8] and [11..18] (see Conv2d); false (and a thrown error) if invalid.
+bool readGeometry(napi_env env, const double* p, fm::ConvGeometry* out) {
+  fm::ConvGeometry& g = *out;
   g.batch = static_cast<int64_t>(p[1]);
   g.inH = static_cast<int64_t>(p[2]);
   g.inW = static_cast<int64_t>(p[3]);
@@ -100,8 +96,19 @@ napi_value Conv2d(napi_env env, napi_callback_info info) {
   if (g.batch < 0 || g.inH < 1 || g.inW < 1 || g.inC < 1 || g.kH < 1 || g.kW < 1 || g.outC < 1 || g.outH < 0 ||
       g.outW < 0 || g.strideH < 1 || g.strideW < 1 || g.dilationH < 1 || g.dilationW < 1) {
     napi_throw_range_error(env, nullptr, "filtermine-native: conv2d: invalid geometry");
-    return nullptr;
+    return false;
   }
+  return true;
+}
+
+// params: xOff, batch, inH, inW, inC, filterOff, kH, kW, outC, biasOff (-1: none), outOff,
+//         outH, outW, strideH, strideW, dilationH, dilationW, padTop, padLeft, act, alpha
+napi_value Conv2d(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!readArgs(env, info, 21, &a)) return nullptr;
+  const double* p = a.p;
+  fm::ConvGeometry g;
+  if (!readGeometry(env, p, &g)) return nullptr;
   const float* x = at(env, a, p[0], double(g.batch * g.inH * g.inW * g.inC), "conv2d input");
   if (!x) return nullptr;
   const float* f = at(env, a, p[5], double(g.kH * g.kW * g.inC * g.outC), "conv2d filter");
@@ -116,6 +123,24 @@ napi_value Conv2d(napi_env env, napi_callback_info info) {
   ep.act = static_cast<int>(p[19]);
   ep.alpha = static_cast<float>(p[20]);
   fm::conv2d(g, x, f, out, ep);
+  return nullptr;
+}
+
+// The input gradient of a convolution. params as Conv2d, with dyOff in place of xOff (dy has
+// the output's shape), dxOff in place of outOff (dx has the input's shape); bias, act, alpha unused.
+napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!readArgs(env, info, 21, &a)) return nullptr;
+  const double* p = a.p;
+  fm::ConvGeometry g;
+  if (!readGeometry(env, p, &g)) return nullptr;
+  const float* dy = at(env, a, p[0], double(g.batch * g.outH * g.outW * g.outC), "conv2dBackpropInput dy");
+  if (!dy) return nullptr;
+  const float* f = at(env, a, p[5], double(g.kH * g.kW * g.inC * g.outC), "conv2dBackpropInput filter");
+  if (!f) return nullptr;
+  float* dx = at(env, a, p[10], double(g.batch * g.inH * g.inW * g.inC), "conv2dBackpropInput dx");
+  if (!dx) return nullptr;
+  fm::conv2dBackpropInput(g, dy, f, dx);
   return nullptr;
 }
 
@@ -216,6 +241,7 @@ napi_value Info(napi_env env, napi_callback_info) {
 napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default_jsproperty, nullptr},
+      {"conv2dBackpropInput", nullptr, Conv2dBackpropInput, nullptr, nullptr, nullptr, napi_default_jsproperty, nullptr},
       {"matmul", nullptr, MatMul, nullptr, nullptr, nullptr, napi_default_jsproperty, nullptr},
       {"addRelu", nullptr, AddRelu, nullptr, nullptr, nullptr, napi_default_jsproperty, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default_jsproperty, nullptr},

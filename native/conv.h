@@ -19,4 +19,10 @@ struct ConvGeometry {
 
 void conv2d(const ConvGeometry& g, const float* x, const float* filter, float* out, const Epilogue& ep);
 
+// The gradient of conv2d with respect to its input: dx (batch x inH x inW x inC) from
+// dy (batch x outH x outW x outC), for the forward geometry g. Stride 1: a convolution of dy with
+// the flipped, transposed filter. Otherwise: dy * filter^T into per-image columns, then each dx
+// pixel gathers the columns of the taps that read it (no write conflicts between threads).
+void conv2dBackpropInput(const ConvGeometry& g, const float* dy, const float* filter, float* dx);
+
 }  // namespace fm

@@ -144,6 +144,23 @@ describe('backend/native (addon kernels)', function () {
     });
   }
 
+  for (const [i, c] of CONV_CASES.filter((k) => k.dilations == null).entries()) {
+    it(`conv input gradient ${i}: x [${c.x}] f [${c.f}] strides ${JSON.stringify(c.strides)} pad ${JSON.stringify(c.pad)} agrees with cpu`, async () => {
+      const xv = randomValues(c.x, 70 + i), fv = randomValues(c.f, 80 + i);
+      const probe = tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.f) as tf.Tensor4D, c.strides, c.pad);
+      const dyShape = probe.shape;
+      tf.dispose(probe);
+      const dyv = randomValues(dyShape, 90 + i);
+      const run = () => tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, tf.tensor4d(fv, c.f), c.strides, c.pad), tf.tensor(dyv, dyShape))))(tf.tensor4d(xv, c.x));
+      const calls = nativeKernelCounts();
+      const [native] = await runOn('native', run);
+      assert.ok(nativeKernelCounts().native >= calls.native + 2, 'forward and input gradient in the addon');
+      assert.equal(nativeKernelCounts().fallback, calls.fallback);
+      const [cpu] = await runOn('cpu', run);
+      assertAgree(native, cpu, 'dx native vs cpu');
+    });
+  }
+
   it('falls back to the wasm kernel for epilogues it does not have (sigmoid, prelu)', async () => {
     const xv = randomValues([1, 6, 6, 4], 1), fv = randomValues([3, 3, 4, 8], 2);
     const run = () => [

@@ -16,6 +16,8 @@ export interface NativeAddon {
   /** params: xOff, batch, inH, inW, inC, filterOff, kH, kW, outC, biasOff (-1 none), outOff,
    * outH, outW, strideH, strideW, dilationH, dilationW, padTop, padLeft, act, alpha */
   conv2d(heap: ArrayBuffer, params: Float64Array): void;
+  /** The input gradient of conv2d: params as conv2d with dyOff for xOff and dxOff for outOff. */
+  conv2dBackpropInput(heap: ArrayBuffer, params: Float64Array): void;
   /** params: aOff, bOff, biasOff (-1 none), outOff, batch, M, N, K, transA, transB,
    * aBatchStride, bBatchStride (floats; 0 broadcasts), act, alpha */
   matmul(heap: ArrayBuffer, params: Float64Array): void;

@@ -1,6 +1,7 @@
 /**
  * wasm kernels whose work runs in the native addon: `Conv2D`, `FusedConv2D`, `BatchMatMul` and
- * `_FusedMatMul` (plus a copy-free `Identity`, and filtermine's fused `relu(a + b)`). Inputs and output stay on the wasm heap; the addon reads and writes them in
+ * `_FusedMatMul`, and the input gradient `Conv2DBackpropInput` (plus a copy-free `Identity`, and
+ * filtermine's fused `relu(a + b)`). Inputs and output stay on the wasm heap; the addon reads and writes them in
  * place, on every core, with the machine's widest SIMD (the wasm backend in Node has one thread
  * and 128-bit SIMD). Anything the addon does not cover (another dtype or data format, PReLU,
  * sigmoid or ELU epilogues, a bias that is not one value per output channel, an empty tensor)
@@ -97,6 +98,42 @@ function convKernel(addon: NativeAddon, previous: tf.KernelConfig): tf.KernelCon
   };
 }
 
+function conv2dBackpropInputKernel(addon: NativeAddon, previous: tf.KernelConfig): tf.KernelConfig {
+  return {
+    kernelName: previous.kernelName,
+    backendName: previous.backendName,
+    kernelFunc: (args: KernelArgs) => {
+      const backend = args.backend as unknown as WasmBackendLike;
+      const { dy, filter } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+      const attrs = args.attrs as unknown as {
+        strides: number | [number, number]; pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+        dataFormat?: string; dimRoundingMode?: 'floor' | 'round' | 'ceil'; inputShape: [number, number, number, number];
+      };
+      const channelsLast = attrs.dataFormat == null || attrs.dataFormat === 'NHWC';
+      if (dy == null || filter == null || !channelsLast || !isFloat(dy) || !isFloat(filter) || dy.shape.length !== 4 ||
+          filter.shape.length !== 4 || attrs.inputShape?.length !== 4) {
+        return fallback(previous, args);
+      }
+      const info = tf.backend_util.computeConv2DInfo(attrs.inputShape, filter.shape as [number, number, number, number],
+        attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+      if (info.outShape.join() !== dy.shape.join() || size(attrs.inputShape) === 0 || size(dy.shape) === 0) {
+        return fallback(previous, args);
+      }
+      const dx = backend.makeOutput(attrs.inputShape, 'float32');
+      counts.native++;
+      const started = performance.now();
+      addon.conv2dBackpropInput(backend.wasm.HEAPU8.buffer as ArrayBuffer, new Float64Array([
+        offset(backend, dy), info.batchSize, info.inHeight, info.inWidth, info.inChannels,
+        offset(backend, filter), info.filterHeight, info.filterWidth, info.outChannels, -1, offset(backend, dx),
+        info.outHeight, info.outWidth, info.strideHeight, info.strideWidth,
+        info.dilationHeight, info.dilationWidth, info.padInfo.top, info.padInfo.left, 0, 0,
+      ]));
+      counts.nativeMs += performance.now() - started;
+      return dx;
+    },
+  };
+}
+
 function matMulKernel(addon: NativeAddon, previous: tf.KernelConfig): tf.KernelConfig {
   return {
     kernelName: previous.kernelName,
@@ -181,6 +218,7 @@ function identityKernel(_addon: NativeAddon, previous: tf.KernelConfig): tf.Kern
 const BUILDERS: Record<string, (addon: NativeAddon, previous: tf.KernelConfig) => tf.KernelConfig> = {
   [tf.Conv2D]: convKernel,
   [tf.FusedConv2D]: convKernel,
+  [tf.Conv2DBackpropInput]: conv2dBackpropInputKernel,
   [tf.BatchMatMul]: matMulKernel,
   [tf._FusedMatMul]: matMulKernel,
   [tf.Identity]: identityKernel,
