@@ -48,6 +48,14 @@ export class FoldedConv2D extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
+    if (tf.engine().state.gradientDepth > 0) {
+      // Under a gradient tape: plain ops, whose gradients tfjs computes only for what is asked
+      // (the fused op's custom gradient would also compute the kernel and bias gradients).
+      return tf.tidy(() => {
+        const y = tf.add(tf.conv2d(x, this.kernel, this.opts.strides, tfPad(this.opts.padding), 'NHWC', this.opts.dilations), this.bias);
+        return this.opts.activation === 'relu' ? tf.relu(y) : y;
+      });
+    }
     return tf.fused.conv2d({
       x, filter: this.kernel, bias: this.bias, strides: this.opts.strides, dilations: this.opts.dilations,
       pad: tfPad(this.opts.padding), activation: this.opts.activation,

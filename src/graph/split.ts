@@ -22,9 +22,9 @@ export interface SplitOptions {
    */
   logits?: 'auto' | 'asIs';
   /**
-   * Fold `Conv2D -> BatchNormalization [-> ReLU]` chains of the body into single convolutions
-   * (src/graph/fold.ts): same activations up to float rounding, a faster forward pass on wasm. The
-   * head is never folded (it is differentiated). Default false.
+   * Apply the inference rewrites of src/graph/fold.ts (batch norm folded into convolutions, fused
+   * ReLUs, absorbed zero padding, fused residual joins) to the body and the head: same activations,
+   * logits and input gradients up to float rounding, fewer passes over the data. Default false.
    */
   foldBatchNorm?: boolean;
 }
@@ -177,11 +177,15 @@ export function splitModel(model: tf.LayersModel, layerName: string, options: Sp
     logitsLayer = new PreSoftmaxDense(outNode.outboundLayer);
     headOut = logitsLayer.apply(headOut) as SymbolicTensor;
   }
-  const head = tf.model({
+  const plainHead = tf.model({
     inputs: [actInput, ...skipInputs],
     outputs: headOut,
     name: `${model.name}_head_${layerName}`,
   });
+  // Folding is exact algebra, so the head's gradient with respect to its inputs is unchanged; the
+  // folded convolutions take unfused ops under a gradient tape, so no filter gradient is computed.
+  const foldedHead = opts.foldBatchNorm ? foldBatchNorm(plainHead) : null;
+  const head = foldedHead ? foldedHead.model : plainHead;
 
   const inShape = model.inputs[0].shape;
   let disposed = false;
@@ -200,6 +204,7 @@ export function splitModel(model: tf.LayersModel, layerName: string, options: Sp
     dispose() {
       if (disposed) return;
       disposed = true;
+      foldedHead?.dispose();
       reapplier.undo(); // restores the shared layers (see Reapplier.undo)
       folded?.dispose();
     },

@@ -77,6 +77,32 @@ describe('graph/fold', () => {
     f.dispose(); model.dispose(); x.dispose();
   });
 
+  it('a split with foldBatchNorm folds the head too and gives the same logits and input gradient at an inner layer', () => {
+    const model = buildTestResnet50({ width: 1 / 16, inputSize: 32, seed: 8 });
+    randomizeWeights(model, 8);
+    const x = randomImages(2, 32, 3, 4);
+    const results = [false, true].map((fold) => {
+      const split = splitModel(model, 'conv4_block2_out', { foldBatchNorm: fold });
+      const kinds = split.head.layers.map((l) => l.getClassName());
+      const out = tf.tidy(() => {
+        const { activation, skips } = activationsAt(split, x);
+        const f = (a: tf.Tensor) => {
+          const y = split.head.apply([a, ...skips]) as tf.Tensor;
+          return tf.sum(tf.mul(y, tf.linspace(-1, 1, y.shape[1] as number)));
+        };
+        const { value, grad } = tf.valueAndGrad(f)(activation);
+        return [value.dataSync() as Float32Array, grad.dataSync() as Float32Array];
+      });
+      split.dispose();
+      return { kinds, out };
+    });
+    assert.ok(results[0].kinds.includes('BatchNormalization'));
+    assert.ok(!results[1].kinds.includes('BatchNormalization'), 'the head was not folded');
+    assertRelClose(results[1].out[0], results[0].out[0], 'score');
+    assertRelClose(results[1].out[1], results[0].out[1], 'gradient at the cut');
+    model.dispose(); x.dispose();
+  });
+
   it('absorbs a zero padding into a plain valid convolution (own weights, bias and ReLU) and keeps one that feeds anything else', () => {
     const input = tf.input({ shape: [7, 9, 3] });
     const p1 = tf.layers.zeroPadding2d({ padding: [[2, 1], [0, 3]], name: 'p1' }).apply(input) as tf.SymbolicTensor;
