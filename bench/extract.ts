@@ -156,7 +156,7 @@ export async function run(): Promise<void> {
   process.stdout.write('  model          images  forward img/s  extract img/s  ratio   ms/img: explain  patches  occlusion  scores  patches/img\n');
   for (const c of CASES.filter((k) => wanted.includes(k.name))) {
     const { model, note } = await c.load();
-    const split = splitModel(model, c.layer);
+    const split = splitModel(model, c.layer, { foldBatchNorm: true });
     try {
       const [H, W, C] = split.inputShape;
       const pixels = c.pixels(c.images);

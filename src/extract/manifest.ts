@@ -15,8 +15,10 @@ export const EXTRACT_FORMAT_VERSION = 1;
 export interface RunIdentity {
   formatVersion: number;
   packageVersion: string;
-  model: { name: string; fingerprint: string; layer: string };
+  /** `folded`: the split ran with the fold.ts rewrites (absent in runs from before they existed). */
+  model: { name: string; fingerprint: string; layer: string; folded?: boolean };
   data: { name: string; checksum: string; n: number; shape: [number, number, number] };
+  /** `tf.getBackend()`, or `wasm-native` when the native addon serves the wasm kernels. */
   backend: string;
   params: Record<string, unknown>;
   chunkSize: number;

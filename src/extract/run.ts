@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { splitModel } from '../graph/split';
+import { activeBackendId } from '../backend/select';
 import { progressReporter, type ProgressSink } from '../models/progress';
 import { writeFileAtomic } from '../transactions/io';
 import { DEFAULT_TOP_KS } from '../transactions/store';
@@ -47,6 +48,13 @@ export interface ExtractRunOptions extends ExtractionParams {
   merge?: boolean;
   /** A name for the model in the manifest. Default: `model.name`. */
   modelName?: string;
+  /**
+   * Run the split with the inference rewrites of src/graph/fold.ts (batch norm folded into
+   * convolutions, fused ReLUs and residual joins): the same results up to float rounding, fewer
+   * passes over the data (for ResNet50 about twice the Grad-CAM and occlusion throughput).
+   * Recorded in the manifest. Default true.
+   */
+  fold?: boolean;
 }
 
 /** What {@link extractDataset} did. */
@@ -80,14 +88,15 @@ export async function extractDataset(model: tf.LayersModel, data: ExtractDataSou
   const shard = o.shard ?? { index: 0, count: 1 };
   checkOptions(o.chunkSize, o.batchSize, shard, ks, o.maxChunks);
   const params = resolveParams(o, o.batchSize);
-  const split = splitModel(model, o.layer);
+  const fold = o.fold ?? true;
+  const split = splitModel(model, o.layer, { foldBatchNorm: fold });
   try {
     const manifest = makeManifest({
       formatVersion: EXTRACT_FORMAT_VERSION,
       packageVersion: packageVersion(),
-      model: { name: o.modelName ?? model.name, fingerprint: modelFingerprint(model), layer: o.layer },
+      model: { name: o.modelName ?? model.name, fingerprint: modelFingerprint(model), layer: o.layer, folded: fold },
       data: { name: data.name, checksum: data.checksum, n: data.n, shape: data.shape },
-      backend: tf.getBackend(),
+      backend: activeBackendId(),
       params,
       chunkSize: o.chunkSize,
       batchSize: o.batchSize,

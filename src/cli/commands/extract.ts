@@ -45,6 +45,8 @@ options:
   --backend NAME       auto (default), native, wasm, cpu, tensorflow
   --workers N          run N shards in N worker threads (plain wasm or cpu), then merge; with the
                        native addon (the default when built) one process already uses every core
+  --no-fold            run the model as written (default: batch norm folded into convolutions,
+                       fused ReLUs and residual joins; same results up to float rounding, faster)
   --quiet              no progress bar
 `;
 
@@ -90,7 +92,7 @@ async function run(argv: string[]): Promise<number> {
       batch: { type: 'string' }, chunk: { type: 'string' }, seed: { type: 'string' }, method: { type: 'string' },
       sampler: { type: 'string' }, window: { type: 'string' }, samples: { type: 'string' }, rounds: { type: 'string' },
       inset: { type: 'string' }, stride: { type: 'string' }, iou: { type: 'string' }, threshold: { type: 'string' },
-      'max-chunks': { type: 'string' }, workers: { type: 'string' }, backend: { type: 'string', default: 'auto' }, quiet: { type: 'boolean', default: false },
+      'max-chunks': { type: 'string' }, workers: { type: 'string' }, backend: { type: 'string', default: 'auto' }, quiet: { type: 'boolean', default: false }, 'no-fold': { type: 'boolean', default: false },
     },
   });
   if (!values.model) throw new Error(`extract: --model is required\n\n${usage}`);
@@ -116,7 +118,7 @@ async function run(argv: string[]): Promise<number> {
     const workers = intOpt('workers', values.workers) ?? 1;
     const common = {
       ...params, layer, out, ks, batchSize, chunkSize, modelName: resolved.name,
-      maxChunks: intOpt('max-chunks', values['max-chunks']), progress: values.quiet ? null : process.stderr,
+      maxChunks: intOpt('max-chunks', values['max-chunks']), progress: values.quiet ? null : process.stderr, fold: !values['no-fold'],
     };
     let r;
     if (workers > 1) {
