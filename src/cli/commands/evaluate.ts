@@ -167,7 +167,7 @@ async function run(argv: string[]): Promise<number> {
       mined.set(minedSourceName(k), minedFiltersFromTables(res.rules, K, res.classFilters));
       miningSummary[`k${k}`] = { ms: Math.round(res.timings.total), rules: res.counts.rules, meanFiltersPerClass: res.counts.meanFiltersPerClass, specificFilters: res.counts.specificFilters, sharedFilters: res.counts.sharedFilters };
     }
-    process.stderr.write(`evaluate: backend ${backend.name}; head ${headStrategy}; mined k = ${ks.join(', ')}; caching ${layer} activations of ${n} images...\n`);
+    process.stderr.write(`evaluate: backend ${backend.candidate}; head ${headStrategy}; mined k = ${ks.join(', ')}; caching ${layer} activations of ${n} images...\n`);
     const cache = await cacheActivations(split, layer, images, { batchSize: 500 });
     const ev = await createHeadEvaluator(split.head, cache, labels, { strategy: headStrategy });
     try {
