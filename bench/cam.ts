@@ -23,7 +23,7 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/backend';
 import { loadNativeAddon } from '../src/backend/native';
 import { splitModel } from '../src/graph/split';
-import { explain } from '../src/cam/explain';
+import { explain, computeCamArrays } from '../src/cam/explain';
 import { CamWorkerPool } from '../src/cam/parallel';
 import { buildVgg16, VGG16_ANALYSIS_LAYER } from '../src/models/vgg16';
 import { buildResnet50, RESNET50_ANALYSIS_LAYER } from '../src/models/resnet50';
@@ -51,13 +51,13 @@ interface Case {
   build: () => tf.LayersModel;
   layer: string;
   batch: number;
-  /** Issue 4 reference figures (img/s), Grad-CAM. */
-  reference?: { pytorch: number; wasm1: number; bound: number };
+  /** Issue 4 reference figures (img/s), Grad-CAM, and the forward pass's GFLOP per image. */
+  reference?: { pytorch: number; wasm1: number; bound: number; gflop: number };
 }
 
 const CASES: Case[] = [
-  { name: 'vgg16', build: () => buildVgg16(), layer: VGG16_ANALYSIS_LAYER, batch: 8, reference: { pytorch: 2.5, wasm1: 0.80, bound: 6.5 } },
-  { name: 'resnet50', build: () => buildResnet50(), layer: RESNET50_ANALYSIS_LAYER, batch: 8, reference: { pytorch: 15.9, wasm1: 2.4, bound: 24 } },
+  { name: 'vgg16', build: () => buildVgg16(), layer: VGG16_ANALYSIS_LAYER, batch: 8, reference: { pytorch: 2.5, wasm1: 0.80, bound: 6.5, gflop: 30.9 } },
+  { name: 'resnet50', build: () => buildResnet50(), layer: RESNET50_ANALYSIS_LAYER, batch: 8, reference: { pytorch: 15.9, wasm1: 2.4, bound: 24, gflop: 8.2 } },
   { name: 'vgg-small', build: () => buildVggSmall(), layer: VGG_SMALL_ANALYSIS_LAYER, batch: 128 },
   { name: 'resnet-small', build: () => buildResnetSmall(), layer: RESNET_SMALL_ANALYSIS_LAYER, batch: 128 },
 ];
@@ -85,7 +85,12 @@ export async function run(): Promise<void> {
   const workers = os.availableParallelism();
   const native = loadNativeAddon();
   const nativeNote = 'error' in native ? `native addon unavailable (${native.error})` : `native addon ${native.addon.info().simd}, ${native.addon.info().threads} threads`;
-  process.stdout.write(`${workers} cores; ${nativeNote}; reps ${reps}; load average at start ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+  let peak: number | null = null;
+  if (!('error' in native)) {
+    const runs = [0, 1, 2].map(() => native.addon.peakGflops(2e7));
+    peak = runs.sort((a, b) => a - b)[1];
+  }
+  process.stdout.write(`${workers} cores; ${nativeNote}${peak != null ? `, FMA peak ${peak.toFixed(0)} GFLOP/s (median of 3)` : ''}; reps ${reps}; load average at start ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
   process.stdout.write('img/s medians (and img per CPU-second). fwd = model.predict; cam = Grad-CAM on the BN-folded split, incl. download, upsample to input size, normalise\n');
   for (const c of CASES.filter((k) => wanted.includes(k.name))) {
     const model = c.build();
@@ -102,6 +107,7 @@ export async function run(): Promise<void> {
       try {
         const fwd = await timeWithCpu(() => tf.tidy(() => (model.predict(images, { batchSize: c.batch }) as tf.Tensor).dataSync()), reps);
         const split = splitModel(model, c.layer, { foldBatchNorm: true });
+        const fwdFolded = await timeWithCpu(() => computeCamArrays(split, images, { gradients: false }), reps);
         const cam = await timeWithCpu(() => explain(split, images, { batchSize: c.batch }), reps);
         let cam1: { wall: number; cpu: number } | null = null;
         if (backend === 'native' && !('error' in native) && workers > 1) {
@@ -110,7 +116,7 @@ export async function run(): Promise<void> {
           native.addon.setThreads(0);
         }
         split.dispose();
-        return { fwd, cam, cam1, images };
+        return { fwd, fwdFolded, cam, cam1, images };
       } catch (e) {
         images.dispose();
         throw e;
@@ -120,7 +126,7 @@ export async function run(): Promise<void> {
     let wasmCam: number | null = null;
     if (withWasm) {
       const r = await measure('wasm');
-      lines.push(`  wasm, 1 thread      : ${show('fwd', r.fwd)}, ${show('cam', r.cam)}`);
+      lines.push(`  wasm, 1 thread      : ${show('fwd', r.fwd)}, ${show('fwd folded', r.fwdFolded)}, ${show('cam', r.cam)}`);
       wasmCam = rate(r.cam);
       const pool = await CamWorkerPool.start(model, c.layer, { workers });
       const fwdN = await timeWithCpu(() => pool.computeArrays(r.images, { gradients: false }), reps);
@@ -134,7 +140,7 @@ export async function run(): Promise<void> {
       const r = await measure('native');
       r.images.dispose();
       nativeCam = rate(r.cam);
-      lines.push(`  native, ${native.addon.info().threads} threads   : ${show('fwd', r.fwd)}, ${show('cam', r.cam)}` +
+      lines.push(`  native, ${native.addon.info().threads} threads   : ${show('fwd', r.fwd)}, ${show('fwd folded', r.fwdFolded)}, ${show('cam', r.cam)}` +
         (r.cam1 ? `; cam with 1 thread ${fmt(rate(r.cam1))} (x${(r.cam1.wall / r.cam.wall).toFixed(2)} from the second core)` : ''));
     }
     model.dispose();
@@ -151,6 +157,10 @@ export async function run(): Promise<void> {
       const vs = (label: string, v: number | null) => v == null ? '' :
         `\n  ${label} cam vs issue 4: tfjs-wasm-1-thread ${ref.wasm1} -> x${(v / ref.wasm1).toFixed(2)}; PyTorch ${ref.pytorch} -> x${(v / ref.pytorch).toFixed(2)}; 200 GFLOP/s bound ${ref.bound} -> x${(v / ref.bound).toFixed(2)}`;
       lines.push(vs('wasm  ', wasmCam).slice(1) + vs('native', nativeCam));
+      if (peak != null && nativeCam != null) {
+        const limit = peak / ref.gflop;
+        lines.push(`  hardware limit: measured FMA peak ${peak.toFixed(0)} GFLOP/s / ${ref.gflop} GFLOP per image = ${fmt(limit)} img/s; native cam reaches ${(100 * nativeCam / limit).toFixed(0)}% of it`);
+      }
     }
     process.stdout.write(`${lines.filter((l) => l.length).join('\n')}\n`);
   }

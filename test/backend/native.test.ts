@@ -6,6 +6,8 @@
  * fallbacks, thread-count invariance, heap bounds and tensor discipline.
  */
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/backend';
 import { loadNativeAddon, nativeKernelsInstalled, nativeKernelCounts, type NativeAddon } from '../../src/backend/native';
@@ -221,6 +223,27 @@ describe('backend/native (addon kernels)', function () {
     c.dispose();
     assert.equal(tf.memory().numTensors, before.numTensors);
     assert.equal((tf.memory() as { numDataBuffers: number }).numDataBuffers, (before as { numDataBuffers: number }).numDataBuffers, 'the shared buffer was freed once, at the end');
+  });
+
+  it('works on tensors that live on another backend when the kernel runs (moving them grows the wasm memory)', () => {
+    // A fresh process: its wasm heap starts at 16 MB, so moving these inputs must grow it.
+    const script = `
+      const tf = require('@tensorflow/tfjs');
+      const { selectBackend } = require(${JSON.stringify(require.resolve('../../src/backend'))});
+      (async () => {
+        await selectBackend('cpu');
+        const x = tf.randomUniform([4, 64, 64, 64], 0, 1, 'float32', 1), f = tf.randomUniform([3, 3, 64, 64], 0, 1, 'float32', 2);
+        const a = tf.randomUniform([300, 4096], 0, 1, 'float32', 3), b = tf.randomUniform([4096, 300], 0, 1, 'float32', 4);
+        const ref = [tf.conv2d(x, f, 1, 'same').sum().dataSync()[0], tf.matMul(a, b).sum().dataSync()[0]];
+        await selectBackend('native');
+        const got = [tf.conv2d(x, f, 1, 'same').sum().dataSync()[0], tf.matMul(a, b).sum().dataSync()[0]];
+        process.stdout.write(JSON.stringify({ ref, got }));
+      })().catch((e) => { process.stdout.write(JSON.stringify({ error: e.message })); });`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: path.join(__dirname, '..', '..', '..') });
+    const out = JSON.parse(r.stdout) as { ref?: number[]; got?: number[]; error?: string };
+    assert.equal(out.error, undefined, out.error);
+    // Sums of a million float32 values: the two backends reduce in different orders.
+    for (let i = 0; i < 2; i++) assert.ok(Math.abs(out.got![i] - out.ref![i]) <= 2e-3 * Math.abs(out.ref![i]), `${out.got![i]} vs ${out.ref![i]}`);
   });
 
   it('rejects an offset outside the heap with a RangeError naming it', () => {

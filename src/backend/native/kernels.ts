@@ -52,6 +52,15 @@ function offset(backend: WasmBackendLike, t: tf.TensorInfo): number {
   return entry.memoryOffset;
 }
 
+/**
+ * The wasm heap, read after every allocation and offset lookup of a kernel call: looking up a
+ * tensor that lives on another backend moves it onto the heap, and any allocation may grow the
+ * wasm memory, which detaches the previous buffer.
+ */
+function heapOf(backend: WasmBackendLike): ArrayBuffer {
+  return backend.wasm.HEAPU8.buffer as ArrayBuffer;
+}
+
 const isFloat = (t: tf.TensorInfo | undefined) => t == null || t.dtype === 'float32';
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -80,18 +89,19 @@ function convKernel(addon: NativeAddon, previous: tf.KernelConfig): tf.KernelCon
           size(info.outShape) === 0 || size(x.shape) === 0 || size(filter.shape) === 0) {
         return fallback(previous, args);
       }
+      // Input offsets first: looking one up may move the tensor onto the wasm heap.
+      const xOff = offset(backend, x), fOff = offset(backend, filter), bOff = bias == null ? -1 : offset(backend, bias);
       const out = backend.makeOutput(info.outShape, 'float32');
-      // Read the heap after allocating: a growing wasm memory replaces its buffer.
-      counts.native++;
-      const started = performance.now();
-      addon.conv2d(backend.wasm.HEAPU8.buffer as ArrayBuffer, new Float64Array([
-        offset(backend, x), info.batchSize, info.inHeight, info.inWidth, info.inChannels,
-        offset(backend, filter), info.filterHeight, info.filterWidth, info.outChannels,
-        bias == null ? -1 : offset(backend, bias), offset(backend, out),
+      const params = new Float64Array([
+        xOff, info.batchSize, info.inHeight, info.inWidth, info.inChannels,
+        fOff, info.filterHeight, info.filterWidth, info.outChannels, bOff, offset(backend, out),
         info.outHeight, info.outWidth, info.strideHeight, info.strideWidth,
         info.dilationHeight, info.dilationWidth, info.padInfo.top, info.padInfo.left,
         act, attrs.leakyreluAlpha ?? 0,
-      ]));
+      ]);
+      counts.native++;
+      const started = performance.now();
+      addon.conv2d(heapOf(backend), params);
       counts.nativeMs += performance.now() - started;
       return out;
     },
@@ -119,15 +129,17 @@ function conv2dBackpropInputKernel(addon: NativeAddon, previous: tf.KernelConfig
       if (info.outShape.join() !== dy.shape.join() || size(attrs.inputShape) === 0 || size(dy.shape) === 0) {
         return fallback(previous, args);
       }
+      const dyOff = offset(backend, dy), fOff = offset(backend, filter);
       const dx = backend.makeOutput(attrs.inputShape, 'float32');
-      counts.native++;
-      const started = performance.now();
-      addon.conv2dBackpropInput(backend.wasm.HEAPU8.buffer as ArrayBuffer, new Float64Array([
-        offset(backend, dy), info.batchSize, info.inHeight, info.inWidth, info.inChannels,
-        offset(backend, filter), info.filterHeight, info.filterWidth, info.outChannels, -1, offset(backend, dx),
+      const params = new Float64Array([
+        dyOff, info.batchSize, info.inHeight, info.inWidth, info.inChannels,
+        fOff, info.filterHeight, info.filterWidth, info.outChannels, -1, offset(backend, dx),
         info.outHeight, info.outWidth, info.strideHeight, info.strideWidth,
         info.dilationHeight, info.dilationWidth, info.padInfo.top, info.padInfo.left, 0, 0,
-      ]));
+      ]);
+      counts.native++;
+      const started = performance.now();
+      addon.conv2dBackpropInput(heapOf(backend), params);
       counts.nativeMs += performance.now() - started;
       return dx;
     },
@@ -161,14 +173,15 @@ function matMulKernel(addon: NativeAddon, previous: tf.KernelConfig): tf.KernelC
       }
       const batchShape = (batchA >= batchB ? a : b).shape.slice(0, -2);
       const batch = Math.max(batchA, batchB);
+      const aOff = offset(backend, a), bOff = offset(backend, b), biasOff = bias == null ? -1 : offset(backend, bias);
       const out = backend.makeOutput([...batchShape, M, N], 'float32');
+      const params = new Float64Array([
+        aOff, bOff, biasOff, offset(backend, out), batch, M, N, K, attrs.transposeA ? 1 : 0, attrs.transposeB ? 1 : 0,
+        batchA === 1 ? 0 : M * K, batchB === 1 ? 0 : K * N, act, attrs.leakyreluAlpha ?? 0,
+      ]);
       counts.native++;
       const started = performance.now();
-      addon.matmul(backend.wasm.HEAPU8.buffer as ArrayBuffer, new Float64Array([
-        offset(backend, a), offset(backend, b), bias == null ? -1 : offset(backend, bias), offset(backend, out),
-        batch, M, N, K, attrs.transposeA ? 1 : 0, attrs.transposeB ? 1 : 0,
-        batchA === 1 ? 0 : M * K, batchB === 1 ? 0 : K * N, act, attrs.leakyreluAlpha ?? 0,
-      ]));
+      addon.matmul(heapOf(backend), params);
       counts.nativeMs += performance.now() - started;
       return out;
     },
@@ -186,11 +199,12 @@ function addReluKernel(addon: NativeAddon, backendName: string): tf.KernelConfig
       if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.join() !== b.shape.join()) {
         throw new Error(`${ADD_RELU}: needs two float32 tensors of one shape, got ${a.dtype} [${a.shape}] and ${b.dtype} [${b.shape}]`);
       }
+      const aOff = offset(backend, a), bOff = offset(backend, b);
       const out = backend.makeOutput(a.shape, 'float32');
+      const params = new Float64Array([aOff, bOff, offset(backend, out), size(a.shape), 1]);
       counts.native++;
       const started = performance.now();
-      addon.addRelu(backend.wasm.HEAPU8.buffer as ArrayBuffer,
-        new Float64Array([offset(backend, a), offset(backend, b), offset(backend, out), size(a.shape), 1]));
+      addon.addRelu(heapOf(backend), params);
       counts.nativeMs += performance.now() - started;
       return out;
     },
