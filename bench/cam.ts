@@ -155,8 +155,8 @@ export async function run(): Promise<void> {
       }
       const ref = c.reference;
       const vs = (label: string, v: number | null) => v == null ? '' :
-        `\n  ${label} cam vs issue 4: tfjs-wasm-1-thread ${ref.wasm1} -> x${(v / ref.wasm1).toFixed(2)}; PyTorch ${ref.pytorch} -> x${(v / ref.pytorch).toFixed(2)}; 200 GFLOP/s bound ${ref.bound} -> x${(v / ref.bound).toFixed(2)}`;
-      lines.push(vs('wasm  ', wasmCam).slice(1) + vs('native', nativeCam));
+        `  ${label} cam vs issue 4: tfjs-wasm-1-thread ${ref.wasm1} -> x${(v / ref.wasm1).toFixed(2)}; PyTorch ${ref.pytorch} -> x${(v / ref.pytorch).toFixed(2)}; 200 GFLOP/s bound ${ref.bound} -> x${(v / ref.bound).toFixed(2)}`;
+      lines.push(vs('wasm  ', wasmCam), vs('native', nativeCam));
       if (peak != null && nativeCam != null) {
         const limit = peak / ref.gflop;
         lines.push(`  hardware limit: measured FMA peak ${peak.toFixed(0)} GFLOP/s / ${ref.gflop} GFLOP per image = ${fmt(limit)} img/s; native cam reaches ${(100 * nativeCam / limit).toFixed(0)}% of it`);
