@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <algorithm>
 #include <string>
 
 #include "conv.h"
@@ -101,48 +102,41 @@ bool readGeometry(napi_env env, const double* p, fm::ConvGeometry* out) {
   return true;
 }
 
-// params: xOff, batch, inH, inW, inC, filterOff, kH, kW, outC, biasOff (-1: none), outOff,
-//         outH, outW, strideH, strideW, dilationH, dilationW, padTop, padLeft, act, alpha
-napi_value Conv2d(napi_env env, napi_callback_info info) {
+// Conv2d and Conv2dBackpropInput share their parameters:
+//   inOff, batch, inH, inW, inC, filterOff, kH, kW, outC, biasOff (-1: none), outOff,
+//   outH, outW, strideH, strideW, dilationH, dilationW, padTop, padLeft, act, alpha
+// (the forward geometry). Conv2d reads x at inOff and writes y at outOff; Conv2dBackpropInput reads
+// dy (the output's shape) at inOff and writes dx (the input's shape) at outOff.
+napi_value ConvCall(napi_env env, napi_callback_info info, bool inputGradient) {
   Args a;
   if (!readArgs(env, info, 21, &a)) return nullptr;
   const double* p = a.p;
   fm::ConvGeometry g;
   if (!readGeometry(env, p, &g)) return nullptr;
-  const float* x = at(env, a, p[0], double(g.batch * g.inH * g.inW * g.inC), "conv2d input");
-  if (!x) return nullptr;
+  const double xSize = double(g.batch * g.inH * g.inW * g.inC), ySize = double(g.batch * g.outH * g.outW * g.outC);
+  const float* in = at(env, a, p[0], inputGradient ? ySize : xSize, inputGradient ? "conv2dBackpropInput dy" : "conv2d input");
+  if (!in) return nullptr;
   const float* f = at(env, a, p[5], double(g.kH * g.kW * g.inC * g.outC), "conv2d filter");
   if (!f) return nullptr;
+  float* out = at(env, a, p[10], inputGradient ? xSize : ySize, inputGradient ? "conv2dBackpropInput dx" : "conv2d output");
+  if (!out) return nullptr;
+  if (inputGradient) {
+    fm::conv2dBackpropInput(g, in, f, out);
+    return nullptr;
+  }
   fm::Epilogue ep;
   if (p[9] >= 0) {
     ep.bias = at(env, a, p[9], double(g.outC), "conv2d bias");
     if (!ep.bias) return nullptr;
   }
-  float* out = at(env, a, p[10], double(g.batch * g.outH * g.outW * g.outC), "conv2d output");
-  if (!out) return nullptr;
   ep.act = static_cast<int>(p[19]);
   ep.alpha = static_cast<float>(p[20]);
-  fm::conv2d(g, x, f, out, ep);
+  fm::conv2d(g, in, f, out, ep);
   return nullptr;
 }
 
-// The input gradient of a convolution. params as Conv2d, with dyOff in place of xOff (dy has
-// the output's shape), dxOff in place of outOff (dx has the input's shape); bias, act, alpha unused.
-napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
-  Args a;
-  if (!readArgs(env, info, 21, &a)) return nullptr;
-  const double* p = a.p;
-  fm::ConvGeometry g;
-  if (!readGeometry(env, p, &g)) return nullptr;
-  const float* dy = at(env, a, p[0], double(g.batch * g.outH * g.outW * g.outC), "conv2dBackpropInput dy");
-  if (!dy) return nullptr;
-  const float* f = at(env, a, p[5], double(g.kH * g.kW * g.inC * g.outC), "conv2dBackpropInput filter");
-  if (!f) return nullptr;
-  float* dx = at(env, a, p[10], double(g.batch * g.inH * g.inW * g.inC), "conv2dBackpropInput dx");
-  if (!dx) return nullptr;
-  fm::conv2dBackpropInput(g, dy, f, dx);
-  return nullptr;
-}
+napi_value Conv2d(napi_env env, napi_callback_info info) { return ConvCall(env, info, false); }
+napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) { return ConvCall(env, info, true); }
 
 // params: aOff, bOff, biasOff (-1: none), outOff, batch, M, N, K, transA, transB,
 //         aBatchStride, bBatchStride (in floats; 0 broadcasts), act, alpha
@@ -197,28 +191,28 @@ napi_value AddRelu(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-napi_value SetThreads(napi_env env, napi_callback_info info) {
+// The single integer argument of a call, at least `min`; false (and a thrown TypeError) otherwise.
+bool readInteger(napi_env env, napi_callback_info info, int64_t min, const char* what, int64_t* out) {
   size_t argc = 1;
   napi_value argv[1];
-  CHECK_NAPI(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  int32_t n = 0;
-  if (argc != 1 || napi_get_value_int32(env, argv[0], &n) != napi_ok || n < 0) {
-    napi_throw_type_error(env, nullptr, "filtermine-native: setThreads expects a non-negative integer (0 = all cores)");
-    return nullptr;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 1 ||
+      napi_get_value_int64(env, argv[0], out) != napi_ok || *out < min) {
+    napi_throw_type_error(env, nullptr, what);
+    return false;
   }
-  fm::setThreads(n);
+  return true;
+}
+
+napi_value SetThreads(napi_env env, napi_callback_info info) {
+  int64_t n = 0;
+  if (!readInteger(env, info, 0, "filtermine-native: setThreads expects a non-negative integer (0 = all cores)", &n)) return nullptr;
+  fm::setThreads(static_cast<int>(std::min<int64_t>(n, 1024)));
   return nullptr;
 }
 
 napi_value Peak(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  CHECK_NAPI(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
   int64_t iterations = 0;
-  if (argc != 1 || napi_get_value_int64(env, argv[0], &iterations) != napi_ok || iterations < 1) {
-    napi_throw_type_error(env, nullptr, "filtermine-native: peakGflops expects a positive iteration count");
-    return nullptr;
-  }
+  if (!readInteger(env, info, 1, "filtermine-native: peakGflops expects a positive iteration count", &iterations)) return nullptr;
   napi_value out;
   CHECK_NAPI(env, napi_create_double(env, fm::peakGflops(iterations), &out));
   return out;

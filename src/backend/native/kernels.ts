@@ -61,131 +61,124 @@ function heapOf(backend: WasmBackendLike): ArrayBuffer {
   return backend.wasm.HEAPU8.buffer as ArrayBuffer;
 }
 
+/** A kernel config taking `previous`'s place, whose function gets the wasm backend typed. */
+function replacing(previous: tf.KernelConfig, run: (args: KernelArgs, backend: WasmBackendLike) => tf.TensorInfo | tf.TensorInfo[]): tf.KernelConfig {
+  return {
+    kernelName: previous.kernelName,
+    backendName: previous.backendName,
+    kernelFunc: (args: KernelArgs) => run(args, args.backend as unknown as WasmBackendLike),
+  };
+}
+
+/** The addon's convolution parameters (native/addon.cc, Conv2d) for a tfjs conv geometry. */
+function convParams(info: tf.backend_util.Conv2DInfo, inOff: number, filterOff: number, biasOff: number, outOff: number,
+  act = 0, alpha = 0): Float64Array {
+  return new Float64Array([
+    inOff, info.batchSize, info.inHeight, info.inWidth, info.inChannels,
+    filterOff, info.filterHeight, info.filterWidth, info.outChannels, biasOff, outOff,
+    info.outHeight, info.outWidth, info.strideHeight, info.strideWidth,
+    info.dilationHeight, info.dilationWidth, info.padInfo.top, info.padInfo.left, act, alpha,
+  ]);
+}
+
+/** Runs one addon call on the backend's heap (read last, see heapOf) and counts it. */
+function callNative(backend: WasmBackendLike, call: (heap: ArrayBuffer) => void): void {
+  counts.native++;
+  const started = performance.now();
+  call(heapOf(backend));
+  counts.nativeMs += performance.now() - started;
+}
+
 const isFloat = (t: tf.TensorInfo | undefined) => t == null || t.dtype === 'float32';
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 function convKernel(addon: NativeAddon, previous: tf.KernelConfig): tf.KernelConfig {
-  return {
-    kernelName: previous.kernelName,
-    backendName: previous.backendName,
-    kernelFunc: (args: KernelArgs) => {
-      const backend = args.backend as unknown as WasmBackendLike;
-      const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
-      const attrs = args.attrs as unknown as {
-        strides: number | [number, number]; pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-        dataFormat?: string; dilations?: number | [number, number]; dimRoundingMode?: 'floor' | 'round' | 'ceil';
-        activation?: string; leakyreluAlpha?: number;
-      };
-      const act = ACTIVATIONS[attrs.activation ?? 'linear'];
-      const channelsLast = attrs.dataFormat == null || attrs.dataFormat === 'NHWC' || attrs.dataFormat === 'channelsLast';
-      if (x == null || filter == null || act == null || preluActivationWeights != null || !channelsLast ||
-          !isFloat(x) || !isFloat(filter) || !isFloat(bias) || x.shape.length !== 4 || filter.shape.length !== 4) {
-        return fallback(previous, args);
-      }
-      const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number],
-        filter.shape as [number, number, number, number], attrs.strides, attrs.dilations ?? 1, attrs.pad,
-        attrs.dimRoundingMode);
-      if ((bias != null && (bias.shape.length !== 1 || bias.shape[0] !== info.outChannels)) ||
-          size(info.outShape) === 0 || size(x.shape) === 0 || size(filter.shape) === 0) {
-        return fallback(previous, args);
-      }
-      // Input offsets first: looking one up may move the tensor onto the wasm heap.
-      const xOff = offset(backend, x), fOff = offset(backend, filter), bOff = bias == null ? -1 : offset(backend, bias);
-      const out = backend.makeOutput(info.outShape, 'float32');
-      const params = new Float64Array([
-        xOff, info.batchSize, info.inHeight, info.inWidth, info.inChannels,
-        fOff, info.filterHeight, info.filterWidth, info.outChannels, bOff, offset(backend, out),
-        info.outHeight, info.outWidth, info.strideHeight, info.strideWidth,
-        info.dilationHeight, info.dilationWidth, info.padInfo.top, info.padInfo.left,
-        act, attrs.leakyreluAlpha ?? 0,
-      ]);
-      counts.native++;
-      const started = performance.now();
-      addon.conv2d(heapOf(backend), params);
-      counts.nativeMs += performance.now() - started;
-      return out;
-    },
-  };
+  return replacing(previous, (args, backend) => {
+    const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+    const attrs = args.attrs as unknown as {
+      strides: number | [number, number]; pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+      dataFormat?: string; dilations?: number | [number, number]; dimRoundingMode?: 'floor' | 'round' | 'ceil';
+      activation?: string; leakyreluAlpha?: number;
+    };
+    const act = ACTIVATIONS[attrs.activation ?? 'linear'];
+    const channelsLast = attrs.dataFormat == null || attrs.dataFormat === 'NHWC' || attrs.dataFormat === 'channelsLast';
+    if (x == null || filter == null || act == null || preluActivationWeights != null || !channelsLast ||
+        !isFloat(x) || !isFloat(filter) || !isFloat(bias) || x.shape.length !== 4 || filter.shape.length !== 4) {
+      return fallback(previous, args);
+    }
+    const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number],
+      filter.shape as [number, number, number, number], attrs.strides, attrs.dilations ?? 1, attrs.pad,
+      attrs.dimRoundingMode);
+    if ((bias != null && (bias.shape.length !== 1 || bias.shape[0] !== info.outChannels)) ||
+        size(info.outShape) === 0 || size(x.shape) === 0 || size(filter.shape) === 0) {
+      return fallback(previous, args);
+    }
+    // Input offsets first: looking one up may move the tensor onto the wasm heap.
+    const xOff = offset(backend, x), fOff = offset(backend, filter), bOff = bias == null ? -1 : offset(backend, bias);
+    const out = backend.makeOutput(info.outShape, 'float32');
+    const params = convParams(info, xOff, fOff, bOff, offset(backend, out), act, attrs.leakyreluAlpha ?? 0);
+    callNative(backend, (heap) => addon.conv2d(heap, params));
+    return out;
+  });
 }
 
 function conv2dBackpropInputKernel(addon: NativeAddon, previous: tf.KernelConfig): tf.KernelConfig {
-  return {
-    kernelName: previous.kernelName,
-    backendName: previous.backendName,
-    kernelFunc: (args: KernelArgs) => {
-      const backend = args.backend as unknown as WasmBackendLike;
-      const { dy, filter } = args.inputs as Record<string, tf.TensorInfo | undefined>;
-      const attrs = args.attrs as unknown as {
-        strides: number | [number, number]; pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-        dataFormat?: string; dimRoundingMode?: 'floor' | 'round' | 'ceil'; inputShape: [number, number, number, number];
-      };
-      const channelsLast = attrs.dataFormat == null || attrs.dataFormat === 'NHWC';
-      if (dy == null || filter == null || !channelsLast || !isFloat(dy) || !isFloat(filter) || dy.shape.length !== 4 ||
-          filter.shape.length !== 4 || attrs.inputShape?.length !== 4) {
-        return fallback(previous, args);
-      }
-      const info = tf.backend_util.computeConv2DInfo(attrs.inputShape, filter.shape as [number, number, number, number],
-        attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
-      if (info.outShape.join() !== dy.shape.join() || size(attrs.inputShape) === 0 || size(dy.shape) === 0) {
-        return fallback(previous, args);
-      }
-      const dyOff = offset(backend, dy), fOff = offset(backend, filter);
-      const dx = backend.makeOutput(attrs.inputShape, 'float32');
-      const params = new Float64Array([
-        dyOff, info.batchSize, info.inHeight, info.inWidth, info.inChannels,
-        fOff, info.filterHeight, info.filterWidth, info.outChannels, -1, offset(backend, dx),
-        info.outHeight, info.outWidth, info.strideHeight, info.strideWidth,
-        info.dilationHeight, info.dilationWidth, info.padInfo.top, info.padInfo.left, 0, 0,
-      ]);
-      counts.native++;
-      const started = performance.now();
-      addon.conv2dBackpropInput(heapOf(backend), params);
-      counts.nativeMs += performance.now() - started;
-      return dx;
-    },
-  };
+  return replacing(previous, (args, backend) => {
+    const { dy, filter } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+    const attrs = args.attrs as unknown as {
+      strides: number | [number, number]; pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+      dataFormat?: string; dimRoundingMode?: 'floor' | 'round' | 'ceil'; inputShape: [number, number, number, number];
+    };
+    const channelsLast = attrs.dataFormat == null || attrs.dataFormat === 'NHWC';
+    if (dy == null || filter == null || !channelsLast || !isFloat(dy) || !isFloat(filter) || dy.shape.length !== 4 ||
+        filter.shape.length !== 4 || attrs.inputShape?.length !== 4) {
+      return fallback(previous, args);
+    }
+    const info = tf.backend_util.computeConv2DInfo(attrs.inputShape, filter.shape as [number, number, number, number],
+      attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+    if (info.outShape.join() !== dy.shape.join() || size(attrs.inputShape) === 0 || size(dy.shape) === 0) {
+      return fallback(previous, args);
+    }
+    const dyOff = offset(backend, dy), fOff = offset(backend, filter);
+    const dx = backend.makeOutput(attrs.inputShape, 'float32');
+    const params = convParams(info, dyOff, fOff, -1, offset(backend, dx));
+    callNative(backend, (heap) => addon.conv2dBackpropInput(heap, params));
+    return dx;
+  });
 }
 
 function matMulKernel(addon: NativeAddon, previous: tf.KernelConfig): tf.KernelConfig {
-  return {
-    kernelName: previous.kernelName,
-    backendName: previous.backendName,
-    kernelFunc: (args: KernelArgs) => {
-      const backend = args.backend as unknown as WasmBackendLike;
-      const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
-      const attrs = args.attrs as unknown as { transposeA: boolean; transposeB: boolean; activation?: string; leakyreluAlpha?: number };
-      const act = ACTIVATIONS[attrs.activation ?? 'linear'];
-      if (a == null || b == null || act == null || preluActivationWeights != null || !isFloat(a) || !isFloat(b) ||
-          !isFloat(bias) || a.shape.length < 2 || b.shape.length < 2) {
-        return fallback(previous, args);
-      }
-      const ra = a.shape.length, rb = b.shape.length;
-      const M = attrs.transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
-      const K = attrs.transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
-      const Kb = attrs.transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
-      const N = attrs.transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
-      const batchA = size(a.shape.slice(0, -2)), batchB = size(b.shape.slice(0, -2));
-      // Same batch, or one side a single matrix; other broadcasts (and errors) are the wasm kernel's.
-      const sameBatch = batchA === batchB && a.shape.slice(0, -2).join() === b.shape.slice(0, -2).join();
-      if (K !== Kb || !(sameBatch || batchA === 1 || batchB === 1) ||
-          (bias != null && (bias.shape.length !== 1 || bias.shape[0] !== N)) || M * N * K === 0) {
-        return fallback(previous, args);
-      }
-      const batchShape = (batchA >= batchB ? a : b).shape.slice(0, -2);
-      const batch = Math.max(batchA, batchB);
-      const aOff = offset(backend, a), bOff = offset(backend, b), biasOff = bias == null ? -1 : offset(backend, bias);
-      const out = backend.makeOutput([...batchShape, M, N], 'float32');
-      const params = new Float64Array([
-        aOff, bOff, biasOff, offset(backend, out), batch, M, N, K, attrs.transposeA ? 1 : 0, attrs.transposeB ? 1 : 0,
-        batchA === 1 ? 0 : M * K, batchB === 1 ? 0 : K * N, act, attrs.leakyreluAlpha ?? 0,
-      ]);
-      counts.native++;
-      const started = performance.now();
-      addon.matmul(heapOf(backend), params);
-      counts.nativeMs += performance.now() - started;
-      return out;
-    },
-  };
+  return replacing(previous, (args, backend) => {
+    const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+    const attrs = args.attrs as unknown as { transposeA: boolean; transposeB: boolean; activation?: string; leakyreluAlpha?: number };
+    const act = ACTIVATIONS[attrs.activation ?? 'linear'];
+    if (a == null || b == null || act == null || preluActivationWeights != null || !isFloat(a) || !isFloat(b) ||
+        !isFloat(bias) || a.shape.length < 2 || b.shape.length < 2) {
+      return fallback(previous, args);
+    }
+    const ra = a.shape.length, rb = b.shape.length;
+    const M = attrs.transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
+    const K = attrs.transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
+    const Kb = attrs.transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
+    const N = attrs.transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+    const batchA = size(a.shape.slice(0, -2)), batchB = size(b.shape.slice(0, -2));
+    // Same batch, or one side a single matrix; other broadcasts (and errors) are the wasm kernel's.
+    const sameBatch = batchA === batchB && a.shape.slice(0, -2).join() === b.shape.slice(0, -2).join();
+    if (K !== Kb || !(sameBatch || batchA === 1 || batchB === 1) ||
+        (bias != null && (bias.shape.length !== 1 || bias.shape[0] !== N)) || M * N * K === 0) {
+      return fallback(previous, args);
+    }
+    const batchShape = (batchA >= batchB ? a : b).shape.slice(0, -2);
+    const batch = Math.max(batchA, batchB);
+    const aOff = offset(backend, a), bOff = offset(backend, b), biasOff = bias == null ? -1 : offset(backend, bias);
+    const out = backend.makeOutput([...batchShape, M, N], 'float32');
+    const params = new Float64Array([
+      aOff, bOff, biasOff, offset(backend, out), batch, M, N, K, attrs.transposeA ? 1 : 0, attrs.transposeB ? 1 : 0,
+      batchA === 1 ? 0 : M * K, batchB === 1 ? 0 : K * N, act, attrs.leakyreluAlpha ?? 0,
+    ]);
+    callNative(backend, (heap) => addon.matmul(heap, params));
+    return out;
+  });
 }
 
 /** `relu(a + b)` for same-shape float32 tensors (see fused-ops.ts, which checks the shapes). */
@@ -202,10 +195,7 @@ function addReluKernel(addon: NativeAddon, backendName: string): tf.KernelConfig
       const aOff = offset(backend, a), bOff = offset(backend, b);
       const out = backend.makeOutput(a.shape, 'float32');
       const params = new Float64Array([aOff, bOff, offset(backend, out), size(a.shape), 1]);
-      counts.native++;
-      const started = performance.now();
-      addon.addRelu(heapOf(backend), params);
-      counts.nativeMs += performance.now() - started;
+      callNative(backend, (heap) => addon.addRelu(heap, params));
       return out;
     },
   };
