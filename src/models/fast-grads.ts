@@ -16,6 +16,7 @@
  * Other cases (NCHW, dilations, stride > 1 for the input gradient) use the previous kernel.
  */
 import * as tf from '@tensorflow/tfjs';
+import { nativeKernelsInstalled } from '../backend/native/kernels';
 
 type Kernel = tf.KernelConfig;
 
@@ -99,7 +100,11 @@ export async function withFastTrainingKernels<T>(fn: () => Promise<T>): Promise<
   const backendName = tf.getBackend();
   if (backendName !== 'wasm') return fn();
   const saved: Kernel[] = [];
+  // With the native addon, BatchMatMul and Conv2DBackpropInput already run natively (faster than
+  // these reformulations, measured by `npm run bench -- models`); only the others still help.
+  const skip = nativeKernelsInstalled(backendName) ? new Set<string>([tf.BatchMatMul, tf.Conv2DBackpropInput]) : new Set<string>();
   for (const [name, build] of Object.entries(builders)) {
+    if (skip.has(name)) continue;
     const previous = tf.getKernel(name, backendName) as Kernel | undefined;
     if (!previous) continue;
     tf.unregisterKernel(name, backendName);
