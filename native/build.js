@@ -6,7 +6,9 @@
  * Node-API headers come with Node itself. Records what it built in build/build-info.json, so
  * that `isUpToDate()` can tell whether the sources changed.
  *
- * Usage: node native/build.js [--force]     (CXX chooses the compiler; default c++, then g++, clang++)
+ * Usage: node native/build.js [--force]     (CXX chooses the compiler; default c++, then g++, clang++;
+ *        FILTERMINE_NATIVE_ARCH replaces -march=native, e.g. "-mavx2 -mfma" or "-march=x86-64" to
+ *        build and test the narrower code paths)
  * Exit status 0 on success, 1 on failure (filtermine then runs on plain wasm).
  */
 'use strict';
@@ -28,6 +30,7 @@ function sourceHash() {
   const h = crypto.createHash('sha256');
   for (const f of [...SOURCES, ...HEADERS, 'build.js']) h.update(fs.readFileSync(path.join(DIR, f)));
   h.update(String(process.versions.napi));
+  h.update(process.env.FILTERMINE_NATIVE_ARCH ?? '-march=native');
   h.update(process.arch);
   return h.digest('hex').slice(0, 16);
 }
@@ -73,9 +76,11 @@ function canBuild() {
 
 /**
  * Builds the addon. Tries -march=native first, then a portable build.
+ * @param {{ arch?: string[], output?: string }} [options] `arch`: the only flags to try instead;
+ *   `output`: another file to write (no build record), e.g. for testing other instruction sets
  * @returns {{ ok: boolean, detail: string }}
  */
-function build() {
+function build(options = {}) {
   const headers = nodeHeaders();
   if (!headers) {
     return { ok: false, detail: 'Node-API headers (node_api.h) not found next to node or in /usr/include/node; set FILTERMINE_NODE_HEADERS' };
@@ -86,14 +91,17 @@ function build() {
   const common = ['-O3', '-std=c++17', '-ffp-contract=fast', '-fPIC', '-shared', '-pthread', '-fvisibility=hidden',
     '-DNODE_GYP_MODULE_NAME=filtermine_native', `-I${headers}`];
   if (process.platform === 'darwin') common.push('-undefined', 'dynamic_lookup');
-  const attempts = [['-march=native'], []];
+  const requested = options.arch ?? process.env.FILTERMINE_NATIVE_ARCH?.split(/\s+/).filter(Boolean);
+  const attempts = requested != null ? [requested] : [['-march=native'], []];
   const errors = [];
-  const tmp = `${OUTPUT}.tmp-${process.pid}`;
+  const output = options.output ?? OUTPUT;
+  const tmp = `${output}.tmp-${process.pid}`;
   for (const arch of attempts) {
     const flags = [...arch, ...common];
     const r = spawnSync(cxx.name, [...flags, ...SOURCES.map((s) => path.join(DIR, s)), '-o', tmp], { encoding: 'utf8' });
     if (r.status === 0) {
-      fs.renameSync(tmp, OUTPUT);
+      fs.renameSync(tmp, output);
+      if (output !== OUTPUT) return { ok: true, detail: `built ${output} (${arch.join(' ') || 'portable'})` };
       fs.writeFileSync(INFO, JSON.stringify({ hash: sourceHash(), compiler: cxx.version, flags: arch.concat(['-O3']), builtAt: new Date().toISOString() }, null, 2) + '\n');
       return { ok: true, detail: `built ${path.relative(process.cwd(), OUTPUT)} with ${cxx.version} (${arch.join(' ') || 'portable'})` };
     }

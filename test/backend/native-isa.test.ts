@@ -1,0 +1,54 @@
+/**
+ * Each instruction-set build of the native addon (AVX-512: 12x32 tiles, AVX2: 6x16, 128-bit: 6x8;
+ * a machine uses whichever -march=native gives it, so CI would otherwise test only one) against
+ * naive JavaScript references (native-reference.ts), independent of tfjs.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { packageRoot } from '../../src/util/package-root';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const nativeBuild = require(path.join(packageRoot(__dirname), 'native', 'build.js')) as {
+  build(o: { arch: string[]; output: string }): { ok: boolean; detail: string };
+  canBuild(): string | null;
+};
+
+const VARIANTS: Array<{ arch: string[]; simd: string; x86only: boolean }> = [
+  { arch: ['-march=native'], simd: '', x86only: false },
+  { arch: ['-mavx2', '-mfma'], simd: 'avx2', x86only: true },
+  { arch: ['-march=x86-64'], simd: 'simd128', x86only: true },
+];
+
+describe('backend/native builds for each instruction set', function () {
+  this.timeout(120_000);
+  let dir: string;
+
+  before(function () {
+    const missing = nativeBuild.canBuild();
+    if (missing) {
+      if (process.env.CI === 'true') throw new Error(`CI must build the native addon: ${missing}`);
+      this.skip();
+    }
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fm-native-isa-'));
+  });
+
+  after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
+
+  for (const v of VARIANTS) {
+    it(`${v.arch.join(' ')}: convolution, its input gradient, products and relu(a + b) match naive references`, function () {
+      if (v.x86only && process.arch !== 'x64') this.skip();
+      const output = path.join(dir, `addon${v.arch.join('').replace(/[^a-z0-9]/gi, '_')}.node`);
+      const built = nativeBuild.build({ arch: v.arch, output });
+      assert.ok(built.ok, built.detail);
+      const reference = require.resolve('./native-reference');
+      const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(reference)}).main(${JSON.stringify(output)})`], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      const { info, worst } = JSON.parse(r.stdout) as { info: { simd: string }; worst: Record<string, number> };
+      if (v.simd) assert.equal(info.simd, v.simd);
+      for (const [op, err] of Object.entries(worst)) assert.ok(err < 1e-5, `${op}: relative error ${err} (${info.simd})`);
+    });
+  }
+});
