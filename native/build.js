@@ -16,6 +16,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const crypto = require('node:crypto');
+const os = require('node:os');
 const { spawnSync } = require('node:child_process');
 
 const DIR = __dirname;
@@ -25,12 +26,22 @@ const OUT_DIR = path.join(DIR, 'build');
 const OUTPUT = path.join(OUT_DIR, 'filtermine_native.node');
 const INFO = path.join(OUT_DIR, 'build-info.json');
 
-/** Hash of the sources, this script and the Node-API version: what the binary depends on. */
+/** This CPU's model and (on Linux) feature flags: a -march=native build is only good for them. */
+function cpuIdentity() {
+  let flags = '';
+  try {
+    flags = (fs.readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m) ?? ['', ''])[1].trim();
+  } catch { /* not Linux: the model name has to do */ }
+  return `${os.cpus()[0]?.model ?? 'unknown'}|${flags}`;
+}
+
+/** Hash of the sources, this script, the Node-API version and the CPU: what the binary depends on. */
 function sourceHash() {
   const h = crypto.createHash('sha256');
   for (const f of [...SOURCES, ...HEADERS, 'build.js']) h.update(fs.readFileSync(path.join(DIR, f)));
   h.update(String(process.versions.napi));
   h.update(process.env.FILTERMINE_NATIVE_ARCH ?? '-march=native');
+  h.update(cpuIdentity()); // a build copied to another machine is rebuilt there, not run
   h.update(process.arch);
   return h.digest('hex').slice(0, 16);
 }
@@ -60,7 +71,7 @@ function isUpToDate() {
   if (!fs.existsSync(OUTPUT)) return { upToDate: false, detail: `${path.relative(process.cwd(), OUTPUT)} is not built` };
   try {
     const info = JSON.parse(fs.readFileSync(INFO, 'utf8'));
-    if (info.hash !== sourceHash()) return { upToDate: false, detail: 'the native sources changed since the last build' };
+    if (info.hash !== sourceHash()) return { upToDate: false, detail: 'the native sources, the compiler target or the CPU changed since the last build' };
     return { upToDate: true, detail: `built with ${info.compiler} (${info.flags.join(' ')})` };
   } catch {
     return { upToDate: false, detail: 'no build record (build-info.json)' };
