@@ -29,6 +29,7 @@ import { loadFashionMnist, type ImageSet } from '../data/fashion-mnist';
 import { resolveExtractModel, shippedModelsDir } from '../extract/model';
 import type { ExtractSummaryCounts } from '../extract/merge';
 import { extractDatasetParallel } from '../extract/parallel';
+import { activeBackendId } from '../backend/select';
 import type { PatchParams } from '../extract/pipeline';
 import { extractDataset } from '../extract/run';
 import { imageSetSource, modelFingerprint } from '../extract/source';
@@ -145,7 +146,10 @@ export interface ExtractionRequest {
   threshold?: number;
   /** k values whose transaction tables are written. Default [5, 10, 25]. */
   ks?: number[];
-  /** Worker threads: a number, or `auto` (2 for 2,000+ images on a multi-core machine, else 1). */
+  /**
+   * Worker threads: a number, or `auto` (1 with the native addon, which uses every core itself;
+   * otherwise 2 wasm workers for 2,000+ images on a multi-core machine, else 1).
+   */
   workers?: number | 'auto';
   /** Cache root. Default {@link notebookCacheRoot}. */
   cacheRoot?: string;
@@ -195,14 +199,18 @@ export async function runExtraction(m: NotebookModel, req: ExtractionRequest = {
   if (H !== set.height || W !== set.width || C !== 1) {
     throw new Error(`runExtraction: model '${m.name}' takes ${H}x${W}x${C} inputs, but the embedded data is ${set.height}x${set.width}x1`);
   }
-  const id = extractionIdentity(m, set, set.n, req);
+  // With the native addon one process already uses every core; else wasm worker threads help.
+  const native = activeBackendId() === 'wasm-native';
+  const workers = req.workers === undefined || req.workers === 'auto'
+    ? (!native && set.n >= 2000 && os.availableParallelism() >= 2 ? 2 : 1) : req.workers;
+  // The compute path is part of the cache key: its float rounding differs, and a run folder
+  // refuses to be resumed on another path.
+  const id: Record<string, unknown> = { ...extractionIdentity(m, set, set.n, req), compute: workers > 1 ? 'wasm' : activeBackendId() };
   const dir = path.join(req.cacheRoot ?? notebookCacheRoot(), 'extract', `${m.name}-${cacheKey(id)}`);
   const summaryFile = path.join(dir, 'summary.json');
   const cached = fs.existsSync(summaryFile);
   if (!cached) {
     const source = imageSetSource(set, 'fashion-mnist-test');
-    const workers = req.workers === undefined || req.workers === 'auto'
-      ? (set.n >= 2000 && os.availableParallelism() >= 2 ? 2 : 1) : req.workers;
     const common = {
       layer: m.layer, out: dir, ks: id.ks as number[], seed: id.seed as number, method: id.method as string,
       sampler: id.sampler as string, patch: id.patch as PatchParams, threshold: id.threshold as number, modelName: m.name,

@@ -8,6 +8,9 @@ import { curveRowsOf, describeAblation } from '../../src/notebook/views';
 import { arraySource } from '../../src/notebook/byo';
 import type { AblationResultRow } from '../../src/ablation/evaluate';
 import type { CurvePoint } from '../../src/ablation/curves';
+import { loadNotebookModel, runExtraction } from '../../src/notebook/pipeline';
+import { selectBackend } from '../../src/backend';
+import { loadNativeAddon } from '../../src/backend/native';
 
 describe('notebook/cache', () => {
   it('cacheKey ignores key order and changes with any value', () => {
@@ -77,5 +80,35 @@ describe('notebook/byo arraySource', () => {
     assert.equal(px[4], 4);
     assert.throws(() => s.pixels(0, 3), /not within/);
     assert.throws(() => arraySource('x', px, [3, 2, 2, 1], [0, 1, 2], 'c'), /values for shape/);
+  });
+});
+
+describe('notebook/pipeline runExtraction', function () {
+  this.timeout(120_000);
+  let root: string;
+  before(() => { root = fs.mkdtempSync(path.join(os.tmpdir(), 'fm-nbextract-')); });
+  after(async () => {
+    fs.rmSync(root, { recursive: true, force: true });
+    await selectBackend('wasm');
+  });
+
+  it('keys its cache by the compute path (native vs plain wasm) and reuses a finished run', async function () {
+    if ('error' in loadNativeAddon()) {
+      if (process.env.CI === 'true') throw new Error('CI builds the native addon');
+      this.skip();
+    }
+    const model = await loadNotebookModel('vgg-small');
+    const dirs: string[] = [];
+    for (const backend of ['native', 'wasm', 'native'] as const) {
+      await selectBackend(backend);
+      const run = await runExtraction(model, { limit: 32, cacheRoot: root, workers: 'auto' });
+      dirs.push(run.dir);
+      if (dirs.length === 3) assert.ok(run.cached, 'the native run was found again');
+    }
+    assert.notEqual(dirs[0], dirs[1], 'plain wasm must not reuse the native run');
+    assert.equal(dirs[2], dirs[0]);
+    const manifest = JSON.parse(fs.readFileSync(path.join(dirs[0], 'manifest.json'), 'utf8')) as { identity: { backend: string } };
+    assert.equal(manifest.identity.backend, 'wasm-native');
+    model.model.dispose();
   });
 });
