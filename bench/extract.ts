@@ -20,11 +20,10 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendName } from '../src/backend';
 import { splitModel } from '../src/graph/split';
 import { extractBatch, type BatchResult } from '../src/extract/pipeline';
-import { shippedModelsDir } from '../src/extract/model';
+import { shippedModelsDir, resolveExtractModel } from '../src/extract/model';
 import { extractDataset } from '../src/extract/run';
 import { extractDatasetParallel } from '../src/extract/parallel';
 import { imageSetSource } from '../src/extract/source';
-import { loadModel } from '../src/models/io';
 import { getArchitecture } from '../src/models/registry';
 import { buildVgg16, VGG16_ANALYSIS_LAYER } from '../src/models/vgg16';
 import { buildResnet50, RESNET50_ANALYSIS_LAYER } from '../src/models/resnet50';
@@ -67,14 +66,13 @@ function benchWindowScores(reps: number): Promise<void> {
 
 interface Case {
   name: string;
-  load: () => Promise<{ model: tf.LayersModel; note: string }>;
+  /** The model, a note on its weights, and the CAM method to use (the model card's, when it names one). */
+  load: () => Promise<{ model: tf.LayersModel; note: string; method?: string }>;
   layer: string;
   images: number;
   batch: number;
   pixels: (n: number) => Float32Array;
   labels: (n: number) => number[];
-  /** CAM method (the model card's when it names one). */
-  method?: string;
 }
 
 function fashionPixels(n: number): Float32Array {
@@ -82,21 +80,17 @@ function fashionPixels(n: number): Float32Array {
   return Float32Array.from(set.images, (v) => v / 255);
 }
 
-/** The CAM method a shipped model's card recommends (vgg-small: LayerCAM), if any. */
-function cardMethod(name: string): string | undefined {
-  const file = path.join(shippedModelsDir(), name, 'card.json');
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { camMethod?: string }).camMethod : undefined;
-}
-
 function shipped(name: 'vgg-small' | 'resnet-small'): Case {
   const arch = getArchitecture(name);
   return {
-    name, layer: arch.analysisLayer, images: 256, batch: 64, pixels: fashionPixels, method: cardMethod(name),
+    name, layer: arch.analysisLayer, images: 256, batch: 64, pixels: fashionPixels,
     labels: (n) => Array.from(loadFashionMnist('test', { limit: n }).labels),
     load: async () => {
-      const dir = path.join(shippedModelsDir(), name);
-      if (fs.existsSync(path.join(dir, 'model.json'))) return { model: await loadModel(dir), note: 'shipped weights' };
-      return { model: arch.build({ seed: 1 }), note: 'random weights: shipped model not found' };
+      if (!fs.existsSync(path.join(shippedModelsDir(), name, 'model.json'))) {
+        return { model: arch.build({ seed: 1 }), note: 'random weights: shipped model not found' };
+      }
+      const r = await resolveExtractModel(name);
+      return { model: r.model, note: 'shipped weights', ...(r.defaultMethod ? { method: r.defaultMethod } : {}) };
     },
   };
 }
@@ -120,11 +114,11 @@ async function benchDatasetRun(backend: 'wasm' | 'cpu', label: string): Promise<
   const images = Number(process.env.FILTERMINE_BENCH_RUN_IMAGES ?? 1000);
   const workers = os.availableParallelism();
   const c = shipped('vgg-small');
-  const { model, note } = await c.load();
+  const { model, note, method } = await c.load();
   const data = imageSetSource(loadFashionMnist('test', { limit: images }), 'fashion-mnist-test');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fm-bench-extract-'));
   try {
-    const opts = { layer: c.layer, chunkSize: 250, batchSize: 64, ...(c.method ? { method: c.method } : {}) };
+    const opts = { layer: c.layer, chunkSize: 250, batchSize: 64, ...(method ? { method } : {}) };
     let t = performance.now();
     await extractDataset(model, data, { ...opts, out: path.join(tmp, 'single') });
     const single = performance.now() - t;
@@ -155,7 +149,7 @@ export async function run(): Promise<void> {
   process.stdout.write('\nfull extraction (explain + patches + occlusion + scores) vs forward only, images/s\n');
   process.stdout.write('  model          images  forward img/s  extract img/s  ratio   ms/img: explain  patches  occlusion  scores  patches/img\n');
   for (const c of CASES.filter((k) => wanted.includes(k.name))) {
-    const { model, note } = await c.load();
+    const { model, note, method } = await c.load();
     const split = splitModel(model, c.layer, { foldBatchNorm: true });
     try {
       const [H, W, C] = split.inputShape;
@@ -177,7 +171,7 @@ export async function run(): Promise<void> {
           last.push(await extractBatch(split, {
             images: pixels.subarray(s * H * W * C, e * H * W * C), shape: [e - s, H, W, C],
             indices: Int32Array.from({ length: e - s }, (_, i) => s + i), labels: labels.slice(s, e),
-          }, { method: c.method }));
+          }, { method }));
         }
       };
       const heavy = H >= 100;
@@ -186,7 +180,7 @@ export async function run(): Promise<void> {
       const stage = (k: keyof BatchResult['timings']) => last.reduce((a, r) => a + r.timings[k], 0) / c.images;
       const patches = last.reduce((a, r) => a + r.patches.patch.length, 0) / c.images;
       const fIps = (1000 * c.images) / fwd, eIps = (1000 * c.images) / ext;
-      process.stdout.write(`  ${(c.name + (c.method ? ` (${c.method})` : '')).padEnd(14)} ${String(c.images).padStart(6)}  ${fmt(fIps).padStart(13)}  ${fmt(eIps).padStart(13)}  ${fmt(fIps / eIps).padStart(5)}x  ` +
+      process.stdout.write(`  ${(c.name + (method ? ` (${method})` : '')).padEnd(14)} ${String(c.images).padStart(6)}  ${fmt(fIps).padStart(13)}  ${fmt(eIps).padStart(13)}  ${fmt(fIps / eIps).padStart(5)}x  ` +
         `${fmt(stage('explain')).padStart(15)}  ${fmt(stage('patches')).padStart(7)}  ${fmt(stage('occlusion')).padStart(9)}  ${fmt(stage('scores')).padStart(6)}  ${patches.toFixed(2).padStart(11)}   (${note})\n`);
     } finally {
       split.dispose();

@@ -357,4 +357,4 @@ function say(text) {
 /** The steps in the order they run. */
 const STEPS = [npmPackages, systemPackages, nativeAddon, build, linkPackage, kernel];
 
-module.exports = { STEPS, REQUIREMENTS, kernelSpec, kernelSpecFiles };
+module.exports = { STEPS, REQUIREMENTS, kernelSpec, kernelSpecFiles, newestSourceTime };

@@ -223,8 +223,8 @@ napi_value Info(napi_env env, napi_callback_info) {
   CHECK_NAPI(env, napi_create_object(env, &obj));
   CHECK_NAPI(env, napi_create_string_utf8(env, fm::simdName(), NAPI_AUTO_LENGTH, &simd));
   CHECK_NAPI(env, napi_create_int32(env, fm::threads(), &threads));
-  CHECK_NAPI(env, napi_create_int32(env, fm::mr(), &mr));
-  CHECK_NAPI(env, napi_create_int32(env, fm::nr(), &nr));
+  CHECK_NAPI(env, napi_create_int32(env, fm::kMR, &mr));
+  CHECK_NAPI(env, napi_create_int32(env, fm::kNR, &nr));
   CHECK_NAPI(env, napi_set_named_property(env, obj, "simd", simd));
   CHECK_NAPI(env, napi_set_named_property(env, obj, "threads", threads));
   CHECK_NAPI(env, napi_set_named_property(env, obj, "mr", mr));

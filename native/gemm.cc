@@ -376,8 +376,6 @@ void fewRows(int64_t M, int64_t N, int64_t K, const float* a, int64_t lda, const
 
 }  // namespace
 
-int mr() { return MR; }
-int nr() { return NR; }
 const char* simdName() { return kSimd; }
 
 void setThreads(int n) {

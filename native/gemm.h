@@ -78,9 +78,7 @@ void matmul(int64_t M, int64_t N, int64_t K, const float* a, int64_t lda, bool t
 // A packer for a plain matrix: a(m, k) at a[m * lda + k] (trans = false) or a[k * lda + m].
 PackA matrixPacker(const float* a, int64_t lda, bool trans);
 
-// Micro-kernel geometry of this build, and the SIMD flavour it was compiled for.
-int mr();
-int nr();
+// The SIMD flavour this build was compiled for (the tile is kMR x kNR, above).
 const char* simdName();
 
 // out = a + b (then max(., 0) when relu), elementwise over n floats, on the pool.

@@ -12,22 +12,16 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/backend';
 import { loadNativeAddon, nativeKernelsInstalled, nativeKernelCounts, type NativeAddon } from '../../src/backend/native';
 import { randomValues, runOn, maxAbs, TOL } from './cross-backend';
+import { assertArraysClose, maxAbsDiff } from '../helpers';
 import { buildVggSmall } from '../../src/models/vgg-small';
 import { buildResnetSmall, RESNET_SMALL_ANALYSIS_LAYER } from '../../src/models/resnet-small';
 import { explain } from '../../src/cam/explain';
 import { splitModel, activationsAt } from '../../src/graph/split';
 import { buildTestResnet50, randomizeWeights } from '../graph/builders';
 
-/** |native - cpu| <= TOL * (max|cpu| + |cpu|) elementwise. */
+/** |native - cpu| <= TOL * (max|cpu| + |cpu|) elementwise (the cross-backend tolerance). */
 function assertAgree(native: Float32Array, reference: Float32Array, what: string): void {
-  assert.equal(native.length, reference.length, `${what}: length`);
-  const scale = maxAbs(reference);
-  for (let i = 0; i < native.length; i++) {
-    const err = Math.abs(native[i] - reference[i]);
-    if (!(err <= TOL * (scale + Math.abs(reference[i])))) {
-      assert.fail(`${what}: element ${i}: native ${native[i]} vs cpu ${reference[i]} (scale ${scale})`);
-    }
-  }
+  assertArraysClose(native, reference, TOL * maxAbs(reference), TOL, what);
 }
 
 interface ConvCase {
@@ -273,8 +267,7 @@ describe('backend/native (addon kernels)', function () {
       images.dispose();
       maps.push(Float32Array.from(r.explanations.flatMap((e) => Array.from(e.heatmap))));
     }
-    let worst = 0;
-    for (let i = 0; i < maps[0].length; i++) worst = Math.max(worst, Math.abs(maps[0][i] - maps[1][i]));
+    const worst = maxAbsDiff(maps[0], maps[1]);
     assert.ok(worst < 2e-3, `Grad-CAM heatmaps (normalised to [0, 1]) differ by ${worst}`);
     vgg.dispose();
     res.dispose();
