@@ -22,10 +22,20 @@ async function main(argv: string[]): Promise<number> {
   return cmd.run(rest);
 }
 
+/**
+ * An error message fit for a terminal: control characters and undecodable bytes (e.g. from a binary
+ * file quoted in a parser's message) become `?`, and very long messages are cut.
+ */
+export function printableMessage(message: string, max = 4000): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = message.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd]/g, '?');
+  return clean.length > max ? `${clean.slice(0, max)}... (${clean.length - max} more characters)` : clean;
+}
+
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err: unknown) => {
-    process.stderr.write(`filtermine: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`filtermine: ${printableMessage(err instanceof Error ? err.message : String(err))}\n`);
     process.exitCode = 1;
   },
 );

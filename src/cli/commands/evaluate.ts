@@ -7,15 +7,16 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { registerCommand } from '../registry';
+import { parseCommandArgs, requirePath } from '../options';
+import { readRunInfo, runTransactionTable } from '../run-folder';
 import { selectBackend, type BackendName } from '../../backend';
 import { cacheActivations } from '../../ablation/activation-cache';
 import { ablationCurves, type CurveMethod } from '../../ablation/curves';
 import { evaluateAblation, selectorContext } from '../../ablation/evaluate';
 import { layerChannelCount } from '../../ablation/full-model';
 import { createHeadEvaluator, type HeadStrategy } from '../../ablation/head-evaluator';
-import { indexedImagesFromSet } from '../../ablation/images';
+import { indexedImagesFromSet, indexedImagesFromTensor, type IndexedImages } from '../../ablation/images';
 import { saveAblationTables } from '../../ablation/io';
 import { minedFiltersFromTables } from '../../ablation/mined';
 import { MaskScorer } from '../../ablation/scorer';
@@ -24,13 +25,13 @@ import { filterNorms } from '../../ablation/vebi';
 import type { ClassFilterLists } from '../../ablation/class-conditional';
 import { loadFashionMnist, type ImageSet } from '../../data/fashion-mnist';
 import { resolveExtractModel } from '../../extract/model';
+import { reopenImageFolderSource } from '../../extract/source';
+import * as tf from '@tensorflow/tfjs';
 import { splitModel } from '../../graph/split';
 import { minePaperRules, type PaperRulesOptions } from '../../mining/paper';
 import { fromTransactionTable } from '../../mining/transactions';
-import { loadTransactionStore, loadTransactions } from '../../transactions/io';
-import { transactionsForK } from '../../transactions/store';
 
-const usage = `usage: filtermine evaluate --model vgg-small|resnet-small|DIR --transactions DIR [options]
+const usage = `usage: filtermine evaluate --model NAME|DIR|FILE.onnx --run DIR [options]
 
 Class-conditional filter ablation (the paper's evaluation): for each class, zero the filters the
 method found for it and measure top-1 accuracy on its images (and on other classes' images);
@@ -39,8 +40,11 @@ draws), class-specific-only and class-shared-only filters, and VEBI. Writes resu
 filters and curves tables (JSON + CSV) to the output folder and prints the results table.
 
 options:
-  --model NAME|DIR      shipped model (vgg-small, resnet-small) or a tfjs model folder (required)
-  --transactions DIR    an extraction run folder (filtermine extract) or a transaction store folder (required)
+  --model NAME|DIR      shipped model (vgg-small, resnet-small, fashion-cnn-onnx), a tfjs model folder or an
+                        .onnx file (required)
+  --run DIR             an extraction run folder (filtermine extract) or a transaction store folder
+                        (required; --transactions DIR is a deprecated alias). A run over an image folder
+                        is evaluated on the same images (the folder's content must be unchanged)
   --layer NAME          analysed layer (default: the run's layer, else the model's analysis layer)
   --k LIST              transaction sizes to mine (default 5,10,25)
   --min-support S --min-confidence C --top-n N --max-length L
@@ -86,42 +90,18 @@ function parseKs(text: string): number[] {
   return ks;
 }
 
-interface RunInfo { layer?: string; data?: string; n?: number }
-
-/** What the extraction run's manifest says (layer, data set, image count), if it has one. */
-function readRunInfo(dir: string): RunInfo {
-  const f = path.join(dir, 'manifest.json');
-  if (!fs.existsSync(f)) return {};
-  const m = JSON.parse(fs.readFileSync(f, 'utf8')) as { identity?: { model?: { layer?: string }; data?: { name?: string; n?: number } } };
-  const data = m.identity?.data?.name?.replace(/\[:\d+\]$/, '');
-  return { layer: m.identity?.model?.layer, data, n: m.identity?.data?.n };
-}
-
-/** The transaction table for k from a run folder (its store, else its transactions-k<k>.arrow) or a store folder. */
-function transactionTableFor(dir: string, k: number, F: number) {
-  const storeDir = fs.existsSync(path.join(dir, 'store', 'scores.json')) ? path.join(dir, 'store') : fs.existsSync(path.join(dir, 'scores.json')) ? dir : null;
-  if (storeDir) {
-    const store = loadTransactionStore(storeDir);
-    if (store.nFilters !== F) throw new Error(`evaluate: the transactions in ${storeDir} score ${store.nFilters} filters, but the layer has ${F} channels`);
-    return transactionsForK(store, k);
-  }
-  const file = path.join(dir, `transactions-k${k}.arrow`);
-  if (!fs.existsSync(file)) throw new Error(`evaluate: ${dir} has neither a transaction store (store/scores.json) nor ${path.basename(file)}; run 'filtermine extract' (and 'extract merge') first`);
-  return loadTransactions(file);
-}
-
 const pct = (x: number): string => (Number.isFinite(x) ? (100 * x).toFixed(2) : '-');
 
 async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv, strict: true, options: {
-      model: { type: 'string' }, transactions: { type: 'string' }, layer: { type: 'string' }, k: { type: 'string', default: '5,10,25' },
+  const { values } = parseCommandArgs('evaluate', argv, {
+      model: { type: 'string' }, run: { type: 'string' }, layer: { type: 'string' }, k: { type: 'string', default: '5,10,25' },
       draws: { type: 'string' }, 'min-support': { type: 'string' }, 'min-confidence': { type: 'string' }, 'top-n': { type: 'string' }, 'max-length': { type: 'string' }, seed: { type: 'string' }, 'other-per-class': { type: 'string' }, 'vebi-filters': { type: 'string' },
       'vebi-lambda': { type: 'string' }, 'curve-draws': { type: 'string' }, 'curve-images': { type: 'string' }, 'no-curves': { type: 'boolean', default: false },
       head: { type: 'string', default: 'auto' }, data: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string', default: 'auto' },
-    },
-  });
-  if (!values.model || !values.transactions) throw new Error(`evaluate: --model and --transactions are required\n\n${usage}`);
+  }, { transactions: 'run', top: 'top-n' });
+  if (!values.model || !values.run) throw new Error(`evaluate: --model and --run are required\n\n${usage}`);
+  const runDir = values.run;
+  requirePath('evaluate', '--run', runDir, 'folder', 'an extraction run folder (filtermine extract --out DIR)');
   const ks = parseKs(values.k!);
   const draws = intOpt('draws', values.draws, 1) ?? 10;
   const seed = intOpt('seed', values.seed, 0) ?? 0;
@@ -130,10 +110,11 @@ async function run(argv: string[]): Promise<number> {
     : { targetFiltersPerClass: numOpt('vebi-filters', values['vebi-filters']) ?? 5 };
   const headStrategy = values.head as HeadStrategy;
   if (!['auto', 'affine', 'generic'].includes(headStrategy)) throw new Error(`evaluate: --head must be auto, affine or generic, got '${headStrategy}'`);
-  const info = readRunInfo(values.transactions);
-  const dataName = values.data ?? info.data ?? 'fashion-mnist-test';
+  const info = readRunInfo(runDir);
+  const folder = values.data === undefined ? info.imageFolder : undefined;
+  const dataName = folder ? info.data! : values.data ?? info.data ?? 'fashion-mnist-test';
   const loadData = DATA[dataName];
-  if (!loadData) throw new Error(`evaluate: unknown data '${dataName}'; known: ${Object.keys(DATA).join(', ')}`);
+  if (!loadData && !folder) throw new Error(`evaluate: unknown data '${dataName}'; known: ${Object.keys(DATA).join(', ')}`);
 
   const backend = await selectBackend(values.backend as BackendName);
   const resolved = await resolveExtractModel(values.model);
@@ -142,11 +123,23 @@ async function run(argv: string[]): Promise<number> {
     if (!layer) throw new Error(`evaluate: --layer is required for model '${resolved.name}'`);
     if (info.layer && info.layer !== layer) throw new Error(`evaluate: the transactions were extracted at layer '${info.layer}', not '${layer}'`);
     const F = layerChannelCount(resolved.model, layer);
-    const set = loadData();
-    const limit = intOpt('limit', values.limit, 1) ?? info.n ?? set.n;
-    const n = Math.min(limit, set.n);
-    const images = indexedImagesFromSet({ ...set, n, images: set.images.subarray(0, n * set.height * set.width), labels: set.labels.subarray(0, n) });
-    const labels = Int32Array.from(set.labels.subarray(0, n));
+    let images: IndexedImages, labels: Int32Array, n: number, classNames: readonly string[];
+    let held: tf.Tensor | undefined;
+    if (folder) {
+      const src = reopenImageFolderSource(folder, resolved.model, info.checksum ?? '');
+      n = Math.min(intOpt('limit', values.limit, 1) ?? src.n, src.n);
+      held = tf.tensor4d(src.pixels(0, n), [n, ...src.shape]);
+      images = indexedImagesFromTensor(held);
+      labels = Int32Array.from(src.labels).subarray(0, n);
+      classNames = src.dataset.classNames;
+    } else {
+      const set = loadData();
+      const limit = intOpt('limit', values.limit, 1) ?? info.n ?? set.n;
+      n = Math.min(limit, set.n);
+      images = indexedImagesFromSet({ ...set, n, images: set.images.subarray(0, n * set.height * set.width), labels: set.labels.subarray(0, n) });
+      labels = Int32Array.from(set.labels.subarray(0, n));
+      classNames = set.classNames;
+    }
 
     const t0 = Date.now();
     const split = splitModel(resolved.model, layer);
@@ -162,7 +155,7 @@ async function run(argv: string[]): Promise<number> {
     if (maxLength !== undefined) mining.maxLength = maxLength;
     for (const k of ks) {
       process.stderr.write(`evaluate: mining k = ${k}...\n`);
-      const tx = fromTransactionTable(transactionTableFor(values.transactions, k, F), { nItems: F });
+      const tx = fromTransactionTable(runTransactionTable('evaluate', runDir, k, F).table, { nItems: F });
       const res = minePaperRules(tx, mining);
       mined.set(minedSourceName(k), minedFiltersFromTables(res.rules, K, res.classFilters));
       miningSummary[`k${k}`] = { ms: Math.round(res.timings.total), rules: res.counts.rules, meanFiltersPerClass: res.counts.meanFiltersPerClass, specificFilters: res.counts.specificFilters, sharedFilters: res.counts.sharedFilters };
@@ -174,7 +167,7 @@ async function run(argv: string[]): Promise<number> {
       const features = { norms: filterNorms(cache.activation.data, n, F), labels };
       const variants = defaultVariants(ks, { vebiParams });
       const study = await evaluateAblation(ev, { mined, features }, {
-        variants, draws, seed, otherPerClass, classNames: set.classNames,
+        variants, draws, seed, otherPerClass, classNames,
       });
       const tables: Record<string, typeof study.results> = { results: study.results, 'per-class': study.perClass, filters: study.filters };
       if (!values['no-curves']) {
@@ -187,7 +180,7 @@ async function run(argv: string[]): Promise<number> {
         });
         tables.curves = curves.table;
       }
-      const out = values.out ?? path.join(values.transactions, 'evaluation');
+      const out = values.out ?? path.join(runDir, 'evaluation');
       const files = saveAblationTables(out, tables);
       fs.writeFileSync(path.join(out, 'summary.json'), JSON.stringify({
         model: resolved.name, layer, channels: F, images: n, data: dataName, backend: backend.name, ks, draws, seed, otherPerClass,
@@ -201,6 +194,7 @@ async function run(argv: string[]): Promise<number> {
     } finally {
       ev.dispose();
       split.dispose();
+      held?.dispose();
     }
   } finally {
     if (resolved.owned) resolved.model.dispose();
