@@ -112,7 +112,7 @@ def main():
         "name": "fashion-cnn-onnx",
         "architecture": "PyTorch CNN for 64x64x3 input (4 conv-BN-ReLU stages, 2 max pools, global average pool, linear), exported to ONNX opset 13",
         "format": "onnx",
-        "analysisLayer": "/block4/block4.2/Relu",
+        "analysisLayer": "block4/block4.2/Relu",  # the tfjs layer name of the ONNX node /block4/block4.2/Relu
         "inputShape": [64, 64, 3],
         "preset": "unit",
         "resize": 73,

@@ -2,6 +2,7 @@
 /** The `filtermine` command line: `filtermine <command> [options]`, `filtermine --help`. */
 import './commands/index';
 import { getCommand, listCommands } from './registry';
+import { printableMessage } from './options';
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -20,16 +21,6 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   return cmd.run(rest);
-}
-
-/**
- * An error message fit for a terminal: control characters and undecodable bytes (e.g. from a binary
- * file quoted in a parser's message) become `?`, and very long messages are cut.
- */
-export function printableMessage(message: string, max = 4000): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = message.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd]/g, '?');
-  return clean.length > max ? `${clean.slice(0, max)}... (${clean.length - max} more characters)` : clean;
 }
 
 main(process.argv.slice(2)).then(

@@ -90,3 +90,13 @@ export function requirePath(command: string, option: string, p: string, kind: 'f
   if (kind === 'file' && st.isDirectory()) throw new Error(`${command}: ${option} '${p}' is a folder; expected ${expected}`);
   if (kind === 'folder' && !st.isDirectory()) throw new Error(`${command}: ${option} '${p}' is a file; expected ${expected}`);
 }
+
+/**
+ * An error message fit for a terminal: control characters and undecodable bytes (e.g. from a binary
+ * file quoted in a parser's message) become `?`, and very long messages are cut.
+ */
+export function printableMessage(message: string, max = 4000): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = message.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd]/g, '?');
+  return clean.length > max ? `${clean.slice(0, max)}... (${clean.length - max} more characters)` : clean;
+}

@@ -7,10 +7,10 @@ OUT/<name>.json with seeded inputs (NCHW), PyTorch's logits, and Grad-CAM at an 
 in float64 from the same float32 weights that are in the .onnx file.
 
 Models (seeded random weights; batch-norm scale, shift and running statistics randomised):
-- vgg16:    torchvision VGG-16 feature stack (13 convolutions, 5 max pools) at 64x64 input; the
-            adaptive pool is set to 2x2 (the feature map's size, so it exports as an AveragePool)
-            and the classifier keeps its Linear-ReLU-Dropout structure with 256 hidden units
-            instead of 4096 (the 25088x4096 matrix would make a 400 MB file);
+- vgg16:    torchvision VGG-16 feature stack (13 convolutions, 5 max pools) at 32x32 input; the
+            adaptive pool is set to 1x1 (it exports as GlobalAveragePool) and the classifier keeps
+            its Linear-ReLU-Dropout structure with 256 hidden units instead of 4096 (the 25088x4096
+            matrix would make a 400 MB file and a slow test);
 - resnet18: torchvision ResNet-18, unchanged (10 classes), at 64x64 input;
 - handmade: a small network (16x16 input) with a depthwise and a strided convolution, ReLU6, a
             batch norm the exporter cannot fold, a padded average pool, concatenation, a residual
@@ -71,9 +71,9 @@ def build(name, g):
     torch.manual_seed(0)
     if name == 'vgg16':
         m = torchvision.models.vgg16(num_classes=10)
-        m.avgpool = nn.AdaptiveAvgPool2d((2, 2))
-        m.classifier = nn.Sequential(nn.Linear(512 * 2 * 2, 256), nn.ReLU(True), nn.Dropout(), nn.Linear(256, 256), nn.ReLU(True), nn.Dropout(), nn.Linear(256, 10))
-        return m, 64, 'features.22'   # the ReLU after conv4_3 (8x8x512 at 64x64 input)
+        m.avgpool = nn.AdaptiveAvgPool2d((1, 1))
+        m.classifier = nn.Sequential(nn.Linear(512, 256), nn.ReLU(True), nn.Dropout(), nn.Linear(256, 256), nn.ReLU(True), nn.Dropout(), nn.Linear(256, 10))
+        return m, 32, 'features.22'   # the ReLU after conv4_3 (4x4x512 at 32x32 input)
     if name == 'resnet18':
         m = torchvision.models.resnet18(num_classes=10)
         randomise_bn(m, g)
