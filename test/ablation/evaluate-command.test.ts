@@ -72,7 +72,7 @@ describe('ablation/evaluate command', () => {
 
   it('rejects a missing transactions folder and bad flags', async () => {
     const cmd = getCommand('evaluate')!;
-    await assert.rejects(cmd.run(['--model', 'vgg-small']), /--model and --transactions are required/);
+    await assert.rejects(cmd.run(['--model', 'vgg-small']), /--model and --run are required/);
     await assert.rejects(cmd.run(['--model', 'x', '--transactions', 'y', '--k', '5,a']), /--k must be a comma-separated list of positive integers, got '5,a'/);
     await assert.rejects(cmd.run(['--model', 'x', '--transactions', 'y', '--draws', '0']), /--draws must be an integer >= 1, got '0'/);
     await assert.rejects(cmd.run(['--model', 'x', '--transactions', 'y', '--head', 'magic']), /--head must be auto, affine or generic/);

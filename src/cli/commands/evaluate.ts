@@ -101,7 +101,6 @@ async function run(argv: string[]): Promise<number> {
   }, { transactions: 'run', top: 'top-n' });
   if (!values.model || !values.run) throw new Error(`evaluate: --model and --run are required\n\n${usage}`);
   const runDir = values.run;
-  requirePath('evaluate', '--run', runDir, 'folder', 'an extraction run folder (filtermine extract --out DIR)');
   const ks = parseKs(values.k!);
   const draws = intOpt('draws', values.draws, 1) ?? 10;
   const seed = intOpt('seed', values.seed, 0) ?? 0;
@@ -110,6 +109,7 @@ async function run(argv: string[]): Promise<number> {
     : { targetFiltersPerClass: numOpt('vebi-filters', values['vebi-filters']) ?? 5 };
   const headStrategy = values.head as HeadStrategy;
   if (!['auto', 'affine', 'generic'].includes(headStrategy)) throw new Error(`evaluate: --head must be auto, affine or generic, got '${headStrategy}'`);
+  requirePath('evaluate', '--run', runDir, 'folder', 'an extraction run folder (filtermine extract --out DIR)');
   const info = readRunInfo(runDir);
   const folder = values.data === undefined ? info.imageFolder : undefined;
   const dataName = folder ? info.data! : values.data ?? info.data ?? 'fashion-mnist-test';
