@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { registerCommand } from '../registry';
-import { parseCommandArgs, requirePath } from '../options';
+import { intOption, numberOption, parseCommandArgs, parseKList, requirePath } from '../options';
 import { readRunInfo, runTransactionTable } from '../run-folder';
 import { selectBackend, type BackendName } from '../../backend';
 import { cacheActivations } from '../../ablation/activation-cache';
@@ -70,25 +70,10 @@ const DATA: Record<string, () => ImageSet> = {
   'fashion-mnist-train': () => loadFashionMnist('train'),
 };
 
-const intOpt = (name: string, v: string | undefined, min: number): number | undefined => {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new Error(`evaluate: --${name} must be an integer >= ${min}, got '${v}'`);
-  return n;
-};
+const intOpt = (name: string, v: string | undefined, min: number): number | undefined => intOption('evaluate', name, v, min);
 const countOrAll = (name: string, v: string | undefined): number | 'all' | undefined => (v === 'all' ? 'all' : intOpt(name, v, 0));
-const numOpt = (name: string, v: string | undefined): number | undefined => {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`evaluate: --${name} must be a number >= 0, got '${v}'`);
-  return n;
-};
-
-function parseKs(text: string): number[] {
-  const ks = text.split(',').map((s) => Number(s.trim()));
-  if (!ks.length || ks.some((k) => !Number.isInteger(k) || k < 1)) throw new Error(`evaluate: --k must be a comma-separated list of positive integers, got '${text}'`);
-  return ks;
-}
+const numOpt = (name: string, v: string | undefined): number | undefined => numberOption('evaluate', name, v, 0);
+const parseKs = (text: string): number[] => parseKList('evaluate', text)!;
 
 const pct = (x: number): string => (Number.isFinite(x) ? (100 * x).toFixed(2) : '-');
 
