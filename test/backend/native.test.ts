@@ -89,7 +89,7 @@ describe('backend/native (addon kernels)', function () {
   it("'native' activates wasm with the addon's kernels; 'wasm' puts the wasm kernels back", async () => {
     const info = await selectBackend('native');
     assert.equal(info.name, 'wasm');
-    assert.equal(info.candidate, 'wasm-native');
+    assert.equal(info.candidate, 'native');
     assert.match(String(info.details.native), /^(avx512|avx2|simd128)$/);
     assert.ok(nativeKernelsInstalled());
     await selectBackend('wasm');

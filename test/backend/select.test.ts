@@ -64,7 +64,7 @@ describe('backend/select', () => {
     const addonBuilt = !('error' in loadNativeAddon());
     if (process.env.CI === 'true') assert.ok(addonBuilt, 'CI builds the native addon');
     assert.deepEqual(info.tried.map((t) => `${t.candidate}:${t.outcome}`),
-      ['tfjs-node-gpu:not installed', 'tfjs-node:not installed', ...(addonBuilt ? ['wasm-native:active'] : ['wasm-native:not installed', 'wasm:active'])]);
+      ['tfjs-node-gpu:not installed', 'tfjs-node:not installed', ...(addonBuilt ? ['native:active'] : ['native:not installed', 'wasm:active'])]);
     assert.equal(nativeKernelsInstalled(), addonBuilt);
   });
 

@@ -1,7 +1,7 @@
 /**
  * Opens an HTML page (a widget page or a published notebook, out/*.html) in headless Chromium with
  * no network, and reports whether its charts rendered, its images are non-blank and it logged no
- * errors (issue 7, acceptance 2). Reusable: the lead points it at the published notebooks.
+ * errors. Reusable: point it at any published notebook page.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';

@@ -108,7 +108,7 @@ describe('notebook/pipeline runExtraction', function () {
     assert.notEqual(dirs[0], dirs[1], 'plain wasm must not reuse the native run');
     assert.equal(dirs[2], dirs[0]);
     const manifest = JSON.parse(fs.readFileSync(path.join(dirs[0], 'manifest.json'), 'utf8')) as { identity: { backend: string } };
-    assert.equal(manifest.identity.backend, 'wasm-native');
+    assert.equal(manifest.identity.backend, 'native');
     model.model.dispose();
   });
 });

@@ -68,7 +68,7 @@ describe('notebooks (executed headless in fast mode)', function () {
     });
   }
 
-  // Issue 7, acceptance 2: the published pages render offline (the checker blocks every request but
+  // The published pages render offline (the checker blocks every request but
   // file: and data:): each plotly / vega-lite chart drew an SVG with marks, every mosaic is non-blank,
   // and the page logged no error. Screenshots go to test-output/.
   it('the published HTML of every pipeline notebook renders its charts and mosaics offline in headless Chromium', async function () {
