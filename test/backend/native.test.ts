@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/backend';
 import { loadNativeAddon, nativeKernelsInstalled, nativeKernelCounts, type NativeAddon } from '../../src/backend/native';
 import { randomValues, runOn, maxAbs, TOL } from './cross-backend';
-import { assertArraysClose, maxAbsDiff } from '../helpers';
+import { assertArraysClose, maxAbsDiff, skipOrFailInCI } from '../helpers';
 import { buildVggSmall } from '../../src/models/vgg-small';
 import { buildResnetSmall, RESNET_SMALL_ANALYSIS_LAYER } from '../../src/models/resnet-small';
 import { explain } from '../../src/cam/explain';
@@ -73,11 +73,8 @@ describe('backend/native (addon kernels)', function () {
 
   before(function () {
     const loaded = loadNativeAddon();
-    if ('error' in loaded) {
-      // CI builds the addon, so there its absence is a failure; elsewhere it is optional.
-      if (process.env.CI === 'true') throw new Error(loaded.error);
-      this.skip();
-    }
+    // CI builds the addon, so there its absence is a failure; elsewhere it is optional.
+    if ('error' in loaded) skipOrFailInCI(this, loaded.error);
     addon = (loaded as { addon: NativeAddon }).addon;
   });
 

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend, describeBackend, BACKEND_ENV_VAR } from '../../src/backend';
 import { loadNativeAddon, nativeKernelsInstalled } from '../../src/backend/native';
+import { skipOrFailInCI } from '../helpers';
 
 /** Runs `fn` with FILTERMINE_BACKEND set to `value` (or unset), restoring it afterwards. */
 async function withEnv<T>(value: string | undefined, fn: () => Promise<T>): Promise<T> {
@@ -58,7 +59,7 @@ describe('backend/select', () => {
   });
 
   it("'auto' skips TensorFlow packages that are not installed and lands on wasm, with the native addon when built", async function () {
-    if (installed('@tensorflow/tfjs-node') || installed('@tensorflow/tfjs-node-gpu')) this.skip();
+    if (installed('@tensorflow/tfjs-node') || installed('@tensorflow/tfjs-node-gpu')) skipOrFailInCI(this, 'a TensorFlow package (tfjs-node or tfjs-node-gpu) is installed, and this test needs it absent');
     const info = await withEnv(undefined, () => selectBackend('auto'));
     assert.equal(info.name, 'wasm');
     const addonBuilt = !('error' in loadNativeAddon());
@@ -69,7 +70,7 @@ describe('backend/select', () => {
   });
 
   it("asking for 'tensorflow' when it is not installed names the packages, the install command and CUDA", async function () {
-    if (installed('@tensorflow/tfjs-node') || installed('@tensorflow/tfjs-node-gpu')) this.skip();
+    if (installed('@tensorflow/tfjs-node') || installed('@tensorflow/tfjs-node-gpu')) skipOrFailInCI(this, 'a TensorFlow package (tfjs-node or tfjs-node-gpu) is installed, and this test needs it absent');
     await selectBackend('wasm');
     await assert.rejects(selectBackend('tensorflow'), (e: Error) => {
       assert.match(e.message, /backend 'tensorflow' is not available/);
