@@ -34,7 +34,7 @@ export {
 
 // Data: Fashion-MNIST, image folders, preprocessing presets, batches.
 export type { ImageSet } from './data/image-set';
-export { loadFashionMnist, FASHION_MNIST_CLASSES, type FashionMnistOptions, type Split } from './data/fashion-mnist';
+export { loadFashionMnist, fashionMnistSearchPath, FASHION_MNIST_CLASSES, type FashionMnistOptions, type Split } from './data/fashion-mnist';
 export {
   loadImageFolder, openImageFolder, scanImageFolder, decodeImage, IMAGE_EXTENSIONS,
   type ImageFolder, type ImageFolderBatch, type ImageFolderEntry, type ImageFolderOptions, type ImageFolderScan,
@@ -51,9 +51,9 @@ export {
   buildResnet50, RESNET50_ANALYSIS_LAYER, type Resnet50Options,
   registerArchitecture, getArchitecture, listArchitectures, type ArchitectureDef, type ArchitectureBuildOptions,
   layerNames, requireLayer,
-  saveModel, loadModel, loadWeightsInto, type SaveModelOptions,
+  saveModel, loadModel, loadWeightsInto, folderIOHandler, type SaveModelOptions,
   accuracyOf, predictClasses, evaluateAccuracy, type Accuracy, type PredictOptions,
-  trainModel, makeModelCard, writeModelWithCard, type TrainOptions, type TrainResult, type EpochRecord, type ModelCardInput, type ModelCard,
+  trainModel, withFastTrainingKernels, defaultAugment, type AugmentOptions, makeModelCard, writeModelWithCard, type TrainOptions, type TrainResult, type EpochRecord, type ModelCardInput, type ModelCard,
   loadShippedModel, shippedModelDir, shippedModelsDir, readModelCard, SHIPPED_MODELS, MODELS_ENV_VAR,
   type ShippedModelName, type ShippedModel,
 } from './models';
@@ -79,7 +79,7 @@ export {
   monteCarloPatches, type MonteCarloOptions, densePatches, type DenseNmsOptions,
   faithfulPatches, type FaithfulOptions, type FaithfulResult, type LogitsFn, DEFAULT_FAITHFUL_THRESHOLD,
   registerPatchSampler, getPatchSampler, listPatchSamplers, type PatchSampler, type PatchSamplerOptions,
-  type Heatmap, type PatchWindow,
+  type Heatmap, type PatchWindow, heatmapStatus, type HeatmapStatus,
 } from './patches';
 
 // Step 3, transactions: per-patch filter scores and top-k tables.
@@ -97,7 +97,7 @@ export {
   extractDatasetParallel, type ParallelExtractOptions, type ParallelExtractResult,
   mergeExtraction, type MergeOptions, type MergeResult, type ExtractSummaryCounts,
   imageSetSource, type ExtractDataSource, readManifest, type ExtractManifest,
-  type PatchParams, type ExtractionParams,
+  type PatchParams, type ExtractionParams, imageSeed, extractBatch, type BatchInput, type BatchResult,
 } from './extract';
 
 // Steps 4-6, mining: filters -> class rules, class-specific and class-shared filters, pattern groups.
@@ -106,7 +106,7 @@ export {
   mineClassRules, classRuleDefaults, type ClassRule, type ClassRuleOptions,
   classFilterRows, filterRows, filterSetRows, type ClassFiltersRow, type FilterRow, type FilterSetRow, type SharingKind,
   patternGroups, type PatternGroup, ruleMetrics, type RuleMetrics,
-  prepareMining, type MiningContext, sweep, type SweepGrid, type SweepOptions, type TransactionsByK,
+  prepareMining, PAIR_COUNT_MAX_ITEMS, type MiningContext, sweep, type SweepGrid, type SweepOptions, type TransactionsByK,
   mineItemsets, countItemsets, itemsetAt, itemsetsTable, registerItemsetAlgorithm, itemsetAlgorithmNames,
   type ItemsetAlgorithm, type MineItemsetsOptions, type ItemsetList, type ItemsetKind,
   fromTransactionArrays, fromTransactionTable, fromTransactionsCsv, fromFimi, topKTransactions, loadFimi, loadTransactionsCsv,
@@ -118,13 +118,15 @@ export {
 export {
   evaluateAblation, type AblationInputs, type EvaluateAblationOptions, type AblationEvaluation,
   type AblationResultRow, type AblationClassRow, type AblationFiltersRow,
-  ablationCurves, type CurveMethod, type CurvePoint, type CurveOrder, type CurvesOptions,
-  classConditionalAccuracy, type ClassFilterLists, type ClassConditionalOptions, type ClassConditionalResult,
-  cacheActivations, type ActivationCache, createHeadEvaluator, createFullModelEvaluator, MaskScorer, type MaskEvaluator,
-  channelMask, defaultVariants, type AblationVariant,
+  ablationCurves, CURVE_COLUMNS, type CurveMethod, type CurvePoint, type CurveOrder, type CurvesOptions,
+  classConditionalAccuracy, otherClassImages, imagesByClass, type ClassFilterLists, type ClassConditionalOptions, type ClassConditionalResult,
+  cacheActivations, type ActivationCache, type CacheActivationsOptions,
+  createHeadEvaluator, type HeadEvaluatorOptions, createFullModelEvaluator, type FullModelEvaluatorOptions,
+  MaskScorer, type MaskScorerOptions, type MaskEvaluator, type LogitScores,
+  channelMask, validateChannels, type ChannelMaskOptions, defaultVariants, minedSourceName, type DefaultVariantsOptions, type AblationVariant,
   registerFilterSelector, getFilterSelector, listFilterSelectors, type FilterSelectorDef, type SelectorContext,
   vebiFilters, filterNorms, type VebiOptions, type VebiResult,
-  minedFiltersFromTables, indexedImagesFromSet, type IndexedImages,
+  minedFiltersFromTables, rankMinedFilters, indexedImagesFromSet, type IndexedImages,
   saveAblationTables, ablationTableToCsv,
 } from './ablation';
 
@@ -134,8 +136,8 @@ export {
   tableView, tableHtml, type TableViewOptions,
   patchMosaic, averagePatch, heatmapOverlays, type MosaicOptions, type AveragePatchOptions, type OverlayOptions,
   type PatchBox, type ImageStack, type HeatmapStack,
-  ablationCurveChart, type AblationCurveOptions, type AblationCurveRow,
-  filtersPerClassChart, classFilterMatrix, rulesScatter, type RuleChartOptions, type RuleRow, type ClassFilterRow,
+  ablationCurveChart, ablationCurveFigure, type AblationCurveOptions, type AblationCurveRow,
+  filtersPerClassChart, classFilterMatrix, rulesScatter, filtersPerClassSpec, classFilterMatrixSpec, rulesScatterSpec, type RuleChartOptions, type RuleRow, type ClassFilterRow,
   progressBar, type ProgressBar, type ProgressBarOptions,
   colormaps, viridis, jet, type Colormap,
 } from './widgets';

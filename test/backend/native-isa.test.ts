@@ -1,7 +1,10 @@
 /**
  * Each instruction-set build of the native addon (AVX-512: 12x32 tiles, AVX2: 6x16, 128-bit: 6x8;
  * a machine uses whichever -march=native gives it, so CI would otherwise test only one) against
- * naive JavaScript references (native-reference.ts), independent of tfjs.
+ * naive JavaScript references (native-reference.ts), independent of tfjs. The AVX-512 path runs
+ * only where the CPU has AVX-512 (the -march=native build); after the tests, a line
+ * `native paths NOT tested in this run: ...` names every path this host could not run, and
+ * test-output/untested-native-paths.txt records it (the CI script prints it).
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -16,6 +19,9 @@ const nativeBuild = require(path.join(packageRoot(__dirname), 'native', 'build.j
   build(o: { arch: string[]; output: string }): { ok: boolean; detail: string };
   canBuild(): string | null;
 };
+
+/** The addon's instruction-set paths, as its `info().simd` names them. */
+const ALL_PATHS = ['avx512', 'avx2', 'simd128'];
 
 const VARIANTS: Array<{ arch: string[]; simd: string; x86only: boolean }> = [
   { arch: ['-march=native'], simd: '', x86only: false },
@@ -33,7 +39,20 @@ describe('backend/native builds for each instruction set', function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fm-native-isa-'));
   });
 
-  after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
+  /** The instruction-set paths whose build ran and passed, with the flags that gave each. */
+  const tested = new Map<string, string>();
+  after(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    const untested = ALL_PATHS.filter((p) => !tested.has(p));
+    const line = untested.length === 0
+      ? 'native paths: all of AVX-512, AVX2 and 128-bit tested in this run'
+      : `native paths NOT tested in this run: ${untested.join(', ')} (tested: ${[...tested].map(([p, flags]) => `${p} via ${flags}`).join(', ') || 'none'}; ` +
+        `the AVX-512 path needs a CPU with AVX-512F, the others an x86-64 host)`;
+    console.log(`      ${line}`);
+    const outDir = path.join(packageRoot(__dirname), 'test-output');
+    fs.mkdirSync(outDir, { recursive: true });
+    fs.writeFileSync(path.join(outDir, 'untested-native-paths.txt'), line + '\n');
+  });
 
   for (const v of VARIANTS) {
     it(`${v.arch.join(' ')}: convolution, its input gradient, products and relu(a + b) match naive references`, function () {
@@ -47,6 +66,7 @@ describe('backend/native builds for each instruction set', function () {
       const { info, worst } = JSON.parse(r.stdout) as { info: { simd: string }; worst: Record<string, number> };
       if (v.simd) assert.equal(info.simd, v.simd);
       for (const [op, err] of Object.entries(worst)) assert.ok(err < 1e-5, `${op}: relative error ${err} (${info.simd})`);
+      if (!tested.has(info.simd)) tested.set(info.simd, v.arch.join(' '));
     });
   }
 });
