@@ -1,13 +1,12 @@
 /**
  * The dataset run on several cores: `workers` threads each run shard `i/workers` of the same run
- * folder with their own tf.js backend (the wasm backend is single-threaded in Node, tfjs issue
- * 3830), then the calling thread merges. Per-image seeds make the result identical to a
+ * folder with their own tf.js backend (the wasm backend is single-threaded in Node), then the calling thread merges. Per-image seeds make the result identical to a
  * single-thread run on the same backend.
  */
 import { Worker } from 'node:worker_threads';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { serializeModel } from '../cam/parallel';
+import { serializeModel } from '../models/io';
 import { progressReporter } from '../models/progress';
 import { mergeExtraction, missingChunks, needsMerge, type MergeResult } from './merge';
 import { readManifest } from './manifest';

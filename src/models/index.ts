@@ -5,7 +5,7 @@ export { buildVgg16, VGG16_ANALYSIS_LAYER, type Vgg16Options } from './vgg16';
 export { buildResnet50, RESNET50_ANALYSIS_LAYER, type Resnet50Options } from './resnet50';
 export { registerArchitecture, getArchitecture, listArchitectures, type ArchitectureDef, type ArchitectureBuildOptions } from './registry';
 export { layerNames, requireLayer } from './layers';
-export { folderIOHandler, saveModel, loadModel, loadModelArtifacts, loadWeightsInto, isUrl, type SaveModelOptions } from './io';
+export { folderIOHandler, saveModel, loadModel, loadModelArtifacts, loadWeightsInto, isUrl, serializeModel, type SaveModelOptions } from './io';
 export { accuracyOf, type Accuracy, type ModelCard } from './card';
 export { predictClasses, evaluateAccuracy, type PredictOptions } from './evaluate';
 export { assembleBatch, oneHot, permutation, cosineLearningRate, defaultAugment, type AugmentOptions } from './augment';
