@@ -6,23 +6,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { seededInitializers, zeroInitializers } from './init';
+import { IMAGENET_MODEL_DEFAULTS, type ImagenetModelOptions } from './options';
 
 /** Options of {@link buildVgg16}. */
-export interface Vgg16Options {
-  /** Seed of the (random) weight initialisation. Default 0. */
-  seed?: number;
-  /** Number of classes. Default 1000. */
-  classes?: number;
-  /** Drop the softmax of `predictions` so the model outputs logits. Default false (Keras: softmax). */
-  logits?: boolean;
-  /**
-   * `'random'`: seeded random weights (Keras' initialisers); `'zeros'`: all-zero weights, much
-   * faster to build, for when real weights are loaded next (`loadWeightsInto`). Default 'random'.
-   */
-  init?: 'random' | 'zeros';
-}
+export type Vgg16Options = ImagenetModelOptions;
 
-const defaults: Required<Vgg16Options> = { seed: 0, classes: 1000, logits: false, init: 'random' };
+const defaults = IMAGENET_MODEL_DEFAULTS;
 
 /** The layer the paper analyses in VGG16 (7x7x512). */
 export const VGG16_ANALYSIS_LAYER = 'block5_pool';
