@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { serializeModel } from '../models/io';
-import { progressReporter } from '../models/progress';
+import { progressReporter } from '../util/progress';
 import { mergeExtraction, missingChunks, needsMerge, type MergeResult } from './merge';
 import { readManifest } from './manifest';
 import type { ExtractRunOptions } from './run';

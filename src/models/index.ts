@@ -9,7 +9,7 @@ export { folderIOHandler, saveModel, loadModel, loadModelArtifacts, loadWeightsI
 export { accuracyOf, type Accuracy, type ModelCard } from './card';
 export { predictClasses, evaluateAccuracy, type PredictOptions } from './evaluate';
 export { assembleBatch, oneHot, permutation, cosineLearningRate, defaultAugment, type AugmentOptions } from './augment';
-export { formatProgress, formatDuration, progressReporter, type ProgressState, type ProgressReporter, type ProgressSink, type ProgressReporterOptions } from './progress';
+export { formatProgress, formatDuration, progressReporter, type ProgressState, type ProgressReporter, type ProgressSink, type ProgressReporterOptions } from '../util/progress';
 export { trainModel, makeModelCard, writeModelWithCard, type TrainOptions, type TrainResult, type EpochRecord, type ModelCardInput } from './train';
 export { withFastTrainingKernels } from './fast-grads';
 export { loadShippedModel, shippedModelDir, shippedModelsDir, readModelCard, MODELS_ENV_VAR, packageRoot, SHIPPED_MODELS, type ShippedModelName, type ShippedModel } from './shipped';
