@@ -190,6 +190,10 @@ registerBackendCandidate({
   async load() {
     return { version: tf.version_core };
   },
+  afterActivate() {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require('./wasm-kernels') as typeof import('./wasm-kernels')).registerKernelCorrections('cpu');
+  },
 });
 
 /** What each public backend name tries, in order. */
