@@ -17,9 +17,11 @@ import { PROJECT_ROOT } from '../setup/run-script';
 import { SlurmCluster, slurmUnavailable, type JobState } from './cluster';
 
 const SHARDS = 4;
-// 400 test images in chunks of 10: 40 chunks, 10 per shard, each shard a few seconds on one CPU.
-const EXTRACT = ['--model', 'vgg-small', '--limit', '400', '--chunk', '10'];
-const CHUNKS = 40;
+// 400 test images in chunks of 5: 80 chunks, 20 per shard, each shard a few seconds on one CPU
+// (small chunks leave time to cancel a shard between its first and its last chunk).
+const EXTRACT = ['--model', 'vgg-small', '--limit', '400', '--chunk', '5'];
+const CHUNKS = 80;
+const PER_SHARD = CHUNKS / SHARDS;
 const SUBMIT = path.join(PROJECT_ROOT, 'scripts', 'slurm', 'submit.sh');
 const CLI = path.join(PROJECT_ROOT, 'dist', 'src', 'cli', 'main.js');
 // Small jobs: one CPU each (two shards run at once on a 2-CPU machine), little memory.
@@ -95,7 +97,7 @@ describe('Slurm array-job recipe (scripts/slurm) on a real single-node cluster',
     reference = path.join(work, 'single');
     const r = spawnSync(process.execPath, [CLI, 'extract', ...EXTRACT, '--out', reference, '--quiet'], { encoding: 'utf8' });
     assert.equal(r.status, 0, `single-process extract: ${r.stdout}${r.stderr}`);
-    assert.match(r.stdout, /computed 40 chunk\(s\), 0 already done; run complete/);
+    assert.match(r.stdout, new RegExp(`computed ${CHUNKS} chunk\\(s\\), 0 already done; run complete`));
     cluster = await SlurmCluster.start('cpu');
   });
 
@@ -114,7 +116,7 @@ describe('Slurm array-job recipe (scripts/slurm) on a real single-node cluster',
     assert.ok(shards.every((s) => s.state === 'COMPLETED' && s.exitCode === '0:0'), explain(shards, out));
     for (let i = 0; i < SHARDS; i++) {
       // Each task took its own slice and did not merge; the merge job did.
-      assert.match(log(out, `shard-${ids.shards}_${i}.out`), new RegExp(`shard ${i}/${SHARDS}:[^]*computed 10 chunk\\(s\\), 0 already done`));
+      assert.match(log(out, `shard-${ids.shards}_${i}.out`), new RegExp(`shard ${i}/${SHARDS}:[^]*computed ${PER_SHARD} chunk\\(s\\), 0 already done`));
     }
     assert.match(log(out, `merge-${ids.merge}.out`), /merged 400 images/);
     assertSameRun(out, reference);
@@ -125,12 +127,12 @@ describe('Slurm array-job recipe (scripts/slurm) on a real single-node cluster',
     const victim = 2;
     const first = submit(out);
     const task = `${first.shards}_${victim}`;
-    // Cancel the task once it has written its first chunk (it writes 10).
+    // Cancel the task once it has written its first chunk (of PER_SHARD).
     await cluster!.waitFor(() => shardChunks(out, victim).length > 0, 120_000, `task ${task} to write a chunk`);
     cluster!.run('scancel', [task]);
     await cluster!.waitForJob(task, 60_000);
     const kept = shardChunks(out, victim);
-    assert.ok(kept.length < CHUNKS / SHARDS, `task ${task} finished all its chunks before scancel reached it; the test could not cancel it mid-run`);
+    assert.ok(kept.length < PER_SHARD, `task ${task} finished all its chunks before scancel reached it; the test could not cancel it mid-run`);
     const stamps = kept.map((f) => fs.statSync(path.join(out, 'chunks', f)));
     assert.deepEqual(cluster!.jobStates(task).map((s) => s.state), ['CANCELLED'], explain(cluster!.jobStates(task), out));
 
@@ -146,7 +148,7 @@ describe('Slurm array-job recipe (scripts/slurm) on a real single-node cluster',
     assert.deepEqual(others.map((s) => s.state), ['COMPLETED', 'COMPLETED', 'COMPLETED'], explain(others, out));
 
     const redo = log(out, `shard-${second.shards}_${victim}.out`);
-    assert.match(redo, new RegExp(`shard ${victim}/${SHARDS}:[^]*computed ${CHUNKS / SHARDS - kept.length} chunk\\(s\\), ${kept.length} already done; run complete`), redo);
+    assert.match(redo, new RegExp(`shard ${victim}/${SHARDS}:[^]*computed ${PER_SHARD - kept.length} chunk\\(s\\), ${kept.length} already done; run complete`), redo);
     kept.forEach((f, i) => {
       const now = fs.statSync(path.join(out, 'chunks', f));
       assert.equal(now.ino, stamps[i].ino, `${f} was not rewritten`);
