@@ -21,3 +21,18 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;
 }
+
+/** True under `CI=true`, where every test must run: a test that cannot run fails, saying why. */
+export const IN_CI = process.env.CI === 'true';
+
+/**
+ * Skips the running test or hook because of `reason` (printed), except under `CI=true`, where it
+ * fails with that reason instead: no test is skipped silently in CI.
+ * @param ctx the mocha context (`this` in a `function () {}` test or hook)
+ * @param reason what is missing and how to provide it
+ */
+export function skipOrFailInCI(ctx: Mocha.Context, reason: string): never {
+  if (IN_CI) throw new Error(`this test cannot run, and under CI=true that is a failure: ${reason}`);
+  console.log(`      skipped: ${reason}`);
+  ctx.skip();
+}

@@ -136,7 +136,7 @@ function nativeModule(): typeof import('./native') {
 }
 
 registerBackendCandidate({
-  id: 'wasm-native',
+  id: 'native',
   backendName: 'wasm',
   packageName: WASM_PACKAGE,
   installHint: 'build the native addon: `npm run setup` or `node native/build.js` (needs a C++ compiler, e.g. `apt-get install g++`)',
@@ -198,9 +198,9 @@ registerBackendCandidate({
 
 /** What each public backend name tries, in order. */
 export const BACKEND_CHOICES: Readonly<Record<'auto' | 'tensorflow' | 'native' | 'wasm' | 'cpu', readonly string[]>> = {
-  auto: ['tfjs-node-gpu', 'tfjs-node', 'wasm-native', 'wasm', 'cpu'],
+  auto: ['tfjs-node-gpu', 'tfjs-node', 'native', 'wasm', 'cpu'],
   tensorflow: ['tfjs-node-gpu', 'tfjs-node'],
-  native: ['wasm-native'],
+  native: ['native'],
   wasm: ['wasm'],
   cpu: ['cpu'],
 };

@@ -1,4 +1,4 @@
-/** Class activation maps: a registry of CAM methods sharing one pipeline (method.md stage 1). */
+/** Class activation maps: a registry of CAM methods sharing one pipeline (docs/method.md, Pipeline step 1). */
 export type { CamShape, CamWeighting, CamMethodDef } from './types';
 export { registerCamMethod, getCamMethod, listCamMethods, unregisterCamMethod, type RegisterCamMethodOptions } from './registry';
 export { gradCam, gradCamPlusPlus, xGradCam, layerCam, hiResCam } from './methods';

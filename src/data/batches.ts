@@ -2,7 +2,7 @@
  * The tfjs boundary of image sets: slices of an {@link ImageSet} as float tensors.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ImageSet } from './fashion-mnist';
+import type { ImageSet } from './image-set';
 
 /**
  * Images `[start, end)` of a grey image set as a `[n, height, width, 1]` float32 tensor in [0, 1].

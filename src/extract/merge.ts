@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { aq } from '../transactions/aq';
+import { aq } from '../util/arquero';
 import {
   saveTransactionStore, saveTransactions, transactionsToArrowIPC, writeFileAtomic,
 } from '../transactions/io';

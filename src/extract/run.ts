@@ -1,5 +1,5 @@
 /**
- * The dataset run (method.md stages 1-3 at scale): streams a labelled image set through
+ * The dataset run (docs/method.md, Pipeline steps 1-3 at scale): streams a labelled image set through
  * {@link extractBatch} chunk by chunk, writing each finished chunk atomically to
  * `<out>/chunks/`. Because a chunk file appears only when complete (temp file + rename), a run
  * killed at any moment resumes by skipping the chunks already there. `shard: {index, count}`

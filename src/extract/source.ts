@@ -3,7 +3,7 @@
  */
 import * as crypto from 'node:crypto';
 import * as tf from '@tensorflow/tfjs';
-import type { ImageSet } from '../data/fashion-mnist';
+import type { ImageSet } from '../data/image-set';
 
 /** A labelled image set for {@link extractDataset}. */
 export interface ExtractDataSource {

@@ -1,7 +1,7 @@
 /**
  * Eclat (Zaki 2000) on tid bitsets: depth-first over equivalence classes of itemsets sharing a
  * prefix, where the support of `P ∪ {a, b}` is the popcount of `bits(P ∪ {a}) & bits(P ∪ {b})`.
- * This is the miner of method.md stage 4 (the authors used Eclat too).
+ * This is the miner of docs/method.md, Pipeline step 4 (the authors used Eclat too).
  */
 import { andCount, wordsFor } from './bitset';
 import type { ItemsetSink } from './itemset-list';

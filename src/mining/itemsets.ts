@@ -2,7 +2,7 @@
  * Frequent itemset mining with pluggable algorithms (`eclat`, `fpgrowth`), absolute or relative
  * minimum support, a maximum itemset length, and all / closed / maximal results.
  */
-import { aq, type ColumnTable } from './arquero';
+import { aq, type ColumnTable } from '../util/arquero';
 import { filterItemsets, type ItemsetKind } from './closed';
 import { eclat } from './eclat';
 import { fpGrowth } from './fpgrowth';

@@ -3,11 +3,14 @@
  * `transactions.ts`.
  */
 import { promises as fsp } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { fromFimi, fromTransactionsCsv, type Transactions, type TransactionColumnsOptions } from './transactions';
 
+/** Reads a text file; a name ending in `.gz` is gunzipped first. */
 async function readText(path: string, what: string): Promise<string> {
   try {
-    return await fsp.readFile(path, 'utf8');
+    const bytes = await fsp.readFile(path);
+    return (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new Error(`${what}: file '${path}' does not exist`);
@@ -17,7 +20,7 @@ async function readText(path: string, what: string): Promise<string> {
 
 /**
  * Reads a FIMI `.dat` file (one transaction per line, space-separated integer items).
- * @param path the file
+ * @param path the file; a name ending in `.gz` is read gzip-compressed
  * @throws if the file does not exist or a line holds a non-integer item (see {@link fromFimi})
  */
 export async function loadFimi(path: string): Promise<Transactions> {

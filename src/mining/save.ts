@@ -5,7 +5,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { aq, type ColumnTable } from './arquero';
+import { aq, type ColumnTable } from '../util/arquero';
 
 /** A table as CSV text with array-valued cells written space-separated. */
 export function miningTableToCsv(table: ColumnTable): string {

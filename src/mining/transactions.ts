@@ -1,10 +1,10 @@
 /**
- * The transaction database the miners work on (method.md stage 3 output, stage 4 input): one
+ * The transaction database the miners work on (docs/method.md, output of Pipeline step 3, input of step 4): one
  * transaction per patch, the indices of its top-k filters (best first) plus the patch's true class,
  * which is kept as its own column and never encoded as an item. Pure: no file I/O here (see
  * `load.ts`).
  */
-import type { ColumnTable } from './arquero';
+import type { ColumnTable } from '../util/arquero';
 
 /**
  * Transactions in compressed-row form. Transaction `t` has items

@@ -12,4 +12,4 @@ export { assembleBatch, oneHot, permutation, cosineLearningRate, defaultAugment,
 export { formatProgress, formatDuration, progressReporter, type ProgressState, type ProgressReporter, type ProgressSink, type ProgressReporterOptions } from './progress';
 export { trainModel, makeModelCard, writeModelWithCard, type TrainOptions, type TrainResult, type EpochRecord, type ModelCardInput } from './train';
 export { withFastTrainingKernels } from './fast-grads';
-export { loadShippedModel, shippedModelDir, packageRoot, SHIPPED_MODELS, type ShippedModelName, type ShippedModel } from './shipped';
+export { loadShippedModel, shippedModelDir, shippedModelsDir, readModelCard, MODELS_ENV_VAR, packageRoot, SHIPPED_MODELS, type ShippedModelName, type ShippedModel } from './shipped';

@@ -2,7 +2,7 @@
  * The ResNet50 topology (He et al. 2016) exactly as Keras' `tf.keras.applications.ResNet50`
  * builds it (include_top=True), with the same layer names and weight order, so Keras weights
  * converted with `tensorflowjs_converter` load into it. The paper analyses `conv5_block3_out`
- * (method.md, Pipeline step 1).
+ * (docs/method.md, Pipeline step 1).
  */
 import * as tf from '@tensorflow/tfjs';
 import { seededInitializers, zeroInitializers, type SeededInitializers } from './init';

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { ImageSet } from '../data/fashion-mnist';
+import type { ImageSet } from '../data/image-set';
 import { rng } from '../util/rng';
 import { getArchitecture } from './registry';
 import { assembleBatch, cosineLearningRate, defaultAugment, oneHot, permutation, type AugmentOptions } from './augment';

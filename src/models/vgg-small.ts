@@ -1,6 +1,6 @@
 /**
  * VGG-small: a VGG-style network for 28x28x1 images (Fashion-MNIST), with Keras VGG16 layer names
- * so that the same code addresses layers in it and in the real VGG16 (method.md, Pipeline step 1).
+ * so that the same code addresses layers in it and in the real VGG16 (docs/method.md, Pipeline step 1).
  * Output: pre-softmax logits (layer `logits`, linear).
  */
 import * as tf from '@tensorflow/tfjs';

@@ -2,7 +2,7 @@
  * The VGG16 topology (Simonyan & Zisserman 2015) exactly as Keras' `tf.keras.applications.VGG16`
  * builds it (include_top=True), with the same layer names and weight order, so Keras weights
  * converted with `tensorflowjs_converter` load into it. The paper analyses `block5_pool`
- * (method.md, Pipeline step 1).
+ * (docs/method.md, Pipeline step 1).
  */
 import * as tf from '@tensorflow/tfjs';
 import { seededInitializers, zeroInitializers } from './init';

@@ -1,11 +1,11 @@
 /**
- * Explanations and patches of a few images, for the notebook that shows stages 1-2 of method.md
+ * Explanations and patches of a few images, for the notebook that shows Pipeline steps 1-2 of docs/method.md
  * step by step: CAM heatmaps by several methods, Monte-Carlo versus dense+NMS windows, and the
  * faithfulness stopping rule with its occlusion drops.
  */
 import * as tf from '@tensorflow/tfjs';
 import { explain } from '../cam/explain';
-import type { ImageSet } from '../data/fashion-mnist';
+import type { ImageSet } from '../data/image-set';
 import { activationsAt, headLogits, splitModel } from '../graph/split';
 import type { PatchWindow } from '../patches/heatmap';
 import { faithfulPatches } from '../patches/occlusion';
@@ -89,7 +89,7 @@ export interface SamplePatchesOptions {
 
 /**
  * Patch windows of explained images by a sampler, with the faithfulness stopping rule
- * (cumulative occlusion, method.md Pipeline 2).
+ * (cumulative occlusion, docs/method.md, Pipeline step 2).
  * @param m the model
  * @param ex the explanations of the images ({@link explainImages})
  * @param sampler a registered patch sampler (`monte-carlo`, `dense-nms`)

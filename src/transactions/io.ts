@@ -6,8 +6,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { aq, float32, int32, list } from './aq';
-import { checkTransactionStore, PATCH_COLUMNS, type AqTable, type PatchColumns, type TransactionStore } from './store';
+import { aq, float32, int32, list, type ColumnTable } from '../util/arquero';
+import { checkTransactionStore, PATCH_COLUMNS, type PatchColumns, type TransactionStore } from './store';
 
 const INT_COLUMNS = new Set(['image', 'patch', 'x', 'y', 'size', 'label', 'pred', 'class']);
 const FLOAT_COLUMNS = new Set(['score', 'drop']);
@@ -16,7 +16,7 @@ const FLOAT_COLUMNS = new Set(['score', 'drop']);
  * A table as Arrow IPC (stream format) bytes with fixed column types: int32 for ids, boxes and
  * classes, float32 for score and drop, list<int32> for items. Other columns are inferred.
  */
-export function transactionsToArrowIPC(table: AqTable): Uint8Array {
+export function transactionsToArrowIPC(table: ColumnTable): Uint8Array {
   const types: Record<string, unknown> = {};
   for (const name of table.columnNames()) {
     if (INT_COLUMNS.has(name)) types[name] = int32();
@@ -27,7 +27,7 @@ export function transactionsToArrowIPC(table: AqTable): Uint8Array {
 }
 
 /** The table in Arrow IPC bytes, with `items` as plain `number[]` (as {@link transactionsForK} makes them). */
-export function transactionsFromArrowIPC(bytes: Uint8Array): AqTable {
+export function transactionsFromArrowIPC(bytes: Uint8Array): ColumnTable {
   const t = aq.fromArrow(bytes);
   const cols: Record<string, unknown> = {};
   for (const name of t.columnNames()) {
@@ -45,7 +45,7 @@ export function transactionsFromArrowIPC(bytes: Uint8Array): AqTable {
  * space-separated, best first.
  * @throws if the table lacks one of the three columns
  */
-export function transactionsToCsv(table: AqTable): string {
+export function transactionsToCsv(table: ColumnTable): string {
   for (const c of ['patch', 'class', 'items']) {
     if (!table.columnNames().includes(c)) throw new Error(`transactionsToCsv: the table has no '${c}' column (has ${table.columnNames().join(', ')})`);
   }
@@ -61,7 +61,7 @@ export function transactionsToCsv(table: AqTable): string {
  * Parses the CSV of {@link transactionsToCsv} back into a table with columns patch, class, items.
  * @throws naming the line that does not parse
  */
-export function transactionsFromCsv(text: string): AqTable {
+export function transactionsFromCsv(text: string): ColumnTable {
   const lines = text.split('\n').filter((l) => l.length > 0);
   if (lines[0] !== 'patch,class,items') throw new Error(`transactionsFromCsv: expected header 'patch,class,items', got '${lines[0]}'`);
   const patch: number[] = [], cls: number[] = [], items: number[][] = [];
@@ -165,12 +165,12 @@ export function loadTransactionStore(dir: string): TransactionStore {
 }
 
 /** Saves a transaction table as Arrow IPC (`<base>.arrow`) and CSV (`<base>.csv`). */
-export function saveTransactions(table: AqTable, base: string): void {
+export function saveTransactions(table: ColumnTable, base: string): void {
   writeFileAtomic(`${base}.arrow`, transactionsToArrowIPC(table));
   writeFileAtomic(`${base}.csv`, transactionsToCsv(table));
 }
 
 /** Loads a transaction table saved as Arrow IPC by {@link saveTransactions}. */
-export function loadTransactions(file: string): AqTable {
+export function loadTransactions(file: string): ColumnTable {
   return transactionsFromArrowIPC(fs.readFileSync(file));
 }

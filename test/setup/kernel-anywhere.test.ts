@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { skipOrFailInCI } from '../helpers';
 import { PROJECT_ROOT, runScript } from './run-script';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -26,12 +27,7 @@ describe('the filtermine kernel in a folder outside the repository', function ()
   let dataDir: string;
 
   before(async function () {
-    const jp = findJupyterPython();
-    if (!jp) {
-      if (process.env.CI === 'true') throw new Error('CI must have Jupyter (nbclient, ipykernel) to run notebooks');
-      console.log('      skipped: no Python with Jupyter (nbclient, ipykernel): npm run setup installs it or says how');
-      this.skip();
-    }
+    if (!findJupyterPython()) skipOrFailInCI(this, 'no Python with Jupyter (nbclient, ipykernel): npm run setup installs it or says how');
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'filtermine-anywhere-'));
     dataDir = path.join(tmp, 'jupyter-data');
     const r = await runScript('kernel-setup/setup.js', ['--skip=smoke,build'], { JUPYTER_DATA_DIR: dataDir });

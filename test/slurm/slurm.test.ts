@@ -14,6 +14,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PROJECT_ROOT } from '../setup/run-script';
+import { skipOrFailInCI } from '../helpers';
 import { SlurmCluster, slurmUnavailable, type JobState } from './cluster';
 
 const SHARDS = 4;
@@ -86,11 +87,7 @@ describe('Slurm array-job recipe (scripts/slurm) on a real single-node cluster',
 
   before(async function () {
     const reason = slurmUnavailable();
-    if (reason) {
-      if (process.env.CI === 'true') throw new Error(`the Slurm test must run under CI=true, but it cannot: ${reason}`);
-      console.log(`      skipped: ${reason}`);
-      this.skip();
-    }
+    if (reason) skipOrFailInCI(this, reason);
     assert.ok(fs.existsSync(CLI), `${CLI} exists (npm run build)`);
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'filtermine-slurm-runs-'));
     // The single-process reference, by the same command line the shards use.

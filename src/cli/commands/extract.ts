@@ -1,5 +1,5 @@
 /**
- * `filtermine extract`: method.md stages 1-3 over a data set (explain -> patches -> occlusion ->
+ * `filtermine extract`: docs/method.md, Pipeline steps 1-3 over a data set (explain -> patches -> occlusion ->
  * filter scores -> transactions), resumable and shardable; `filtermine extract merge` joins shards.
  */
 import * as crypto from 'node:crypto';
@@ -10,7 +10,7 @@ import { selectBackend, type BackendName } from '../../backend';
 import { loadFashionMnist } from '../../data/fashion-mnist';
 import { canonicalJson } from '../../extract/manifest';
 import { mergeExtraction } from '../../extract/merge';
-import { resolveExtractModel } from '../../extract/model';
+import { resolveModel } from '../../extract/model';
 import { extractDataset, parseShard } from '../../extract/run';
 import { extractDatasetParallel } from '../../extract/parallel';
 import { imageSetSource, type ExtractDataSource } from '../../extract/source';
@@ -103,7 +103,7 @@ async function run(argv: string[]): Promise<number> {
   if (!makeData) throw new Error(`extract: unknown --data '${values.data}'; known: ${Object.keys(DATA_SETS).join(', ')}`);
   const ks = parseKs(values.k);
   const backend = await selectBackend(values.backend as BackendName);
-  const resolved = await resolveExtractModel(values.model);
+  const resolved = await resolveModel(values.model);
   try {
     const layer = values.layer ?? resolved.defaultLayer;
     if (!layer) throw new Error(`extract: --layer is required for model '${resolved.name}'; layers with a spatial output: ${spatialLayerNames(resolved.model).join(', ')}`);
