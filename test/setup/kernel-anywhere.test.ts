@@ -80,6 +80,7 @@ describe('the filtermine kernel in a folder outside the repository', function ()
     ]);
     const r = execute(file);
     assert.ok(r.ok, failure(r));
+    assert.deepEqual(fs.readdirSync(dataDir), ['kernels'], 'running a notebook adds nothing to the Jupyter data folder');
     assert.ok(r.cells.length > 5 && r.cells.every((c) => c.status === 'ok'), JSON.stringify(r.cells.map((c) => c.status)));
     const out = r.cells.map((c) => c.stdout).join('');
     assert.match(out, /^typed: function 7$/m);
