@@ -154,6 +154,27 @@ describe('Slurm array-job recipe (scripts/slurm) on a real single-node cluster',
     assert.deepEqual(fs.readdirSync(path.join(out, 'chunks')).filter((f) => f.includes('.tmp-')), [], 'no temp files left behind');
     assertSameRun(out, reference);
   });
+
+  it('the GPU variant asks for the TensorFlow backend; without it every shard stops at once, naming the package, and the merge is cancelled', async function () {
+    const installed = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'].filter((p) => {
+      try { require.resolve(p, { paths: [PROJECT_ROOT] }); return true; } catch { return false; }
+    });
+    // With TensorFlow's native package installed the shards would run; this checks the machine without it (CI's).
+    if (installed.length) skipOrFailInCI(this, `${installed.join(', ')} is installed here`);
+    const out = path.join(work, 'gpu');
+    // The test cluster has no GPU partition or GPU resources: the command line overrides the script's.
+    const ids = submit(out, ['--gpu', '--partition=cpu', '--gres=none']);
+    const merge = await cluster!.waitForJob(ids.merge, 60_000);
+    const shards = cluster!.jobStates(ids.shards);
+    assert.deepEqual(shards.map((s) => s.state), ['FAILED', 'FAILED', 'FAILED', 'FAILED'], explain(shards, out));
+    assert.deepEqual(merge.map((s) => `${s.state} ${s.reason}`), ['CANCELLED DependencyNeverSatisfied'], explain(merge, out));
+    for (let i = 0; i < SHARDS; i++) {
+      const text = log(out, `shard-${ids.shards}_${i}.out`);
+      assert.match(text, new RegExp(`shard ${i}/${SHARDS}: .* backend tensorflow`), text);
+      assert.match(text, /backend 'tensorflow' is not available[^]*npm install --save-exact @tensorflow\/tfjs-node-gpu@4\.22\.0/, text);
+    }
+    assert.ok(!fs.existsSync(path.join(out, 'manifest.json')), 'no shard started any work');
+  });
 });
 
 describe('scripts/slurm/submit.sh (no cluster needed)', () => {
