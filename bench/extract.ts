@@ -22,6 +22,7 @@ import { splitModel } from '../src/graph/split';
 import { extractBatch, type BatchResult } from '../src/extract/pipeline';
 import { resolveModel } from '../src/extract/model';
 import { shippedModelsDir } from '../src/models/shipped';
+import { unitPixels } from '../src/data/image-set';
 import { extractDataset } from '../src/extract/run';
 import { extractDatasetParallel } from '../src/extract/parallel';
 import { imageSetSource } from '../src/extract/source';
@@ -78,7 +79,7 @@ interface Case {
 
 function fashionPixels(n: number): Float32Array {
   const set = loadFashionMnist('test', { limit: n });
-  return Float32Array.from(set.images, (v) => v / 255);
+  return unitPixels(set.images);
 }
 
 function shipped(name: 'vgg-small' | 'resnet-small'): Case {

@@ -6,7 +6,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../transactions/io';
+import { writeFileAtomic } from '../util/files';
 
 /** Bump when the chunk format or the extraction algorithm changes results. */
 export const EXTRACT_FORMAT_VERSION = 1;

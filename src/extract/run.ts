@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { splitModel } from '../graph/split';
 import { activeBackendId } from '../backend/select';
 import { progressReporter, type ProgressSink } from '../models/progress';
-import { writeFileAtomic } from '../transactions/io';
+import { writeFileAtomic } from '../util/files';
 import { DEFAULT_TOP_KS } from '../transactions/store';
 import { encodeChunk } from './chunk';
 import { EXTRACT_FORMAT_VERSION, makeManifest, openRunFolder, type ExtractManifest } from './manifest';

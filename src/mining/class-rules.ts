@@ -17,7 +17,7 @@
  * support 2 tractable. With `topN: Infinity` there is no bound and every frequent set is visited:
  * then set `maxLength`.
  */
-import { hasBit, wordsFor } from './bitset';
+import { hasBit, popcount32, wordsFor } from './bitset';
 import type { MiningContext } from './context';
 import { absoluteSupport, checkMaxLength, withDefaults } from './support';
 
@@ -252,7 +252,7 @@ function mineOneClass(ctx: MiningContext, cls: number, rows: Int32Array, o: Requ
         const qo = q * words;
         for (let w = 0; w < words; w++) {
           const v = nb[w] & itemBits[qo + w];
-          if (v !== 0) c += popcount(v);
+          if (v !== 0) c += popcount32(v);
         }
         if (c >= floor) { childQ[k] = q; childS[k] = c; k++; }
       }
@@ -348,13 +348,6 @@ class PendingHeap {
     }
     return top;
   }
-}
-
-function popcount(x: number): number {
-  x = x - ((x >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
 }
 
 /**

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { canonicalJson } from '../extract/manifest';
 import { packageRoot } from '../models/shipped';
-import { writeFileAtomic } from '../transactions/io';
+import { writeFileAtomic } from '../util/files';
 
 /** Bumped when the layout or meaning of cached notebook results changes. */
 export const NOTEBOOK_CACHE_VERSION = 2;

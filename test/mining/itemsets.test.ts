@@ -58,7 +58,7 @@ describe('mining/itemsets', () => {
     assert.throws(() => mineItemsets(tx, { minSupport: 0 }), /minimum support must be .* got 0/);
     assert.throws(() => mineItemsets(tx, { minSupport: 1.5 }), /minimum support .* got 1\.5/);
     assert.throws(() => mineItemsets(tx, { minSupport: -0.2 }), /got -0\.2/);
-    assert.throws(() => mineItemsets(tx, { algorithm: 'apriorix' }), /unknown itemset algorithm 'apriorix'; expected one of eclat, fpgrowth/);
+    assert.throws(() => mineItemsets(tx, { algorithm: 'apriorix' }), /unknown itemset algorithm 'apriorix'; known: eclat, fpgrowth/);
     assert.throws(() => mineItemsets(tx, { kind: 'open' as 'all' }), /unknown kind 'open'/);
     assert.throws(() => mineItemsets(tx, { maxLength: 0 }), /maxLength must be a positive integer/);
     assert.throws(() => registerItemsetAlgorithm({ name: 'eclat', description: '', mine: () => undefined }), /already registered/);
