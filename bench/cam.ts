@@ -24,7 +24,7 @@ import { selectBackend } from '../src/backend';
 import { loadNativeAddon } from '../src/backend/native';
 import { splitModel } from '../src/graph/split';
 import { explain, computeCamArrays } from '../src/cam/explain';
-import { CamWorkerPool } from '../src/cam/parallel';
+import { CamWorkerPool } from './cam-pool/pool';
 import { buildVgg16, VGG16_ANALYSIS_LAYER } from '../src/models/vgg16';
 import { buildResnet50, RESNET50_ANALYSIS_LAYER } from '../src/models/resnet50';
 import { buildVggSmall, VGG_SMALL_ANALYSIS_LAYER } from '../src/models/vgg-small';

@@ -51,7 +51,7 @@ export {
   buildResnet50, RESNET50_ANALYSIS_LAYER, type Resnet50Options,
   registerArchitecture, getArchitecture, listArchitectures, type ArchitectureDef, type ArchitectureBuildOptions,
   layerNames, requireLayer,
-  saveModel, loadModel, loadWeightsInto, folderIOHandler, type SaveModelOptions,
+  saveModel, loadModel, loadWeightsInto, folderIOHandler, serializeModel, type SaveModelOptions,
   accuracyOf, predictClasses, evaluateAccuracy, type Accuracy, type PredictOptions,
   trainModel, withFastTrainingKernels, defaultAugment, type AugmentOptions, makeModelCard, writeModelWithCard, type TrainOptions, type TrainResult, type EpochRecord, type ModelCardInput, type ModelCard,
   loadShippedModel, shippedModelDir, shippedModelsDir, readModelCard, SHIPPED_MODELS, MODELS_ENV_VAR,

@@ -9,4 +9,3 @@ export {
   explain, computeCamArrays, explanationsFromArrays,
   type ExplainSource, type ExplainOptions, type ExplainResult, type Explanation, type CamArrays, type CamArraysOptions,
 } from './explain';
-export { CamWorkerPool, serializeModel, type CamWorkerPoolOptions, type PoolExplainOptions } from './parallel';

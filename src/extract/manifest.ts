@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { writeFileAtomic } from '../util/files';
 
 /** Bump when the chunk format or the extraction algorithm changes results. */
-export const EXTRACT_FORMAT_VERSION = 1;
+export const EXTRACT_FORMAT_VERSION = 2;
 
 /** What identifies a run's results. */
 export interface RunIdentity {

@@ -8,7 +8,7 @@ import { eclat } from './eclat';
 import { fpGrowth } from './fpgrowth';
 import { ItemsetBuilder, itemsetAt, sortItemsets, type ItemsetList, type ItemsetSink } from './itemset-list';
 import { absoluteSupport, checkMaxLength, withDefaults } from './support';
-import { transactionCount, type Transactions } from './transactions';
+import { compactItems, transactionCount, type Transactions } from './transactions';
 import { createRegistry } from '../util/registry';
 
 /** A frequent-itemset algorithm: emits every itemset with support >= minCount, size <= maxLength. */
@@ -78,8 +78,20 @@ export function mineItemsets(tx: Transactions, options: MineItemsetsOptions = {}
   }
   const algo = getItemsetAlgorithm(o.algorithm);
   const builder = new ItemsetBuilder();
-  algo.mine(tx, minCount, o.maxLength, builder.sink);
+  const { tx: dense, itemIds } = compactItems(tx);
+  algo.mine(dense, minCount, o.maxLength, originalItems(builder.sink, itemIds));
   return sortItemsets(filterItemsets(builder.build(), o.kind));
+}
+
+/** A sink that renames dense item ids back to the original ones (see `compactItems`) before `sink`. */
+function originalItems(sink: ItemsetSink, itemIds: Int32Array | null): ItemsetSink {
+  if (!itemIds) return sink;
+  let scratch = new Int32Array(16);
+  return (items, len, support) => {
+    if (len > scratch.length) scratch = new Int32Array(len);
+    for (let j = 0; j < len; j++) scratch[j] = itemIds[items[j]];
+    sink(scratch, len, support);
+  };
 }
 
 /**
@@ -91,7 +103,7 @@ export function countItemsets(tx: Transactions, options: Omit<MineItemsetsOption
   const minCount = absoluteSupport(o.minSupport, transactionCount(tx));
   checkMaxLength(o.maxLength, 'countItemsets');
   let count = 0;
-  getItemsetAlgorithm(o.algorithm).mine(tx, minCount, o.maxLength, () => { count++; });
+  getItemsetAlgorithm(o.algorithm).mine(compactItems(tx).tx, minCount, o.maxLength, () => { count++; });
   return count;
 }
 

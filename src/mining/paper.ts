@@ -11,7 +11,7 @@ import { asMiningContext, type MiningContext } from './context';
 import { patternGroups } from './groups';
 import { ruleMetrics } from './rules';
 import { withDefaults } from './support';
-import type { Transactions } from './transactions';
+import { compactItems, type Transactions } from './transactions';
 
 /** Options of {@link minePaperRules}: the rule thresholds plus which stages to run. */
 export interface PaperRulesOptions extends ClassRuleOptions {
@@ -91,14 +91,18 @@ export function minePaperRules(tx: Transactions | MiningContext, options: PaperR
   const o = withDefaults(defaults, options);
   resolveClassRuleOptions(o);
   const t0 = performance.now();
-  const ctx = asMiningContext(tx);
+  // Sparse filter ids are mined renumbered (memory by distinct filters) and named back in the tables.
+  const { tx: dense, itemIds } = 'index' in tx ? { tx, itemIds: null } : compactItems(tx);
+  const original = (items: readonly number[]): number[] => (itemIds ? items.map((i) => itemIds[i]) : [...items]);
+  const ctx = asMiningContext(dense);
   const t1 = performance.now();
   const rules = mineClassRules(ctx, o);
-  const rulesTable = classRulesTable(ctx, rules);
+  const named = itemIds ? rules.map((r) => ({ ...r, antecedent: original(r.antecedent) })) : rules;
+  const rulesTable = classRulesTable(ctx, named);
   const t2 = performance.now();
-  const cf = classFilterRows(ctx, rules);
-  const fr = filterRows(ctx, rules);
-  const fs = filterSetRows(rules);
+  const cf = classFilterRows(ctx, named);
+  const fr = filterRows(ctx, rules).map((r) => ({ ...r, filter: itemIds ? itemIds[r.filter] : r.filter }));
+  const fs = filterSetRows(named);
   const classFilters = aq.table({
     class: cf.map((r) => r.class), filters: cf.map((r) => r.filters), nFilters: cf.map((r) => r.filters.length), nRules: cf.map((r) => r.nRules),
   });
@@ -113,7 +117,7 @@ export function minePaperRules(tx: Transactions | MiningContext, options: PaperR
   const t3 = performance.now();
   const gs = o.groups ? patternGroups(ctx, rules) : [];
   const groups = aq.table({
-    group: gs.map((_, i) => i), antecedent: gs.map((g) => g.antecedent), patches: gs.map((g) => g.patches), size: gs.map((g) => g.patches.length),
+    group: gs.map((_, i) => i), antecedent: gs.map((g) => original(g.antecedent)), patches: gs.map((g) => g.patches), size: gs.map((g) => g.patches.length),
     majorityClass: gs.map((g) => g.majorityClass), majorityCount: gs.map((g) => g.majorityCount), purity: gs.map((g) => g.purity),
     ruleClasses: gs.map((g) => g.ruleClasses),
   });

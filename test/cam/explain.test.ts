@@ -284,4 +284,21 @@ describe('cam/explain', () => {
       }
     });
   });
+
+  describe('failed calls leak no tensors', () => {
+    const failing: Array<[string, CamTarget, RegExp]> = [
+      ['a target that throws', () => { throw new Error('target failed'); }, /target failed/],
+      ['classTarget(99)', classTarget(99), /class 99 is out of range for \d+ logits/],
+      ['a mask of the wrong shape', (logits) => tf.ones([logits.shape[0], 2]) as tf.Tensor2D, /mask of shape \[\d+,\d+\] \(like the logits\), got shape \[\d+,2\]/],
+    ];
+    for (const [what, target, message] of failing) {
+      for (const method of ['gradcam', 'gradcam++']) {
+        it(`${what} (${method})`, async () => {
+          const before = tf.memory().numTensors;
+          await assert.rejects(explain({ model, layer: LAYER }, x, { target, method, batchSize: 2 }), message);
+          assert.equal(tf.memory().numTensors, before, 'tensors after the failed call');
+        });
+      }
+    }
+  });
 });

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PROJECT_ROOT, runScript, type ScriptResult } from '../setup/run-script';
 import { checkRenderedPage, chromiumAvailable } from '../browser/check-page';
-import { skipOrFailInCI } from '../helpers';
+import { skipOrFailInCI, useTempDir } from '../helpers';
 
 const PUBLISH = 'scripts/publish-notebooks.js';
 const NOTEBOOKS = path.join(PROJECT_ROOT, 'notebooks');
@@ -148,17 +148,15 @@ describe('notebooks (executed headless in fast mode, on a fresh cache)', functio
 
 describe('notebooks: a broken evaluateAblation fails the run', function () {
   this.timeout(600_000);
-  let work: string;
-  before(() => { work = fs.mkdtempSync(path.join(os.tmpdir(), 'filtermine-nbbroken-')); });
-  after(() => fs.rmSync(work, { recursive: true, force: true }));
+  const tmp = useTempDir('filtermine-nbbroken-');
 
   // The kernel preloads a hook that replaces evaluateAblation with one that throws. On a fresh
   // cache the quickstart must then fail in its ablation cell: no cached result can hide the break.
   it('01-quickstart fails, naming the broken function, when evaluateAblation throws', async () => {
     const hook = path.join(__dirname, 'break-evaluate-ablation.js');
     const nodeOptions = [process.env.NODE_OPTIONS, `--require ${JSON.stringify(hook)}`].filter(Boolean).join(' ');
-    const r = await runScript(PUBLISH, ['--fast', '--out', path.join(work, 'out'), '01-quickstart'],
-      { FILTERMINE_CACHE: path.join(work, 'cache'), NODE_OPTIONS: nodeOptions });
+    const r = await runScript(PUBLISH, ['--fast', '--out', path.join(tmp(), 'out'), '01-quickstart'],
+      { FILTERMINE_CACHE: path.join(tmp(), 'cache'), NODE_OPTIONS: nodeOptions });
     assert.equal(r.status, 1, explain(r));
     assert.match(r.stdout, /publish: FAILED: 01-quickstart/, explain(r));
     assert.match(r.stdout, /evaluateAblation deliberately broken by the negative notebook test/, explain(r));

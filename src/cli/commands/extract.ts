@@ -81,7 +81,7 @@ async function runMerge(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { out: { type: 'string' }, k: { type: 'string' } }, strict: true });
   if (!values.out) throw new Error('extract merge: --out DIR is required');
   const r = mergeExtraction(values.out, { ks: parseKs(values.k) });
-  process.stdout.write(`merged ${r.counts.images} images, ${r.counts.patches} patches into ${r.out}: ${r.files.join(', ')}\n`);
+  process.stdout.write(`merged ${r.counts.images} images, ${r.counts.patches} patches into ${r.out}: ${r.files.join(', ')}\n${removedNote(r.removed)}`);
   return 0;
 }
 
@@ -102,12 +102,15 @@ async function run(argv: string[]): Promise<number> {
   const makeData = DATA_SETS[values.data!];
   if (!makeData) throw new Error(`extract: unknown --data '${values.data}'; known: ${Object.keys(DATA_SETS).join(', ')}`);
   const ks = parseKs(values.k);
+  // Checked before the backend and the model load: a bad value fails at once and leaves nothing behind.
+  const limit = intOpt('limit', values.limit);
+  if (limit !== undefined && limit < 1) throw new Error(`extract: --limit must be a positive integer (images to process), got '${values.limit}'`);
   const backend = await selectBackend(values.backend as BackendName);
   const resolved = await resolveModel(values.model);
   try {
     const layer = values.layer ?? resolved.defaultLayer;
     if (!layer) throw new Error(`extract: --layer is required for model '${resolved.name}'; layers with a spatial output: ${spatialLayerNames(resolved.model).join(', ')}`);
-    const data = makeData(intOpt('limit', values.limit));
+    const data = makeData(limit);
     const patch: PatchParams = {
       windowSize: intOpt('window', values.window), samples: intOpt('samples', values.samples), rounds: intOpt('rounds', values.rounds),
       inset: intOpt('inset', values.inset), stride: intOpt('stride', values.stride), iouThreshold: numOpt('iou', values.iou),
@@ -138,12 +141,17 @@ async function run(argv: string[]): Promise<number> {
       const c = r.merged.counts;
       process.stdout.write(`${c.images} images (${c.outcomes.ok} with patches, ${c.images - c.outcomes.ok} with a defective heatmap), ` +
         `${c.patches} patches (${c.patchesPerImage.toFixed(2)} per image), accuracy ${(100 * c.accuracy).toFixed(2)}%\n` +
-        `wrote ${r.merged.files.join(', ')}\n`);
+        `wrote ${r.merged.files.join(', ')}\n${removedNote(r.merged.removed)}`);
     }
     return 0;
   } finally {
     if (resolved.owned) resolved.model.dispose();
   }
+}
+
+/** A line naming the tables of other k values a merge removed, or nothing. */
+function removedNote(removed: string[]): string {
+  return removed.length ? `removed the tables of other k values: ${removed.join(', ')} (extract merge --k rebuilds them)\n` : '';
 }
 
 /** `runs/extract/<model>-<layer>-<8 hex of the options>`: other options, other folder. */
