@@ -132,6 +132,13 @@ describe('Slurm array-job recipe (scripts/slurm) on a real single-node cluster',
     assert.ok(kept.length < PER_SHARD, `task ${task} finished all its chunks before scancel reached it; the test could not cancel it mid-run`);
     const stamps = kept.map((f) => fs.statSync(path.join(out, 'chunks', f)));
     assert.deepEqual(cluster!.jobStates(task).map((s) => s.state), ['CANCELLED'], explain(cluster!.jobStates(task), out));
+    // The cancelled task left its shard's lock, naming its job. On a real cluster the resubmitted
+    // task may run on another node, where the holder's process id says nothing: make the lock
+    // look like that, so only the ended Slurm job can free it.
+    const lockFile = path.join(out, `lock-${victim}of${SHARDS}`);
+    const lock = JSON.parse(fs.readFileSync(lockFile, 'utf8')) as { slurmJob?: string; host?: string; pid?: number };
+    assert.equal(lock.slurmJob, task, `the lock names the task's job: ${JSON.stringify(lock)}`);
+    fs.writeFileSync(lockFile, JSON.stringify({ ...lock, host: 'another-node', pid: process.pid }) + '\n');
 
     // Resubmit only the cancelled shard; the new merge also waits for the rest of the first array.
     const second = submit(out, ['--tasks', String(victim), '--after', first.shards]);
@@ -152,6 +159,7 @@ describe('Slurm array-job recipe (scripts/slurm) on a real single-node cluster',
       assert.equal(now.mtimeMs, stamps[i].mtimeMs, `${f} was not rewritten`);
     });
     assert.deepEqual(fs.readdirSync(path.join(out, 'chunks')).filter((f) => f.includes('.tmp-')), [], 'no temp files left behind');
+    assert.ok(!fs.existsSync(lockFile), 'the resubmitted task took the lock over and released it');
     assertSameRun(out, reference);
   });
 
