@@ -15,6 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PROJECT_ROOT } from '../setup/run-script';
 import { skipOrFailInCI } from '../helpers';
+import { currentSlurmJob, slurmJobEnded } from '../../src/extract/slurm';
 import { SlurmCluster, slurmUnavailable, type JobState } from './cluster';
 
 const SHARDS = 4;
@@ -213,5 +214,24 @@ describe('scripts/slurm/submit.sh (no cluster needed)', () => {
       assert.equal(r.status, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
       assert.match(r.stderr, message);
     }
+  });
+});
+
+describe('extract/slurm (no cluster needed)', () => {
+  it('names the job a process runs in: the array task, else the job, else none', () => {
+    assert.equal(currentSlurmJob({ SLURM_JOB_ID: '120', SLURM_ARRAY_JOB_ID: '117', SLURM_ARRAY_TASK_ID: '3' }), '117_3');
+    assert.equal(currentSlurmJob({ SLURM_JOB_ID: '120' }), '120');
+    assert.equal(currentSlurmJob({}), undefined);
+  });
+
+  it('never calls a job ended when it cannot ask Slurm, or for a malformed id', () => {
+    const saved = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      assert.equal(slurmJobEnded('117_3'), false);
+    } finally {
+      process.env.PATH = saved;
+    }
+    assert.equal(slurmJobEnded('117; rm -rf /'), false);
   });
 });
