@@ -40,6 +40,7 @@ export class SlurmCluster {
   /** Environment for Slurm's commands: this cluster's slurm.conf, no Slurm variables inherited. */
   readonly env: NodeJS.ProcessEnv;
   private readonly daemons: { name: string; child: ChildProcess; log: string }[] = [];
+  private forgetExitHandler: () => void = () => {};
 
   private constructor(readonly dir: string, readonly conf: string, readonly nodeName: string) {
     const env: NodeJS.ProcessEnv = {};
@@ -65,6 +66,10 @@ export class SlurmCluster {
     const [ctldPort, slurmdPort] = [await freePort(), await freePort()];
     const conf = path.join(dir, 'slurm.conf');
     const cluster = new SlurmCluster(dir, conf, nodeName);
+    // Last resort if stop() never ran (a timed-out hook, then mocha's exit): no daemon outlives the tests.
+    const killAll = () => cluster.daemons.forEach((d) => { if (running(d.child)) d.child.kill('SIGKILL'); });
+    process.once('exit', killAll);
+    cluster.forgetExitHandler = () => process.removeListener('exit', killAll);
     try {
       const munge = path.join(dir, 'munge');
       fs.mkdirSync(munge, { mode: 0o755 });
@@ -191,6 +196,7 @@ export class SlurmCluster {
       }
     }
     this.daemons.length = 0;
+    this.forgetExitHandler();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 
