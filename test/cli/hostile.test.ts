@@ -4,6 +4,7 @@
  * into sentences naming the path.
  */
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -75,5 +76,14 @@ describe('cli: checks before work, and file-system errors', function () {
     for (const [fn, expected] of cases) assert.match(describeCliError(thrown(fn)), expected);
     assert.equal(describeCliError(new Error('plain')), 'plain');
     assert.doesNotThrow(() => prepareOutDir(path.join(dir, 'new', 'deep'), 'x: --out'));
+  });
+
+  it('the filtermine command prints such errors as sentences (mine --out below a file)', () => {
+    const csv = path.join(dir, 'tx.csv');
+    fs.writeFileSync(csv, 'patch,class,items\n0,0,1 2\n1,0,1 2\n');
+    const main = path.join(__dirname, '..', '..', 'src', 'cli', 'main.js');
+    const r = spawnSync(process.execPath, [main, 'mine', '--transactions', csv, '--out', path.join(file, 'out')], { encoding: 'utf8', timeout: 60000 });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /^filtermine: cannot mkdir '.*a-file\/out': .* has a file where a folder is expected \(ENOTDIR\)\n$/);
   });
 });
