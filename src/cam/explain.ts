@@ -1,5 +1,5 @@
 /**
- * The CAM pipeline (method.md stage 1), shared by every registered method:
+ * The CAM pipeline (docs/method.md, Pipeline step 1), shared by every registered method:
  * 1. run the body of the split once: activation `A` at the layer (+ tensors skipping the cut);
  * 2. if the method uses gradients, differentiate the head only: `d(sum_k mask_k * logit_k)/dA`,
  *    with the pre-softmax logits, in inference mode (batch norm with moving statistics), the mask

@@ -6,13 +6,14 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { aq } from '../transactions/aq';
+import { aq } from '../util/arquero';
 import {
-  saveTransactionStore, saveTransactions, transactionsToArrowIPC, writeFileAtomic,
+  saveTransactionStore, saveTransactions, transactionsToArrowIPC,
 } from '../transactions/io';
 import { concatTransactionStores, transactionsForKs, type TransactionStore } from '../transactions/store';
 import { decodeChunk, type ChunkData, type ImageOutcome } from './chunk';
 import { readManifest, type ExtractManifest } from './manifest';
+import { writeFileAtomic } from '../util/files';
 
 /** Options of {@link mergeExtraction}. */
 export interface MergeOptions {

@@ -2,13 +2,14 @@
  * Frequent itemset mining with pluggable algorithms (`eclat`, `fpgrowth`), absolute or relative
  * minimum support, a maximum itemset length, and all / closed / maximal results.
  */
-import { aq, type ColumnTable } from './arquero';
+import { aq, type ColumnTable } from '../util/arquero';
 import { filterItemsets, type ItemsetKind } from './closed';
 import { eclat } from './eclat';
 import { fpGrowth } from './fpgrowth';
 import { ItemsetBuilder, itemsetAt, sortItemsets, type ItemsetList, type ItemsetSink } from './itemset-list';
 import { absoluteSupport, checkMaxLength, withDefaults } from './support';
 import { compactItems, transactionCount, type Transactions } from './transactions';
+import { createRegistry } from '../util/registry';
 
 /** A frequent-itemset algorithm: emits every itemset with support >= minCount, size <= maxLength. */
 export interface ItemsetAlgorithm {
@@ -20,22 +21,19 @@ export interface ItemsetAlgorithm {
   mine(tx: Transactions, minCount: number, maxLength: number, emit: ItemsetSink): void;
 }
 
-const algorithms = new Map<string, ItemsetAlgorithm>();
+const algorithms = createRegistry<ItemsetAlgorithm>('itemset algorithm', { registerName: 'registerItemsetAlgorithm' });
 
 /**
  * Registers a frequent-itemset algorithm under its name.
  * @throws if the name is taken and `override` is not set
  */
 export function registerItemsetAlgorithm(def: ItemsetAlgorithm, options: { override?: boolean } = {}): void {
-  if (algorithms.has(def.name) && !options.override) {
-    throw new Error(`registerItemsetAlgorithm: '${def.name}' is already registered (pass {override: true} to replace it)`);
-  }
-  algorithms.set(def.name, def);
+  algorithms.register(def.name, def, options);
 }
 
 /** The names of the registered itemset algorithms. */
 export function itemsetAlgorithmNames(): string[] {
-  return [...algorithms.keys()].sort();
+  return algorithms.names();
 }
 
 /**
@@ -43,9 +41,7 @@ export function itemsetAlgorithmNames(): string[] {
  * @throws naming the known algorithms when there is none
  */
 export function getItemsetAlgorithm(name: string): ItemsetAlgorithm {
-  const a = algorithms.get(name);
-  if (!a) throw new Error(`unknown itemset algorithm '${name}'; expected one of ${itemsetAlgorithmNames().join(', ')}`);
-  return a;
+  return algorithms.get(name);
 }
 
 registerItemsetAlgorithm({ name: 'eclat', description: 'Eclat on tid bitsets (depth-first, vertical)', mine: eclat });

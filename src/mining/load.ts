@@ -3,12 +3,15 @@
  * `transactions.ts`.
  */
 import { promises as fsp } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { fromFimi, fromTransactionsCsv, type Transactions, type TransactionColumnsOptions } from './transactions';
 
+/** Reads a text file (a name ending in `.gz` is gunzipped first), refusing binary content. */
 async function readText(path: string, what: string, expected: string): Promise<string> {
   let bytes: Buffer;
   try {
     bytes = await fsp.readFile(path);
+    if (path.endsWith('.gz')) bytes = gunzipSync(bytes);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new Error(`${what}: file '${path}' does not exist`);
@@ -26,7 +29,7 @@ const CSV_TEXT = 'a text CSV file with the columns patch,class,items';
 
 /**
  * Reads a FIMI `.dat` file (one transaction per line, space-separated integer items).
- * @param path the file
+ * @param path the file; a name ending in `.gz` is read gzip-compressed
  * @throws if the file does not exist or a line holds a non-integer item (see {@link fromFimi})
  */
 export async function loadFimi(path: string): Promise<Transactions> {

@@ -1,10 +1,11 @@
 /**
- * The transaction database the miners work on (method.md stage 3 output, stage 4 input): one
+ * The transaction database the miners work on (docs/method.md, output of Pipeline step 3, input of step 4): one
  * transaction per patch, the indices of its top-k filters (best first) plus the patch's true class,
  * which is kept as its own column and never encoded as an item. Pure: no file I/O here (see
  * `load.ts`).
  */
-import type { ColumnTable } from './arquero';
+import type { ColumnTable } from '../util/arquero';
+import { splitCsvLine } from '../util/csv';
 
 /**
  * Transactions in compressed-row form. Transaction `t` has items
@@ -148,7 +149,7 @@ export function fromTransactionsCsv(text: string, options: TransactionColumnsOpt
   const lines = text.split(/\r?\n/);
   while (lines.length && lines[lines.length - 1].trim() === '') lines.pop();
   if (lines.length === 0) throw new Error('transactions CSV: the file is empty; expected a header line patch,class,items');
-  const header = splitCsvLine(lines[0], 1).map((h) => h.trim());
+  const header = splitCsvLine(lines[0], 'transactions CSV line 1').map((h) => h.trim());
   const col: Record<string, number> = {};
   for (const name of REQUIRED_COLUMNS) {
     const i = header.indexOf(name);
@@ -161,7 +162,7 @@ export function fromTransactionsCsv(text: string, options: TransactionColumnsOpt
   const ids: number[] = [];
   for (let li = 1; li < lines.length; li++) {
     const lineNo = li + 1;
-    const fields = splitCsvLine(lines[li], lineNo);
+    const fields = splitCsvLine(lines[li], `transactions CSV line ${lineNo}`);
     if (fields.length !== header.length) {
       throw new Error(`transactions CSV line ${lineNo}: ${fields.length} fields, expected ${header.length} (${header.join(',')})`);
     }
@@ -346,33 +347,3 @@ export function quoteToken(tok: string): string {
   return tok.length > 40 ? `${body}... (${tok.length} characters)` : body;
 }
 
-/** Splits one CSV line into fields, honouring double quotes ("" inside quotes is a quote). */
-function splitCsvLine(line: string, lineNo: number): string[] {
-  const out: string[] = [];
-  let i = 0;
-  for (;;) {
-    if (line[i] === '"') {
-      let s = '';
-      i++;
-      for (;;) {
-        if (i >= line.length) throw new Error(`transactions CSV line ${lineNo}: unterminated quoted field`);
-        if (line[i] === '"') {
-          if (line[i + 1] === '"') { s += '"'; i += 2; continue; }
-          i++;
-          break;
-        }
-        s += line[i++];
-      }
-      out.push(s);
-      if (i < line.length && line[i] !== ',') throw new Error(`transactions CSV line ${lineNo}: text after a closing quote`);
-    } else {
-      const j = line.indexOf(',', i);
-      out.push(j < 0 ? line.slice(i) : line.slice(i, j));
-      i = j < 0 ? line.length : j;
-    }
-    if (i >= line.length) break;
-    i++; // skip the comma
-    if (i === line.length) { out.push(''); break; }
-  }
-  return out;
-}

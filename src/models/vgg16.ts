@@ -2,24 +2,14 @@
  * The VGG16 topology (Simonyan & Zisserman 2015) exactly as Keras' `tf.keras.applications.VGG16`
  * builds it (include_top=True), with the same layer names and weight order, so Keras weights
  * converted with `tensorflowjs_converter` load into it. The paper analyses `block5_pool`
- * (method.md, Pipeline step 1).
+ * (docs/method.md, Pipeline step 1).
  */
 import * as tf from '@tensorflow/tfjs';
 import { seededInitializers, zeroInitializers } from './init';
+import { IMAGENET_MODEL_DEFAULTS, type ImagenetModelOptions } from './options';
 
 /** Options of {@link buildVgg16}. */
-export interface Vgg16Options {
-  /** Seed of the (random) weight initialisation. Default 0. */
-  seed?: number;
-  /** Number of classes. Default 1000. */
-  classes?: number;
-  /** Drop the softmax of `predictions` so the model outputs logits. Default false (Keras: softmax). */
-  logits?: boolean;
-  /**
-   * `'random'`: seeded random weights (Keras' initialisers); `'zeros'`: all-zero weights, much
-   * faster to build, for when real weights are loaded next (`loadWeightsInto`). Default 'random'.
-   */
-  init?: 'random' | 'zeros';
+export interface Vgg16Options extends ImagenetModelOptions {
   /**
    * Height and width of the input: 224 (default, Keras' only size with the dense top) or another
    * multiple of 32 from 32 up (the five pools halve it; fc1 then has (size/32)^2 * 512 inputs), for
@@ -28,7 +18,7 @@ export interface Vgg16Options {
   inputSize?: number;
 }
 
-const defaults: Required<Vgg16Options> = { seed: 0, classes: 1000, logits: false, init: 'random', inputSize: 224 };
+const defaults: Required<Vgg16Options> = { ...IMAGENET_MODEL_DEFAULTS, inputSize: 224 };
 
 /** The layer the paper analyses in VGG16 (7x7x512). */
 export const VGG16_ANALYSIS_LAYER = 'block5_pool';

@@ -1,5 +1,5 @@
 /**
- * `filtermine evaluate`: the evaluation of method.md ("Evaluation") from an extraction run:
+ * `filtermine evaluate`: the evaluation of docs/method.md ("Evaluation") from an extraction run:
  * mines the transactions for each k with the paper's thresholds, then ablates per class the mined
  * filters, random filters (same count, all channels, seeded draws), class-specific-only and
  * class-shared-only filters and VEBI's filters, and writes the results table in the paper's form,
@@ -22,8 +22,9 @@ import { MaskScorer } from '../../ablation/scorer';
 import { defaultVariants, minedSourceName } from '../../ablation/variants';
 import { filterNorms } from '../../ablation/vebi';
 import type { ClassFilterLists } from '../../ablation/class-conditional';
-import { loadFashionMnist, type ImageSet } from '../../data/fashion-mnist';
-import { resolveExtractModel } from '../../extract/model';
+import { loadFashionMnist } from '../../data/fashion-mnist';
+import type { ImageSet } from '../../data/image-set';
+import { resolveModel } from '../../extract/model';
 import { checkKsFitLayer } from '../../extract/merge';
 import { modelFingerprint } from '../../extract/source';
 import { prepareOutDir } from '../errors';
@@ -141,7 +142,7 @@ async function run(argv: string[]): Promise<number> {
   const out = values.out ?? path.join(values.transactions, 'evaluation');
   prepareOutDir(out, 'evaluate: --out');
   const backend = await selectBackend(values.backend as BackendName);
-  const resolved = await resolveExtractModel(values.model);
+  const resolved = await resolveModel(values.model);
   try {
     const layer = values.layer ?? info.layer ?? resolved.defaultLayer;
     if (!layer) throw new Error(`evaluate: --layer is required for model '${resolved.name}'`);

@@ -1,5 +1,5 @@
 /**
- * `filtermine mine`: the paper's mining procedure (method.md stages 4-6) on an extraction CSV
+ * `filtermine mine`: the paper's mining procedure (docs/method.md, Pipeline steps 4-6) on an extraction CSV
  * `patch,class,items`; writes the result tables to a folder and a JSON summary to stdout.
  */
 import { performance } from 'node:perf_hooks';
