@@ -74,7 +74,7 @@ export interface CheckPageOptions {
   screenshotDir?: string;
   /** Screenshot file name (default: the page's base name + '.png'). */
   screenshotName?: string;
-  /** Longest wait for the page to load and its charts to render, ms (default 120000; a loaded 2-core machine needs tens of seconds for the 4.8 MB plotly bundle). */
+  /** Longest wait for the page to load and its charts to render, ms (default 120000; a loaded 2-core machine needs tens of seconds for the chart libraries). */
   timeoutMs?: number;
   /** Texts that must appear as text in the rendered page. */
   expectText?: readonly string[];

@@ -1,7 +1,9 @@
 /**
  * Snapshot testing of widget specs (vega-lite / plotly JSON) with rounded numbers, so a change in a
  * chart shows up in review as a diff of test/widgets/__snapshots__/<name>.json.
- * Missing snapshots are written on first run; UPDATE_SNAPSHOTS=1 rewrites them all.
+ * Missing snapshots are written on first run, except under CI=true where a missing snapshot fails
+ * (a snapshot must be committed, never written by the run that checks it); UPDATE_SNAPSHOTS=1
+ * rewrites them all.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -34,6 +36,9 @@ export function roundForSnapshot(value: unknown, digits = 6): unknown {
 export function matchSnapshot(name: string, value: unknown): 'written' | 'matched' {
   const file = path.join(snapshotDir, `${name}.json`);
   const text = JSON.stringify(roundForSnapshot(value), null, 2) + '\n';
+  if (!fs.existsSync(file) && process.env.CI === 'true' && process.env.UPDATE_SNAPSHOTS !== '1') {
+    assert.fail(`snapshot ${name} is missing (${file}); under CI=true snapshots are not written: run the test locally and commit it`);
+  }
   if (process.env.UPDATE_SNAPSHOTS === '1' || !fs.existsSync(file)) {
     fs.mkdirSync(snapshotDir, { recursive: true });
     fs.writeFileSync(file, text);
