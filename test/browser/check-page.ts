@@ -164,29 +164,9 @@ export async function checkRenderedPage(file: string, options: CheckPageOptions 
   const shotDir = options.screenshotDir ?? path.resolve(__dirname, '../../../test-output');
   fs.mkdirSync(shotDir, { recursive: true });
   const screenshot = path.join(shotDir, options.screenshotName ?? path.basename(abs).replace(/\.html?$/i, '') + '.png');
-  const { chromium } = await import('playwright-core');
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'fm-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath, headless: true, args: chromiumArgs, serviceWorkers: 'block',
-    viewport: { width: 1100, height: 900 },
-  });
-  const consoleErrors: string[] = [], blockedRequests: string[] = [], dialogs: string[] = [];
+  const browser = await launchOffline();
+  const { page, consoleErrors, blockedRequests, dialogs } = browser;
   try {
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
-      blockedRequests.push(url);
-      return route.abort('blockedbyclient');
-    });
-    const page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(`uncaught: ${e.message}`));
-    page.on('dialog', (d) => {
-      dialogs.push(`${d.type()}: ${d.message()}`);
-      void d.dismiss();
-    });
     await page.goto(pathToFileURL(abs).href, { waitUntil: 'load', timeout: timeoutMs });
     // Widget charts report their state; wait until none is still pending or rendering.
     await page
@@ -216,7 +196,55 @@ export async function checkRenderedPage(file: string, options: CheckPageOptions 
       screenshot,
     };
   } finally {
-    await context.close();
-    fs.rmSync(profile, { recursive: true, force: true });
+    await browser.close();
   }
+}
+
+/** A headless Chromium page with the network blocked, recording console errors and dialogs. */
+export interface OfflinePage {
+  page: import('playwright-core').Page;
+  /** Console errors and uncaught page errors. */
+  consoleErrors: string[];
+  /** Requests refused (anything but file: and data:). */
+  blockedRequests: string[];
+  /** alert/confirm/prompt messages. */
+  dialogs: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts headless Chromium (Debian's, {@link chromiumPath}) with every request other than file:
+ * and data: refused and recorded.
+ * @throws {Error} When Chromium is not installed.
+ */
+export async function launchOffline(viewport = { width: 1100, height: 900 }): Promise<OfflinePage> {
+  if (!chromiumAvailable()) throw new Error(`launchOffline: ${chromiumPath} not found (apt-get install chromium)`);
+  const { chromium } = await import('playwright-core');
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'fm-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath, headless: true, args: chromiumArgs, serviceWorkers: 'block', viewport,
+  });
+  const consoleErrors: string[] = [], blockedRequests: string[] = [], dialogs: string[] = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
+    blockedRequests.push(url);
+    return route.abort('blockedbyclient');
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`uncaught: ${e.message}`));
+  page.on('dialog', (d) => {
+    dialogs.push(`${d.type()}: ${d.message()}`);
+    void d.dismiss();
+  });
+  return {
+    page, consoleErrors, blockedRequests, dialogs,
+    close: async () => {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
 }

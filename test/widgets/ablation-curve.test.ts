@@ -87,7 +87,7 @@ describe('widgets/ablation-curve', () => {
     assert.equal(d.html.split('<script').length - 1, 1, 'one render script, no library in shared mode');
     assert.ok(!d.html.includes('data-fm-library'));
     const inline = await ablationCurveChart(ablationRows(), { library: 'inline', staticFallback: false });
-    assert.ok(inline.html.length > 4_000_000, 'inline mode carries plotly');
+    assert.ok(inline.html.length > 1_000_000 && inline.html.includes('data-fm-library="plotly.js-basic-dist-min"'), 'inline mode carries plotly (basic bundle)');
     assert.equal(inline.svg, undefined);
   });
 });

@@ -106,10 +106,8 @@ class Tuner {
       `<div class="fm-tuner-grid fm-tuner-tables"></div>` +
       `</div>`;
     const onChange = (): void => this.readControls();
-    for (const input of Array.from(this.el.querySelectorAll('input, select'))) {
-      input.addEventListener('input', onChange);
-      input.addEventListener('change', onChange);
-    }
+    // 'input' fires on every edit of a field, slider move and menu choice (once per change).
+    for (const input of Array.from(this.el.querySelectorAll('input, select'))) input.addEventListener('input', onChange);
     this.el.addEventListener('click', (ev) => {
       const t = ev.target as Element;
       const rule = t.closest('[data-rule]');
