@@ -161,7 +161,7 @@ export function mosaicRaster(images: ImageStack, boxes: readonly PatchBox[], opt
 }
 
 /** The figure markup shared by the image widgets. */
-function figureHtml(kind: string, png: Uint8Array, img: RgbaImage, alt: string, caption: string, items: readonly string[]): string {
+function figureHtml(kind: string, png: Uint8Array, img: RgbaImage, alt: string, caption: string, items: readonly string[], extra = ''): string {
   const list = items.length
     ? `<ol class="fm-tile-labels" style="columns:14em;font:11px sans-serif;margin:4px 0;padding-left:2.5em">${items.map((t) => `<li>${t}</li>`).join('')}</ol>`
     : '';
@@ -169,8 +169,24 @@ function figureHtml(kind: string, png: Uint8Array, img: RgbaImage, alt: string, 
     `<figure class="fm-widget fm-image fm-${kind}" data-fm-kind="${kind}" style="margin:8px 0">` +
     `<img class="fm-image-png" src="${pngDataUrl(png)}" width="${img.width}" height="${img.height}" alt="${escapeHtml(alt)}" ` +
     `style="image-rendering:pixelated;max-width:100%;height:auto">` +
-    `<figcaption style="font:12px sans-serif;color:#333">${caption}</figcaption>${list}</figure>`
+    `${extra}<figcaption style="font:12px sans-serif;color:#333">${caption}</figcaption>${list}</figure>`
   );
+}
+
+/**
+ * A horizontal colour bar of a colormap with its value range and meaning, for heatmap figures.
+ * @param cm The colormap.
+ * @param label What the colour means.
+ * @param range The values at the two ends (default [0, 1]).
+ */
+export function colourBarHtml(cm: Colormap, label: string, range: readonly [number, number] = [0, 1]): string {
+  const stops = Array.from({ length: 11 }, (_, i) => {
+    const [r, g, b] = cm(i / 10);
+    return `rgb(${r},${g},${b}) ${i * 10}%`;
+  }).join(',');
+  return `<div class="fm-colour-bar" style="font:11px sans-serif;color:#333;display:flex;align-items:center;gap:6px;margin:2px 0">` +
+    `<span>${escapeHtml(formatNumber(range[0]))}</span><span style="display:inline-block;width:200px;height:10px;background:linear-gradient(to right,${stops})"></span><span>${escapeHtml(formatNumber(range[1]))}</span>` +
+    `<span style="color:#555">${escapeHtml(label)}</span></div>`;
 }
 
 /**
@@ -384,5 +400,6 @@ export function heatmapOverlays(images: ImageStack, heatmaps: HeatmapStack, opti
   const cmName = typeof options.colormap === 'function' ? 'custom' : options.colormap ?? 'jet';
   const caption = `<b>${escapeHtml(title)}</b>: ${order.length} images, ${escapeHtml(cmName)} colormap`;
   const items = order.map((k) => `image ${k}` + (options.labels ? ` · ${escapeHtml(options.labels[k])}` : ''));
-  return { html: figureHtml('overlay', png, image, title, caption, items), png };
+  const bar = colourBarHtml(resolveColormap(options.colormap ?? 'jet'), 'heatmap value (relevance for the predicted class)', options.heatmapRange ?? [0, 1]);
+  return { html: figureHtml('overlay', png, image, title, caption, items, bar), png };
 }

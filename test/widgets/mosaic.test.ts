@@ -135,6 +135,9 @@ describe('widgets/mosaic', () => {
     const heat = { data: new Float32Array(2 * 7 * 7).map((_, i) => (i % 7) / 6), width: 7, height: 7 };
     const d = heatmapOverlays(imgs, heat, { labels: [evilClass, 'b'] });
     assert.ok(!d.html.includes('<img src=x') && d.html.includes('image 0 · &lt;img'));
+    // A colour bar with the value range: jet's ends (blue at 0, red at 1) and the range labels.
+    assert.match(d.html, /class="fm-colour-bar".*<span>0<\/span>.*linear-gradient\(to right,rgb\(0,0,128\) 0%.*rgb\(128,0,0\) 100%\).*<span>1<\/span>/);
+    assert.match(heatmapOverlays(imgs, heat, { heatmapRange: [0, 0.5] }).html, /<span>0.5<\/span>/);
     const img = decodePng(d.png as Uint8Array);
     assert.equal(img.width, 2 * 112 + 3 * 2);
     assert.throws(() => heatmapOverlays(imgs, { ...heat, data: new Float32Array(3) }), /one map per image/);
