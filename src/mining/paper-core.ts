@@ -49,7 +49,7 @@ export interface PaperCoreTimings {
 
 /** The rows of the paper's procedure, as plain objects. */
 export interface PaperCoreResult {
-  /** Kept rules, class ascending, best first within a class. */
+  /** Kept rules, class ascending, best first within a class (antecedents in original filter ids). */
   rules: ClassRule[];
   /** The filters of every class (classes without rules get none). */
   classFilters: ClassFiltersRow[];
@@ -71,19 +71,23 @@ const now = (): number => globalThis.performance.now();
  * Runs method.md stages 4-6 on a prepared context.
  * @param ctx the prepared transactions (`prepareMining`)
  * @param options thresholds (defaults: the paper's) and whether to compute groups
+ * @param itemIds when the context was built from renumbered items (`compactItems`), the original
+ *   filter id of each item: the results name the original filters
  * @throws on thresholds outside their ranges, before any mining
  */
-export function minePaperCore(ctx: MiningContext, options: PaperRulesOptions = {}): PaperCoreResult {
+export function minePaperCore(ctx: MiningContext, options: PaperRulesOptions = {}, itemIds: ArrayLike<number> | null = null): PaperCoreResult {
   const o = withDefaults<PaperRulesOptions>(paperRulesDefaults, options);
   resolveClassRuleOptions(o);
+  const original = (items: readonly number[]): number[] => (itemIds ? items.map((i) => itemIds[i]) : [...items]);
   const t0 = now();
-  const rules = mineClassRules(ctx, o);
+  const mined = mineClassRules(ctx, o);
+  const rules = itemIds ? mined.map((r) => ({ ...r, antecedent: original(r.antecedent) })) : mined;
   const t1 = now();
   const classFilters = classFilterRows(ctx, rules);
-  const filters = filterRows(ctx, rules);
+  const filters = filterRows(ctx, mined).map((r) => (itemIds ? { ...r, filter: itemIds[r.filter] } : r));
   const filterSets = filterSetRows(rules);
   const t2 = now();
-  const groups = o.groups ? patternGroups(ctx, rules) : [];
+  const groups = o.groups ? patternGroups(ctx, mined).map((g) => (itemIds ? { ...g, antecedent: original(g.antecedent) } : g)) : [];
   const t3 = now();
   const nClasses = ctx.classIds.length;
   const counts: PaperCounts = {

@@ -1,15 +1,15 @@
 /**
- * The paper's mining procedure end to end (method.md stages 4-6): filters -> class rules, the
+ * The paper's mining procedure end to end (docs/method.md, Pipeline steps 4-6): filters -> class rules, the
  * filters of each class, class-specific and class-shared filters and filter sets, and pattern
  * groups, each as an arquero table, with per-stage timings.
  */
 import { performance } from 'node:perf_hooks';
-import { aq, type ColumnTable } from './arquero';
+import { aq, type ColumnTable } from '../util/arquero';
 import { resolveClassRuleOptions, type ClassRule } from './class-rules';
 import { asMiningContext, type MiningContext } from './context';
 import { minePaperCore, type PaperCounts, type PaperRulesOptions } from './paper-core';
 import { ruleMetrics } from './rules';
-import type { Transactions } from './transactions';
+import { compactItems, type Transactions } from './transactions';
 
 export { paperRulesDefaults, type PaperCounts, type PaperRulesOptions } from './paper-core';
 
@@ -53,7 +53,7 @@ export interface PaperRulesResult {
 }
 
 /**
- * Runs method.md stages 4-6 on transactions.
+ * Runs docs/method.md, Pipeline steps 4-6 on transactions.
  * @param tx transactions (true class per transaction, items = filter indices) or a prepared context
  * @param options thresholds (defaults: min support 2, min confidence 0.5, top 10, antecedents >= 2)
  * @returns the result tables, counts and timings
@@ -63,14 +63,16 @@ export interface PaperRulesResult {
 export function minePaperRules(tx: Transactions | MiningContext, options: PaperRulesOptions = {}): PaperRulesResult {
   resolveClassRuleOptions(options); // thresholds checked before the index is built
   const t0 = performance.now();
-  const ctx = asMiningContext(tx);
+  // Sparse filter ids are mined renumbered (memory by distinct filters) and named back in the tables.
+  const { tx: dense, itemIds } = 'index' in tx ? { tx, itemIds: null } : compactItems(tx);
+  const ctx = asMiningContext(dense);
   const t1 = performance.now();
-  const core = minePaperCore(ctx, options);
+  const core = minePaperCore(ctx, options, itemIds);
   const t2 = performance.now();
   const cf = core.classFilters, fr = core.filters, fs = core.filterSets, gs = core.groups;
   const rulesTable = classRulesTable(ctx, core.rules);
   const classFilters = aq.table({
-    class: cf.map((r) => r.cls), filters: cf.map((r) => r.filters), nFilters: cf.map((r) => r.filters.length), nRules: cf.map((r) => r.nRules),
+    class: cf.map((r) => r.class), filters: cf.map((r) => r.filters), nFilters: cf.map((r) => r.filters.length), nRules: cf.map((r) => r.nRules),
   });
   const filters = aq.table({
     filter: fr.map((r) => r.filter), classes: fr.map((r) => r.classes), nClasses: fr.map((r) => r.classes.length),
@@ -108,10 +110,10 @@ export function classRulesTable(ctx: MiningContext, rules: readonly ClassRule[])
   };
   let rank = 0;
   rules.forEach((r, i) => {
-    rank = i > 0 && rules[i - 1].cls === r.cls ? rank + 1 : 1;
-    const nc = classSize.get(r.cls) ?? 0;
+    rank = i > 0 && rules[i - 1].class === r.class ? rank + 1 : 1;
+    const nc = classSize.get(r.class) ?? 0;
     const m = ruleMetrics(r.support, r.antecedentSupport, nc, ctx.n);
-    cols.class.push(r.cls); cols.rank.push(rank); cols.antecedent.push([...r.antecedent]); cols.size.push(r.antecedent.length);
+    cols.class.push(r.class); cols.rank.push(rank); cols.antecedent.push([...r.antecedent]); cols.size.push(r.antecedent.length);
     cols.support.push(r.support); cols.antecedentSupport.push(r.antecedentSupport); cols.classSize.push(nc);
     cols.confidence.push(m.confidence); cols.lift.push(m.lift); cols.leverage.push(m.leverage); cols.conviction.push(m.conviction);
     cols.score.push(r.score);

@@ -11,3 +11,4 @@ export * from './explain';
 export * from './byo';
 export * from './display';
 export * from './tuner';
+export * from './checks';

@@ -210,7 +210,7 @@ class Tuner {
       const rule = r.rules[s.index];
       if (!rule) return;
       antecedent = rule.antecedent;
-      cls = rule.cls;
+      cls = rule.class;
       caption = `rule {${antecedent.join(', ')}} -> ${names[cls] ?? cls}: support ${rule.support}, confidence ${(100 * rule.confidence).toFixed(1)}%`;
     } else {
       const g = r.groups[s.index];

@@ -28,7 +28,7 @@ export function emptyChart(title: string, message: string): string {
 }
 
 /** A rule point of the scatter. */
-export interface ScatterRule { cls: number; antecedent: readonly number[]; support: number; confidence: number }
+export interface ScatterRule { class: number; antecedent: readonly number[]; support: number; confidence: number }
 
 /**
  * Support x confidence of the kept rules, coloured by class, sized by filters; each point carries
@@ -53,10 +53,10 @@ export function rulesScatterSvg(rules: readonly ScatterRule[], classNames: reado
   rules.forEach((r, i) => {
     const rad = 2.5 + 1.5 * r.antecedent.length;
     const sel = i === selected;
-    parts.push(`<circle class="fm-mark" data-rule="${i}" cx="${sx(r.support).toFixed(1)}" cy="${sy(r.confidence).toFixed(1)}" r="${rad}" fill="${colourOf(r.cls)}" fill-opacity="0.75"` +
-      ` stroke="${sel ? '#000' : 'none'}" stroke-width="2" style="cursor:pointer"><title>${escapeHtml(`${classNames[r.cls] ?? r.cls}: {${r.antecedent.join(', ')}}, support ${r.support}, confidence ${r.confidence.toFixed(3)}`)}</title></circle>`);
+    parts.push(`<circle class="fm-mark" data-rule="${i}" cx="${sx(r.support).toFixed(1)}" cy="${sy(r.confidence).toFixed(1)}" r="${rad}" fill="${colourOf(r.class)}" fill-opacity="0.75"` +
+      ` stroke="${sel ? '#000' : 'none'}" stroke-width="2" style="cursor:pointer"><title>${escapeHtml(`${classNames[r.class] ?? r.class}: {${r.antecedent.join(', ')}}, support ${r.support}, confidence ${r.confidence.toFixed(3)}`)}</title></circle>`);
   });
-  const present = [...new Set(rules.map((r) => r.cls))].sort((a, b) => a - b);
+  const present = [...new Set(rules.map((r) => r.class))].sort((a, b) => a - b);
   const legend = present.map((c) => `<span style="white-space:nowrap;margin-right:8px"><span style="display:inline-block;width:9px;height:9px;border-radius:50%;background:${colourOf(c)}"></span> ${escapeHtml(classNames[c] ?? String(c))}</span>`).join(' ');
   return `<figure class="fm-tuner-chart" data-chart="rules" data-marks="${rules.length}"><figcaption>${escapeHtml(title)}</figcaption>` +
     `<svg width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" style="font:10px sans-serif">${parts.join('')}</svg>` +
