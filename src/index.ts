@@ -136,7 +136,7 @@ export {
 export {
   show, type ShowOptions, type Displayable, widgetsSetup, type WidgetsSetupOptions, widgetPage, type WidgetPageOptions,
   tableView, tableHtml, type TableViewOptions,
-  patchMosaic, averagePatch, heatmapOverlays, type MosaicOptions, type AveragePatchOptions, type OverlayOptions,
+  patchMosaic, averagePatch, heatmapOverlays, patchesInContext, type MosaicOptions, type AveragePatchOptions, type OverlayOptions, type ContextOptions,
   type PatchBox, type ImageStack, type HeatmapStack,
   ablationCurveChart, ablationCurveFigure, type AblationCurveOptions, type AblationCurveRow,
   filtersPerClassChart, classFilterMatrix, rulesScatter, filtersPerClassSpec, classFilterMatrixSpec, rulesScatterSpec, type RuleChartOptions, type RuleRow, type ClassFilterRow,
