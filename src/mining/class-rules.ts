@@ -241,14 +241,26 @@ function mineOneClass(ctx: MiningContext, cls: number, rows: Int32Array, o: Requ
   };
 
   /**
-   * count_all of a node of 3+ items without materialising its list: the parent's global list
-   * tested against the last item's bitset, stopping once the count passes `limit` (then any
-   * value above `limit` serves, since the caller refuses the rule).
+   * count_all of a node of 3+ items without materialising its list (the three global bitsets
+   * ANDed, or the parent's global list tested against the last item's bitset), stopping once the
+   * count passes `limit` (then any value above `limit` serves, since the caller refuses the rule).
    */
   const countAll = (node: SearchNode, limit: number): number => {
-    const src = globalList(node.parent!);
-    const off = node.items[node.items.length - 1] * index.words;
-    const bits = index.bits;
+    const bits = index.bits, words = index.words, its = node.items;
+    const parent = node.parent!;
+    if (!parent.list && its.length === 3) {
+      // No list of the pair yet: AND the three global bitsets (a list would cost a scan of the
+      // rarer filter's tid-list first).
+      const o0 = its[0] * words, o1 = its[1] * words, o2 = its[2] * words;
+      let c = 0;
+      for (let w = 0; w < words; w++) {
+        const v = bits[o0 + w] & bits[o1 + w] & bits[o2 + w];
+        if (v !== 0 && (c += popcount32(v)) > limit) return c;
+      }
+      return c;
+    }
+    const src = globalList(parent);
+    const off = its[its.length - 1] * words;
     let c = 0;
     for (let p = 0; p < src.length; p++) {
       const t = src[p];
