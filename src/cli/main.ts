@@ -2,6 +2,7 @@
 /** The `filtermine` command line: `filtermine <command> [options]`, `filtermine --help`. */
 import './commands/index';
 import { getCommand, listCommands } from './registry';
+import { describeCliError } from './errors';
 import { printableMessage } from './options';
 
 async function main(argv: string[]): Promise<number> {
@@ -26,7 +27,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err: unknown) => {
-    process.stderr.write(`filtermine: ${printableMessage(err instanceof Error ? err.message : String(err))}\n`);
+    process.stderr.write(`filtermine: ${printableMessage(describeCliError(err))}\n`);
     process.exitCode = 1;
   },
 );

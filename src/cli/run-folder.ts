@@ -11,6 +11,8 @@ import type { ImageFolderSpec } from '../extract/source';
 /** What a run folder's manifest says. */
 export interface RunInfo {
   layer?: string;
+  /** The model's weight fingerprint. */
+  fingerprint?: string;
   /** Data set name without a `[:n]` limit suffix. */
   data?: string;
   n?: number;
@@ -23,11 +25,11 @@ export interface RunInfo {
 export function readRunInfo(dir: string): RunInfo {
   const f = path.join(dir, 'manifest.json');
   if (!fs.existsSync(f)) return {};
-  const m = JSON.parse(fs.readFileSync(f, 'utf8')) as { identity?: { model?: { layer?: string }; data?: { name?: string; n?: number; checksum?: string } } };
+  const m = JSON.parse(fs.readFileSync(f, 'utf8')) as { identity?: { model?: { layer?: string; fingerprint?: string }; data?: { name?: string; n?: number; checksum?: string } } };
   const data = m.identity?.data?.name?.replace(/\[:\d+\]$/, '');
   const spec = path.join(dir, 'data-source.json');
   return {
-    layer: m.identity?.model?.layer, data, n: m.identity?.data?.n, checksum: m.identity?.data?.checksum,
+    layer: m.identity?.model?.layer, fingerprint: m.identity?.model?.fingerprint, data, n: m.identity?.data?.n, checksum: m.identity?.data?.checksum,
     ...(fs.existsSync(spec) ? { imageFolder: JSON.parse(fs.readFileSync(spec, 'utf8')) as ImageFolderSpec } : {}),
   };
 }

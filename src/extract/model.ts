@@ -11,7 +11,9 @@ import type * as tf from '@tensorflow/tfjs';
 import { loadModel } from '../models/io';
 import { isOnnxFile, loadOnnxModel } from '../models/onnx';
 import { getArchitecture, listArchitectures } from '../models/registry';
-import { packageRoot } from '../models/shipped';
+import { readModelCard as readCardFile, shippedModelsDir } from '../models/shipped';
+
+export { shippedModelsDir };
 
 /** A model ready for {@link extractDataset}. */
 export interface ResolvedModel {
@@ -44,15 +46,9 @@ export interface ModelCardInfo {
   camMethod?: string;
 }
 
-/** Reads `card.json` in `dir`, if there is one. */
-export function readModelCard(dir: string): ModelCardInfo | undefined {
-  const file = path.join(dir, 'card.json');
-  if (!fs.existsSync(file)) return undefined;
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as ModelCardInfo;
-  } catch (e) {
-    throw new Error(`model card ${file} is not valid JSON: ${(e as Error).message}`);
-  }
+/** The run defaults of the `card.json` in `dir`, if there is one. */
+export function readModelCardInfo(dir: string): ModelCardInfo | undefined {
+  return (readCardFile(dir) as ModelCardInfo | null) ?? undefined;
 }
 
 /** Defaults a card gives to {@link ResolvedModel}. */
@@ -63,29 +59,24 @@ function fromCard(card: ModelCardInfo | undefined): Pick<ResolvedModel, 'default
 
 /** An ONNX model file and its card (in the same folder). */
 async function resolveOnnx(file: string, name: string): Promise<ResolvedModel> {
-  const card = readModelCard(path.dirname(file));
+  const card = readModelCardInfo(path.dirname(file));
   const shape = card?.inputShape;
   const model = await loadOnnxModel(file, shape && shape.length === 3 ? { inputShape: shape as [number, number, number], name } : { name });
   return { model, name, owned: true, ...fromCard(card) };
 }
 
-/** Options of {@link resolveExtractModel}. */
+/** Options of {@link resolveModel}. */
 export interface ResolveModelOptions {
   /** Folder holding the shipped models. Default: `$FILTERMINE_MODELS`, else `models/` at the package root. */
   modelsDir?: string;
 }
 
-/** The folder of shipped models (see {@link ResolveModelOptions.modelsDir}). */
-export function shippedModelsDir(): string {
-  return process.env.FILTERMINE_MODELS ?? path.join(packageRoot(), 'models');
-}
-
 /**
- * Resolves a model spec.
+ * Resolves a model spec: the one loader behind the CLI commands, the notebooks and the benchmarks.
  * @param spec a LayersModel, a shipped model name, or a folder/URL
  * @throws if a shipped model has not been trained/installed, or the folder holds no model
  */
-export async function resolveExtractModel(spec: string | tf.LayersModel, options: ResolveModelOptions = {}): Promise<ResolvedModel> {
+export async function resolveModel(spec: string | tf.LayersModel, options: ResolveModelOptions = {}): Promise<ResolvedModel> {
   if (typeof spec !== 'string') return { model: spec, name: spec.name, owned: false };
   const shippedOnnx = path.join(options.modelsDir ?? shippedModelsDir(), spec, 'model.onnx');
   if (/^[A-Za-z0-9][-A-Za-z0-9_.]*$/.test(spec) && !listArchitectures().includes(spec) && fs.existsSync(shippedOnnx)) return resolveOnnx(shippedOnnx, spec);
@@ -94,7 +85,7 @@ export async function resolveExtractModel(spec: string | tf.LayersModel, options
     if (!fs.existsSync(path.join(dir, 'model.json'))) {
       throw new Error(`shipped model '${spec}' not found (no ${path.join(dir, 'model.json')}); train it first ('npm run train') or pass a model folder`);
     }
-    const card = readModelCard(dir);
+    const card = readModelCardInfo(dir);
     return { model: await loadModel(dir), name: spec, owned: true, defaultLayer: getArchitecture(spec).analysisLayer, ...fromCard(card) };
   }
   const isUrl = /^https?:\/\//.test(spec);
@@ -107,7 +98,7 @@ export async function resolveExtractModel(spec: string | tf.LayersModel, options
   }
   if (!isUrl && fs.statSync(spec).isFile()) throw new Error(`model '${spec}' is a file; expected a tfjs model folder (model.json + weights), an .onnx file or a folder holding model.onnx`);
   const model = await loadModel(spec);
-  return { model, name: path.basename(spec.replace(/\/model\.json$/, '').replace(/\/+$/, '')), owned: true, ...(isUrl ? {} : fromCard(readModelCard(spec))) };
+  return { model, name: path.basename(spec.replace(/\/model\.json$/, '').replace(/\/+$/, '')), owned: true, ...(isUrl ? {} : fromCard(readModelCardInfo(spec))) };
 }
 
 /** Names of the ONNX models in the shipped models folder (sub-folders holding `model.onnx`). */
@@ -116,3 +107,6 @@ export function shippedOnnxNames(options: ResolveModelOptions = {}): string[] {
   if (!fs.existsSync(dir)) return [];
   return fs.readdirSync(dir).filter((d) => fs.existsSync(path.join(dir, d, 'model.onnx'))).sort();
 }
+
+/** @deprecated The old name of {@link resolveModel}. */
+export const resolveExtractModel = resolveModel;

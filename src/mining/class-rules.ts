@@ -1,5 +1,5 @@
 /**
- * Filters -> class rules (method.md stage 4). Per class `c`, the frequent filter sets `A` of `c`'s
+ * Filters -> class rules (docs/method.md, Pipeline step 4). Per class `c`, the frequent filter sets `A` of `c`'s
  * transactions (at least `minLength` filters) give rules `A -> c` with support `count_c(A)` and
  * confidence `count_c(A) / count_all(A)` = P(c | A) over all transactions. Keep rules with
  * confidence >= minConfidence, per class the top `topN` by support x confidence, then drop a kept
@@ -17,11 +17,11 @@
  * support 2 tractable. With `topN: Infinity` there is no bound and every frequent set is visited:
  * then set `maxLength`.
  */
-import { hasBit, wordsFor } from './bitset';
+import { hasBit, popcount32, wordsFor } from './bitset';
 import type { MiningContext } from './context';
 import { absoluteSupport, checkMaxLength, withDefaults } from './support';
 
-/** Options of {@link mineClassRules}; defaults are the paper's (method.md stage 4). */
+/** Options of {@link mineClassRules}; defaults are the paper's (docs/method.md, Pipeline step 4). */
 export interface ClassRuleOptions {
   /** Minimum support within the class: integer >= 1 = transactions, (0, 1) = fraction of the class. Default 2. */
   minSupport?: number;
@@ -45,7 +45,7 @@ export const classRuleDefaults: Readonly<Required<ClassRuleOptions>> = Object.fr
 /** One filters -> class rule with its counts. */
 export interface ClassRule {
   /** The consequent class. */
-  cls: number;
+  class: number;
   /** The antecedent filters, ascending. */
   antecedent: number[];
   /** count_c(A): transactions of the class containing A. */
@@ -121,7 +121,7 @@ interface Scratch {
 }
 
 /**
- * Mines the kept rules of every class (method.md stage 4).
+ * Mines the kept rules of every class (docs/method.md, Pipeline step 4).
  * @param ctx the prepared transactions ({@link prepareMining})
  * @param options thresholds; defaults are the paper's
  * @returns the kept rules, by class ascending, each class's rules best first
@@ -240,6 +240,35 @@ function mineOneClass(ctx: MiningContext, cls: number, rows: Int32Array, o: Requ
     return node.list;
   };
 
+  /**
+   * count_all of a node of 3+ items without materialising its list (the three global bitsets
+   * ANDed, or the parent's global list tested against the last item's bitset), stopping once the
+   * count passes `limit` (then any value above `limit` serves, since the caller refuses the rule).
+   */
+  const countAll = (node: SearchNode, limit: number): number => {
+    const bits = index.bits, words = index.words, its = node.items;
+    const parent = node.parent!;
+    if (!parent.list && its.length === 3) {
+      // No list of the pair yet: AND the three global bitsets (a list would cost a scan of the
+      // rarer filter's tid-list first).
+      const o0 = its[0] * words, o1 = its[1] * words, o2 = its[2] * words;
+      let c = 0;
+      for (let w = 0; w < words; w++) {
+        const v = bits[o0 + w] & bits[o1 + w] & bits[o2 + w];
+        if (v !== 0 && (c += popcount32(v)) > limit) return c;
+      }
+      return c;
+    }
+    const src = globalList(parent);
+    const off = its[its.length - 1] * words;
+    let c = 0;
+    for (let p = 0; p < src.length; p++) {
+      const t = src[p];
+      if ((bits[off + (t >>> 5)] & (1 << (t & 31))) !== 0 && ++c > limit) return c;
+    }
+    return c;
+  };
+
   /** Lists the node's children with support >= floor, sorted by support descending. */
   const expand = (node: SearchNode): void => {
     const floor = Math.max(minCount, top.full ? top.threshold : 0);
@@ -252,7 +281,7 @@ function mineOneClass(ctx: MiningContext, cls: number, rows: Int32Array, o: Requ
         const qo = q * words;
         for (let w = 0; w < words; w++) {
           const v = nb[w] & itemBits[qo + w];
-          if (v !== 0) c += popcount(v);
+          if (v !== 0) c += popcount32(v);
         }
         if (c >= floor) { childQ[k] = q; childS[k] = c; k++; }
       }
@@ -294,14 +323,19 @@ function mineOneClass(ctx: MiningContext, cls: number, rows: Int32Array, o: Requ
     const node: SearchNode = { items, last: q, s: e.s, bits, parent: from === root ? null : from, list: null, childQ: EMPTY, childS: EMPTY };
     const len = items.length;
     if (len >= minLength) {
+      // A rule enters only when conf >= minConfidence and score = s^2 / sall >= the N-th best:
+      // both bound sall from above. A node without children (at maxLength) only needs its count,
+      // and that count may stop as soon as it passes the bound (the rule is then refused).
+      const limit = Math.floor(Math.min(minConfidence > 0 ? node.s / minConfidence : Infinity, top.full && top.threshold > 0 ? (node.s * node.s) / top.threshold : Infinity) + 1e-9);
       const sall = len === 1 ? gsup(items[0])
         : len === 2 && pairs ? pairs[items[0] * tx.nItems + items[1]]
+        : len >= maxLength && len >= 3 ? countAll(node, limit)
         : globalList(node).length;
       const conf = node.s / sall;
       if (conf >= minConfidence) {
         const score = (node.s * node.s) / sall;
         if (!top.full || score >= top.threshold) {
-          top.offer({ cls, antecedent: [...items].sort((x, y) => x - y), support: node.s, antecedentSupport: sall, confidence: conf, score });
+          top.offer({ class: cls, antecedent: [...items].sort((x, y) => x - y), support: node.s, antecedentSupport: sall, confidence: conf, score });
         }
       }
     }
@@ -350,21 +384,14 @@ class PendingHeap {
   }
 }
 
-function popcount(x: number): number {
-  x = x - ((x >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
-}
-
 /**
  * Drops each rule whose antecedent is a proper subset of another rule's antecedent in the list
- * with the same class, support and confidence (method.md stage 4). Order is kept.
+ * with the same class, support and confidence (docs/method.md, Pipeline step 4). Order is kept.
  * @param rules rules of any classes, antecedents ascending
  */
 export function removeSubsetRules(rules: readonly ClassRule[]): ClassRule[] {
   return rules.filter((a) => !rules.some((b) =>
-    b !== a && b.cls === a.cls && b.support === a.support && b.antecedentSupport === a.antecedentSupport &&
+    b !== a && b.class === a.class && b.support === a.support && b.antecedentSupport === a.antecedentSupport &&
     b.antecedent.length > a.antecedent.length && isSubset(a.antecedent, b.antecedent)));
 }
 

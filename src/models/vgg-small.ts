@@ -1,24 +1,16 @@
 /**
  * VGG-small: a VGG-style network for 28x28x1 images (Fashion-MNIST), with Keras VGG16 layer names
- * so that the same code addresses layers in it and in the real VGG16 (method.md, Pipeline step 1).
+ * so that the same code addresses layers in it and in the real VGG16 (docs/method.md, Pipeline step 1).
  * Output: pre-softmax logits (layer `logits`, linear).
  */
 import * as tf from '@tensorflow/tfjs';
 import { seededInitializers } from './init';
+import { SMALL_MODEL_DEFAULTS, type SmallModelOptions } from './options';
 
 /** Options of {@link buildVggSmall}. */
-export interface VggSmallOptions {
-  /** Seed of the weight initialisation. Default 0. */
-  seed?: number;
-  /** Multiplier on every filter count (1 = the shipped model; smaller for fast tests). Default 1. */
-  width?: number;
-  /** Number of classes. Default 10. */
-  classes?: number;
-  /** Input shape [height, width, channels]. Default [28, 28, 1]. */
-  inputShape?: [number, number, number];
-}
+export type VggSmallOptions = SmallModelOptions;
 
-const defaults: Required<VggSmallOptions> = { seed: 0, width: 1, classes: 10, inputShape: [28, 28, 1] };
+const defaults = SMALL_MODEL_DEFAULTS;
 
 /** The layer whose filters the method analyses by default (7x7x128 for 28x28 input). */
 export const VGG_SMALL_ANALYSIS_LAYER = 'block3_conv2';

@@ -6,8 +6,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ImageSet } from '../data/fashion-mnist';
 import * as tf from '@tensorflow/tfjs';
+import type { ImageSet } from '../data/image-set';
 import { explain, type Explanation } from '../cam/explain';
 import type { ExtractDataSource, ImageFolderSource } from '../extract/source';
 import { buildVggSmall } from '../models/vgg-small';

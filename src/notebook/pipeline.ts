@@ -1,5 +1,5 @@
 /**
- * High-level pipeline steps for the notebooks (method.md stages 1-6 and "Evaluation"), each
+ * High-level pipeline steps for the notebooks (docs/method.md, Pipeline steps 1-6 and "Evaluation"), each
  * cached on disk under a key of every parameter that decides it, so notebooks stay thin, share
  * work (one extraction per model and parameters serves the quickstart, mining and ablation
  * notebooks) and every cell can be re-run without hidden state:
@@ -25,21 +25,27 @@ import { minedFiltersFromTables } from '../ablation/mined';
 import { MaskScorer } from '../ablation/scorer';
 import { defaultVariants, minedSourceName } from '../ablation/variants';
 import { filterNorms } from '../ablation/vebi';
-import { loadFashionMnist, type ImageSet } from '../data/fashion-mnist';
-import { resolveExtractModel, shippedModelsDir } from '../extract/model';
+import { loadFashionMnist } from '../data/fashion-mnist';
+import type { ImageSet } from '../data/image-set';
+import { resolveModel } from '../extract/model';
+import { readModelCard, shippedModelsDir } from '../models/shipped';
 import type { ExtractSummaryCounts } from '../extract/merge';
 import { extractDatasetParallel } from '../extract/parallel';
 import { activeBackendId } from '../backend/select';
 import type { PatchParams } from '../extract/pipeline';
 import { extractDataset } from '../extract/run';
+import { EXTRACT_FORMAT_VERSION } from '../extract/manifest';
 import { imageSetSource, modelFingerprint } from '../extract/source';
 import { spatialLayerNames, splitModel } from '../graph';
 import type { ModelCard } from '../models/card';
 import { getArchitecture, listArchitectures } from '../models/registry';
 import { minePaperRules, type PaperRulesResult } from '../mining/paper';
 import { fromTransactionTable } from '../mining/transactions';
+import { resolveClassRuleOptions } from '../mining/class-rules';
+import { checkTopK, minerSupport, type SupportThreshold } from '../mining/support';
 import { loadTransactionStore } from '../transactions/io';
-import { transactionsForK, type AqTable, type TransactionStore } from '../transactions/store';
+import { transactionsForK, type TransactionStore } from '../transactions/store';
+import type { ColumnTable } from '../util/arquero';
 import { cachedJson, cacheKey, notebookCacheRoot } from './cache';
 
 /** A model ready for the notebooks. Call `dispose()` when done. */
@@ -88,10 +94,9 @@ function localFolder(source: string, modelsDir: string): string | null {
  * @example const m = await loadNotebookModel('vgg-small'); ...; m.dispose();
  */
 export async function loadNotebookModel(source: string, options: LoadNotebookModelOptions = {}): Promise<NotebookModel> {
-  const resolved = await resolveExtractModel(source);
+  const resolved = await resolveModel(source);
   const folder = localFolder(source, shippedModelsDir());
-  const cardFile = folder ? path.join(folder, 'card.json') : null;
-  const card = cardFile && fs.existsSync(cardFile) ? (JSON.parse(fs.readFileSync(cardFile, 'utf8')) as ModelCard) : null;
+  const card = folder ? readModelCard(folder) : null;
   const model = resolved.model;
   try {
     const archLayer = listArchitectures().includes(model.name) ? getArchitecture(model.name).analysisLayer : undefined;
@@ -186,7 +191,7 @@ export function extractionIdentity(m: Pick<NotebookModel, 'name' | 'fingerprint'
 }
 
 /**
- * Runs (or finds on disk) the extraction of method.md stages 1-3 over the test set.
+ * Runs (or finds on disk) the extraction of docs/method.md, Pipeline steps 1-3 over the test set.
  * @param m the model (see {@link loadNotebookModel})
  * @param req the parameters (see {@link ExtractionRequest})
  * @returns the run; an interrupted run resumes where it stopped
@@ -200,12 +205,15 @@ export async function runExtraction(m: NotebookModel, req: ExtractionRequest = {
     throw new Error(`runExtraction: model '${m.name}' takes ${H}x${W}x${C} inputs, but the embedded data is ${set.height}x${set.width}x1`);
   }
   // With the native addon one process already uses every core; else wasm worker threads help.
-  const native = activeBackendId() === 'wasm-native';
+  const native = activeBackendId() === 'native';
   const workers = req.workers === undefined || req.workers === 'auto'
     ? (!native && set.n >= 2000 && os.availableParallelism() >= 2 ? 2 : 1) : req.workers;
   // The compute path is part of the cache key: its float rounding differs, and a run folder
-  // refuses to be resumed on another path.
-  const id: Record<string, unknown> = { ...extractionIdentity(m, set, set.n, req), compute: workers > 1 ? 'wasm' : activeBackendId() };
+  // refuses to be resumed on another path. So is the extraction format: a cached run made before
+  // a change of results (a corrected kernel, a new chunk format) is not served again.
+  const id: Record<string, unknown> = {
+    ...extractionIdentity(m, set, set.n, req), compute: workers > 1 ? 'wasm' : activeBackendId(), format: EXTRACT_FORMAT_VERSION,
+  };
   const dir = path.join(req.cacheRoot ?? notebookCacheRoot(), 'extract', `${m.name}-${cacheKey(id)}`);
   const summaryFile = path.join(dir, 'summary.json');
   const cached = fs.existsSync(summaryFile);
@@ -245,7 +253,7 @@ export function runStore(run: Pick<ExtractionRun, 'dir'>): TransactionStore {
  * The transaction table of a run for any k (top-k filters of each patch, from the cached scores).
  * Columns: image, patch, x, y, size, label, pred, score, drop, items, class.
  */
-export function runTransactions(run: Pick<ExtractionRun, 'dir'>, k: number): AqTable {
+export function runTransactions(run: Pick<ExtractionRun, 'dir'>, k: number): ColumnTable {
   return transactionsForK(runStore(run), k);
 }
 
@@ -253,8 +261,11 @@ export function runTransactions(run: Pick<ExtractionRun, 'dir'>, k: number): AqT
 export interface MiningRequest {
   /** Transaction size (top-k filters per patch). */
   k: number;
-  /** Minimum support within a class (>= 1 transactions, or a fraction in (0, 1)). Default 2. */
-  minSupport?: number;
+  /**
+   * Minimum support within a class: `{ count: 20 }` transactions or `{ fraction: 0.05 }` of the
+   * class (a plain number: an integer >= 1 is a count, a number in (0, 1) a fraction). Default 2.
+   */
+  minSupport?: SupportThreshold;
   /** Minimum confidence P(class | filters). Default 0.5. */
   minConfidence?: number;
   /** Rules kept per class. Default 10. */
@@ -268,7 +279,7 @@ export interface MiningRequest {
 /** The mining result of a run, with its transactions. */
 export interface RunMining extends PaperRulesResult {
   /** The transaction table mined. */
-  transactions: AqTable;
+  transactions: ColumnTable;
   k: number;
   /** Milliseconds for top-k + mining (no model run). */
   ms: number;
@@ -277,15 +288,20 @@ export interface RunMining extends PaperRulesResult {
 /**
  * Mines a run's transactions for one k with the paper's procedure (stages 4-6), from the cached
  * per-filter scores; no model run.
- * @throws on thresholds outside their ranges (from the miner)
+ * @throws before any work, naming the value: k above the layer's filters, a support count that is
+ *   not a whole number >= 1, a fraction outside (0, 1), a confidence outside [0, 1]
  */
 export function mineExtraction(run: Pick<ExtractionRun, 'dir'>, req: MiningRequest): RunMining {
   const t0 = performance.now();
   const store = runStore(run);
+  // Impossible parameters are refused before any work, naming the value.
+  checkTopK(req.k, store.nFilters, `the ${store.nFilters} filters of the analysed layer`);
+  const minSupport = req.minSupport === undefined ? undefined : minerSupport(req.minSupport);
+  resolveClassRuleOptions({ minSupport, minConfidence: req.minConfidence, topN: req.topN, maxLength: req.maxLength });
   const transactions = transactionsForK(store, req.k);
   const tx = fromTransactionTable(transactions, { nItems: store.nFilters });
   const res = minePaperRules(tx, {
-    ...(req.minSupport !== undefined ? { minSupport: req.minSupport } : {}),
+    ...(minSupport !== undefined ? { minSupport } : {}),
     ...(req.minConfidence !== undefined ? { minConfidence: req.minConfidence } : {}),
     ...(req.topN !== undefined ? { topN: req.topN } : {}),
     ...(req.maxLength !== undefined ? { maxLength: req.maxLength } : {}),
@@ -343,7 +359,7 @@ export interface AblationStudy {
 const ablationDefaults = { ks: [5, 10, 25], minSupport: 2, minConfidence: 0.5, topN: 10, maxLength: undefined as number | undefined, draws: 10, seed: 0, otherPerClass: 100 as number | 'all', vebiFiltersPerClass: 5, curveDraws: 5, curveImagesPerClass: 'all' as number | 'all' };
 
 /**
- * The ablation study of a run (method.md "Evaluation"): mines each k, then ablates per class the
+ * The ablation study of a run (docs/method.md, "Evaluation"): mines each k, then ablates per class the
  * mined filters, random filters (same count, all channels, seeded draws), class-specific-only and
  * class-shared-only filters and VEBI, on the run's images; plus accuracy-vs-filters curves.
  * Cached as JSON under every parameter and the run folder.

@@ -1,6 +1,6 @@
 /**
  * Widgets: pure functions from results to displayable outputs (charts, mosaics, tables, progress),
- * rendered offline with locally bundled plotly.js and vega-lite. See issue 7.
+ * rendered offline with locally bundled plotly.js and vega-lite.
  */
 export * from './displayable';
 export * from './escape';
@@ -17,3 +17,4 @@ export * from './mosaic';
 export * from './table';
 export * from './progress';
 export * from './page';
+export * from './tuner';

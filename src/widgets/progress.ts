@@ -4,6 +4,7 @@
  */
 import { escapeHtml } from './escape';
 import { formatNumber } from './format';
+import { formatDuration } from '../util/progress';
 
 /** What a progress bar shows at one moment. */
 export interface ProgressBarState {
@@ -54,8 +55,7 @@ function fraction(s: ProgressBarState): number {
 }
 
 function duration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return formatDuration(ms / 1000);
 }
 
 function eta(s: ProgressBarState): string {
@@ -177,5 +177,23 @@ export function progressBar(total: number, options: ProgressBarOptions = {}): Pr
       render(true);
     },
     state,
+  };
+}
+
+/**
+ * A progress callback `(done, total)` for the long steps that report cumulative counts (extraction,
+ * sweeps): the first call starts an in-place bar with that total, later calls move it, and it
+ * finishes when done reaches total.
+ * @param label Label of the bar.
+ * @param options Sink, clock and interval, as for {@link progressBar}.
+ * @example await runExtraction(model, { onProgress: progressCallback('extracting') });
+ */
+export function progressCallback(label: string, options: Omit<ProgressBarOptions, 'label'> = {}): (done: number, total: number) => void {
+  let bar: ProgressBar | null = null;
+  let seen = 0;
+  return (done: number, total: number): void => {
+    if (!bar) bar = progressBar(total, { ...options, label });
+    if (done > seen) { bar.tick(done - seen); seen = done; }
+    if (done >= total) bar.done();
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Opens an HTML page (a widget page or a published notebook, out/*.html) in headless Chromium with
  * no network, and reports whether its charts rendered, its images are non-blank and it logged no
- * errors (issue 7, acceptance 2). Reusable: the lead points it at the published notebooks.
+ * errors. Reusable: point it at any published notebook page.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -46,14 +46,14 @@ export interface ImageCheck {
 export interface PageCheck {
   /** Every plotly and vega-lite chart found. */
   charts: ChartCheck[];
-  /** All plotly charts rendered (true when there are none: check `charts`). */
-  plotlyOk: boolean;
-  /** All vega-lite charts rendered (true when there are none). */
-  vegaOk: boolean;
+  /** All plotly charts rendered; null when the page has none (never vacuously true). */
+  plotlyOk: boolean | null;
+  /** All vega-lite charts rendered; null when the page has none. */
+  vegaOk: boolean | null;
   /** The widget images (mosaics, averages, overlays). */
   images: ImageCheck[];
-  /** All widget images are non-blank (true when there are none: check `images`). */
-  mosaicsNonBlank: boolean;
+  /** All widget images are non-blank; null when the page has none. */
+  mosaicsNonBlank: boolean | null;
   /** Console errors and uncaught page errors. */
   consoleErrors: string[];
   /** Requests the checker refused (anything but file: and data:). */
@@ -74,7 +74,7 @@ export interface CheckPageOptions {
   screenshotDir?: string;
   /** Screenshot file name (default: the page's base name + '.png'). */
   screenshotName?: string;
-  /** Longest wait for the page to load and its charts to render, ms (default 120000; a loaded 2-core machine needs tens of seconds for the 4.8 MB plotly bundle). */
+  /** Longest wait for the page to load and its charts to render, ms (default 120000; a loaded 2-core machine needs tens of seconds for the chart libraries). */
   timeoutMs?: number;
   /** Texts that must appear as text in the rendered page. */
   expectText?: readonly string[];
@@ -86,6 +86,11 @@ const chromiumArgs = [
   '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync',
 ];
+
+/** Whether every item passes; null for an empty list (so a page with nothing found never passes by accident). */
+function allOrNull<T>(items: readonly T[], pass: (item: T) => boolean): boolean | null {
+  return items.length === 0 ? null : items.every(pass);
+}
 
 /** Runs inside the page: finds charts and images and measures them. */
 function inspectPage(arg: { blankVariance: number; expectText: string[] }): {
@@ -164,50 +169,39 @@ export async function checkRenderedPage(file: string, options: CheckPageOptions 
   const shotDir = options.screenshotDir ?? path.resolve(__dirname, '../../../test-output');
   fs.mkdirSync(shotDir, { recursive: true });
   const screenshot = path.join(shotDir, options.screenshotName ?? path.basename(abs).replace(/\.html?$/i, '') + '.png');
-  const { chromium } = await import('playwright-core');
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'fm-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath, headless: true, args: chromiumArgs, serviceWorkers: 'block',
-    viewport: { width: 1100, height: 900 },
-  });
-  const consoleErrors: string[] = [], blockedRequests: string[] = [], dialogs: string[] = [];
+  const browser = await launchOffline();
+  const { page, consoleErrors, blockedRequests, dialogs } = browser;
   try {
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
-      blockedRequests.push(url);
-      return route.abort('blockedbyclient');
-    });
-    const page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(`uncaught: ${e.message}`));
-    page.on('dialog', (d) => {
-      dialogs.push(`${d.type()}: ${d.message()}`);
-      void d.dismiss();
-    });
     await page.goto(pathToFileURL(abs).href, { waitUntil: 'load', timeout: timeoutMs });
-    // Widget charts report their state; wait until none is still pending or rendering.
+    // Wait for a settled page: every widget chart reports a final state (a finished one has drawn
+    // its SVG) and every widget image has decoded. No fixed sleep: the condition is polled.
     await page
       .waitForFunction(
-        () => Array.from(document.querySelectorAll('[data-fm-kind="plotly"], [data-fm-kind="vega-lite"]'))
-          .every((e) => ['done', 'error', 'no-library'].includes(e.getAttribute('data-fm-state') ?? '')),
+        () => {
+          for (const e of Array.from(document.querySelectorAll('[data-fm-kind="plotly"], [data-fm-kind="vega-lite"]'))) {
+            const state = e.getAttribute('data-fm-state') ?? '';
+            if (!['done', 'error', 'no-library'].includes(state)) return false;
+            if (state === 'done' && !e.querySelector('svg')) return false;
+          }
+          for (const img of Array.from(document.querySelectorAll('figure.fm-image img, img.fm-image-png')) as HTMLImageElement[]) {
+            if (!img.complete) return false;
+          }
+          return true;
+        },
         undefined,
-        { timeout: timeoutMs },
+        { timeout: timeoutMs, polling: 100 },
       )
       .catch(() => undefined); // reported below as charts not ok
-    await page.waitForTimeout(300);
     const found = await page.evaluate(inspectPage, { blankVariance: options.blankVariance ?? 4, expectText: [...(options.expectText ?? [])] });
     await page.screenshot({ path: screenshot, fullPage: true });
     const plotly = found.charts.filter((c) => c.kind === 'plotly');
     const vega = found.charts.filter((c) => c.kind === 'vega-lite');
     return {
       charts: found.charts,
-      plotlyOk: plotly.every((c) => c.ok),
-      vegaOk: vega.every((c) => c.ok),
+      plotlyOk: allOrNull(plotly, (c) => c.ok),
+      vegaOk: allOrNull(vega, (c) => c.ok),
       images: found.images,
-      mosaicsNonBlank: found.images.every((i) => i.nonBlank),
+      mosaicsNonBlank: allOrNull(found.images, (i) => i.nonBlank),
       consoleErrors,
       blockedRequests,
       dialogs,
@@ -216,7 +210,55 @@ export async function checkRenderedPage(file: string, options: CheckPageOptions 
       screenshot,
     };
   } finally {
-    await context.close();
-    fs.rmSync(profile, { recursive: true, force: true });
+    await browser.close();
   }
+}
+
+/** A headless Chromium page with the network blocked, recording console errors and dialogs. */
+export interface OfflinePage {
+  page: import('playwright-core').Page;
+  /** Console errors and uncaught page errors. */
+  consoleErrors: string[];
+  /** Requests refused (anything but file: and data:). */
+  blockedRequests: string[];
+  /** alert/confirm/prompt messages. */
+  dialogs: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts headless Chromium (Debian's, {@link chromiumPath}) with every request other than file:
+ * and data: refused and recorded.
+ * @throws {Error} When Chromium is not installed.
+ */
+export async function launchOffline(viewport = { width: 1100, height: 900 }): Promise<OfflinePage> {
+  if (!chromiumAvailable()) throw new Error(`launchOffline: ${chromiumPath} not found (apt-get install chromium)`);
+  const { chromium } = await import('playwright-core');
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'fm-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath, headless: true, args: chromiumArgs, serviceWorkers: 'block', viewport,
+  });
+  const consoleErrors: string[] = [], blockedRequests: string[] = [], dialogs: string[] = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
+    blockedRequests.push(url);
+    return route.abort('blockedbyclient');
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`uncaught: ${e.message}`));
+  page.on('dialog', (d) => {
+    dialogs.push(`${d.type()}: ${d.message()}`);
+    void d.dismiss();
+  });
+  return {
+    page, consoleErrors, blockedRequests, dialogs,
+    close: async () => {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,5 +1,5 @@
 /**
- * `filtermine evaluate`: the evaluation of method.md ("Evaluation") from an extraction run:
+ * `filtermine evaluate`: the evaluation of docs/method.md ("Evaluation") from an extraction run:
  * mines the transactions for each k with the paper's thresholds, then ablates per class the mined
  * filters, random filters (same count, all channels, seeded draws), class-specific-only and
  * class-shared-only filters and VEBI's filters, and writes the results table in the paper's form,
@@ -23,10 +23,13 @@ import { MaskScorer } from '../../ablation/scorer';
 import { defaultVariants, minedSourceName } from '../../ablation/variants';
 import { filterNorms } from '../../ablation/vebi';
 import type { ClassFilterLists } from '../../ablation/class-conditional';
-import { loadFashionMnist, type ImageSet } from '../../data/fashion-mnist';
-import { resolveExtractModel } from '../../extract/model';
-import { reopenImageFolderSource } from '../../extract/source';
 import * as tf from '@tensorflow/tfjs';
+import { loadFashionMnist } from '../../data/fashion-mnist';
+import type { ImageSet } from '../../data/image-set';
+import { resolveModel } from '../../extract/model';
+import { checkKsFitLayer } from '../../extract/merge';
+import { modelFingerprint, reopenImageFolderSource } from '../../extract/source';
+import { prepareOutDir } from '../errors';
 import { splitModel } from '../../graph/split';
 import { minePaperRules, type PaperRulesOptions } from '../../mining/paper';
 import { fromTransactionTable } from '../../mining/transactions';
@@ -101,13 +104,21 @@ async function run(argv: string[]): Promise<number> {
   const loadData = DATA[dataName];
   if (!loadData && !folder) throw new Error(`evaluate: unknown data '${dataName}'; known: ${Object.keys(DATA).join(', ')}`);
 
+  const out = values.out ?? path.join(runDir, 'evaluation');
+  prepareOutDir(out, 'evaluate: --out');
   const backend = await selectBackend(values.backend as BackendName);
-  const resolved = await resolveExtractModel(values.model);
+  const resolved = await resolveModel(values.model);
   try {
     const layer = values.layer ?? info.layer ?? resolved.defaultLayer;
     if (!layer) throw new Error(`evaluate: --layer is required for model '${resolved.name}'`);
     if (info.layer && info.layer !== layer) throw new Error(`evaluate: the transactions were extracted at layer '${info.layer}', not '${layer}'`);
+    if (info.fingerprint && info.fingerprint !== modelFingerprint(resolved.model)) {
+      throw new Error(`evaluate: the transactions in ${runDir} were extracted from a model with other weights ` +
+        `(weight fingerprint ${info.fingerprint.slice(0, 12)}..., --model ${values.model} has ${modelFingerprint(resolved.model).slice(0, 12)}...); ` +
+        'expected the model the run was extracted with');
+    }
     const F = layerChannelCount(resolved.model, layer);
+    checkKsFitLayer(ks, F, layer);
     let images: IndexedImages, labels: Int32Array, n: number, classNames: readonly string[];
     let held: tf.Tensor | undefined;
     if (folder) {
@@ -165,7 +176,6 @@ async function run(argv: string[]): Promise<number> {
         });
         tables.curves = curves.table;
       }
-      const out = values.out ?? path.join(runDir, 'evaluation');
       const files = saveAblationTables(out, tables);
       fs.writeFileSync(path.join(out, 'summary.json'), JSON.stringify({
         model: resolved.name, layer, channels: F, images: n, data: dataName, backend: backend.name, ks, draws, seed, otherPerClass,

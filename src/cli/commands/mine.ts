@@ -1,5 +1,5 @@
 /**
- * `filtermine mine`: the paper's mining procedure (method.md stages 4-6) on the transactions of an
+ * `filtermine mine`: the paper's mining procedure (docs/method.md, Pipeline steps 4-6) on the transactions of an
  * extraction run folder (for one k) or on a CSV `patch,class,items`; writes the result tables to a
  * folder and a JSON summary to stdout.
  */
@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { registerCommand } from '../registry';
 import { intOption, numberOption, parseCommandArgs, requirePath } from '../options';
 import { runTransactionTable } from '../run-folder';
-import { classRuleDefaults, fromTransactionTable, loadTransactionsCsv, minePaperRules, saveMiningTables } from '../../mining';
+import { classRuleDefaults, fromTransactionTable, loadTransactionsCsv, minePaperRules, resolveClassRuleOptions, saveMiningTables, transactionCount } from '../../mining';
 
 const usage = `usage: filtermine mine --run DIR --k K [options]
        filtermine mine --transactions FILE.csv [options]
@@ -63,6 +63,18 @@ registerCommand({
       process.stderr.write(`mine: give either --run DIR (an extraction run folder) or --transactions FILE.csv\n\n${usage}`);
       return 2;
     }
+    const options = {
+      minSupport: numberFlag('min-support', values['min-support']),
+      minConfidence: numberFlag('min-confidence', values['min-confidence']),
+      topN: numberFlag('top-n', values['top-n']),
+      minLength: numberFlag('min-length', values['min-length']),
+      maxLength: numberFlag('max-length', values['max-length']),
+      groups: !values['no-groups'],
+    };
+    if (options.minLength !== undefined && options.maxLength !== undefined && options.minLength > options.maxLength) {
+      throw new Error(`mine: --min-length ${options.minLength} is above --max-length ${options.maxLength}; no rule can satisfy both (expected --min-length <= --max-length)`);
+    }
+    resolveClassRuleOptions(options); // every threshold checked before the transactions are read
     const t0 = performance.now();
     let tx;
     const k = intOption('mine', 'k', values.k, 1);
@@ -80,15 +92,11 @@ registerCommand({
       }
       tx = await loadTransactionsCsv(file);
     }
+    if (transactionCount(tx) === 0) {
+      throw new Error(`mine: ${values.run ?? values.transactions} has no transactions; expected one row per patch (patch,class,items)`);
+    }
     const load = performance.now() - t0;
-    const result = minePaperRules(tx, {
-      minSupport: numberFlag('min-support', values['min-support']),
-      minConfidence: numberFlag('min-confidence', values['min-confidence']),
-      topN: numberFlag('top-n', values['top-n']),
-      minLength: numberFlag('min-length', values['min-length']),
-      maxLength: numberFlag('max-length', values['max-length']),
-      groups: !values['no-groups'],
-    });
+    const result = minePaperRules(tx, options);
     let write = 0;
     if (values.out) {
       const t1 = performance.now();

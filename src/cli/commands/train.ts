@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { registerCommand } from '../registry';
+import { prepareOutDir } from '../errors';
 import { selectBackend, describeBackend, type BackendName } from '../../backend';
 import { loadFashionMnist } from '../../data/fashion-mnist';
 import { listArchitectures, trainModel, makeModelCard, writeModelWithCard } from '../../models';
@@ -50,6 +51,7 @@ registerCommand({
       if (!Number.isFinite(x)) throw new Error(`train: --${name} must be a number, got '${v}'`);
       return x;
     };
+    prepareOutDir(values.out, 'train: --out'); // before the hours of training, not after
     const info = await selectBackend((values.backend ?? 'auto') as BackendName);
     process.stderr.write(`backend: ${describeBackend(info)}\n`);
     const train = loadFashionMnist('train', { limit: num('limit', values.limit) });
