@@ -152,11 +152,3 @@ export async function explainFolderImages(model: tf.LayersModel, layer: string, 
   }
 }
 
-/**
- * A notebook's check of a key number: throws (so the cell fails, and a headless run fails) when
- * `condition` is false.
- * @throws `message`
- */
-export function ensure(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(`check failed: ${message}`);
-}
