@@ -93,7 +93,8 @@ registerCommand({
       tx = await loadTransactionsCsv(file);
     }
     if (transactionCount(tx) === 0) {
-      throw new Error(`mine: ${values.run ?? values.transactions} has no transactions; expected one row per patch (patch,class,items)`);
+      throw new Error(values.run ? `mine: the run ${values.run} has no transactions for k = ${k ?? 5} (no patch was extracted)`
+        : `mine: ${values.transactions} has a header but no transactions; expected one row per patch (patch,class,items)`);
     }
     const load = performance.now() - t0;
     const result = minePaperRules(tx, options);
