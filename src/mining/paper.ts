@@ -63,6 +63,8 @@ export interface PaperRulesResult {
    * score (support x confidence).
    */
   rules: ColumnTable;
+  /** The same kept rules as typed objects, in table order. */
+  ruleList: ClassRule[];
   /** Per class: class, filters (number[]), nFilters, nRules. */
   classFilters: ColumnTable;
   /** Per filter in any kept rule: filter, classes, nClasses, kind ('specific'|'shared'), supports per class. */
@@ -135,7 +137,7 @@ export function minePaperRules(tx: Transactions | MiningContext, options: PaperR
     groupsAtLeast20: gs.filter((g) => g.patches.length >= 20).length,
   };
   return {
-    rules: rulesTable, classFilters, filters, filterSets, groups, counts, options: o,
+    rules: rulesTable, ruleList: rules, classFilters, filters, filterSets, groups, counts, options: o,
     timings: { index: t1 - t0, rules: t2 - t1, filters: t3 - t2, groups: t4 - t3, total: t4 - t0 },
   };
 }

@@ -3,8 +3,8 @@
  * pattern group or class, per-class filter rows for the rule charts, curve rows, and a plain
  * description of an ablation table computed from its numbers.
  */
-import type { CurvePoint } from '../ablation/curves';
-import type { AblationResultRow } from '../ablation/evaluate';
+import type { CurvePoint } from '../ablation/core/curves';
+import type { AblationResultRow } from '../ablation/core/evaluate';
 import type { ImageSet } from '../data/fashion-mnist';
 import type { ColumnTable } from '../mining/arquero';
 import type { AblationCurveRow } from '../widgets/ablation-curve';

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import {
   classMeanRanking, filterCount, filterStatistics, randomRanking, topFilters, weightRanking,
 } from '../../src/baselines';
-import { vebiFilters } from '../../src/ablation/vebi';
+import { vebiFilters } from '../../src/vebi/vebi';
 import { assertArraysClose } from '../helpers';
 import { rng } from '../../src/util/rng';
 

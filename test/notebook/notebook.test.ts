@@ -6,8 +6,8 @@ import { cacheKey, cachedJson } from '../../src/notebook/cache';
 import { notebookParams, isFastMode } from '../../src/notebook/params';
 import { curveRowsOf, describeAblation } from '../../src/notebook/views';
 import { arraySource } from '../../src/notebook/byo';
-import type { AblationResultRow } from '../../src/ablation/evaluate';
-import type { CurvePoint } from '../../src/ablation/curves';
+import type { AblationResultRow } from '../../src/ablation/core/evaluate';
+import type { CurvePoint } from '../../src/ablation/core/curves';
 import { loadNotebookModel, runExtraction } from '../../src/notebook/pipeline';
 import { selectBackend } from '../../src/backend';
 import { loadNativeAddon } from '../../src/backend/native';
@@ -51,7 +51,7 @@ describe('notebook/params', () => {
 
 describe('notebook/views', () => {
   const row = (variant: string, selector: string, k: number | null, accuracy: number, std = 0, draws = 1): AblationResultRow => ({
-    variant, selector, k, draws, filtersPerClass: 5, accuracy, accuracyStd: std, trueProb: 0, otherAccuracy: 0.9,
+    variant, selector, k, draws, filtersPerClass: 5, accuracy, accuracyStd: std, accuracyLow: accuracy, accuracyHigh: accuracy, trueProb: 0, otherAccuracy: 0.9,
     otherAccuracyStd: 0, drop: 0.9 - accuracy, otherDrop: 0,
   });
   it('describeAblation states the comparison from the numbers', () => {

@@ -1,61 +1,71 @@
 /**
- * `filtermine evaluate`: the evaluation of method.md ("Evaluation") from an extraction run:
- * mines the transactions for each k with the paper's thresholds, then ablates per class the mined
- * filters, random filters (same count, all channels, seeded draws), class-specific-only and
- * class-shared-only filters and VEBI's filters, and writes the results table in the paper's form,
- * the per-class table, the filters table and the ablation curves (JSON + CSV each).
+ * `filtermine evaluate`: the evaluation of docs/method.md ("Evaluation protocol") from extraction
+ * runs, through `ablationStudy` (the function the notebooks use too): mining of each k, the
+ * baselines at matched counts, VEBI, the greedy oracle, every variant's class-conditional
+ * accuracy with uncertainty, paired comparisons and the ablation curves; tables as JSON + CSV.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { registerCommand } from '../registry';
 import { selectBackend, type BackendName } from '../../backend';
-import { cacheActivations } from '../../ablation/activation-cache';
-import { ablationCurves, type CurveMethod } from '../../ablation/curves';
-import { evaluateAblation, selectorContext } from '../../ablation/evaluate';
-import { layerChannelCount } from '../../ablation/full-model';
-import { createHeadEvaluator, type HeadStrategy } from '../../ablation/head-evaluator';
-import { indexedImagesFromSet } from '../../ablation/images';
-import { saveAblationTables } from '../../ablation/io';
-import { minedFiltersFromTables } from '../../ablation/mined';
-import { MaskScorer } from '../../ablation/scorer';
-import { defaultVariants, minedSourceName } from '../../ablation/variants';
-import { filterNorms } from '../../ablation/vebi';
-import type { ClassFilterLists } from '../../ablation/class-conditional';
+import { CLASS_COLUMNS, FILTER_COLUMNS, RESULT_COLUMNS } from '../../ablation/core/evaluate';
+import { CURVE_COLUMNS } from '../../ablation/core/curves';
+import { layerChannelCount } from '../../ablation/tf/full-model';
+import type { HeadStrategy } from '../../ablation/tf/head-evaluator';
+import { indexedImagesFromSet } from '../../ablation/tf/images';
+import { saveAblationTables } from '../../ablation/io/io';
+import { tableFromRows } from '../../ablation/io/table';
+import { ablationStudy, type StudyImages, type StudyProtocol, type StudyResult } from '../../ablation/study/study';
 import { loadFashionMnist, type ImageSet } from '../../data/fashion-mnist';
 import { resolveExtractModel } from '../../extract/model';
-import { splitModel } from '../../graph/split';
-import { minePaperRules, type PaperRulesOptions } from '../../mining/paper';
+import type { PaperRulesOptions } from '../../mining/paper';
 import { fromTransactionTable } from '../../mining/transactions';
 import { loadTransactionStore, loadTransactions } from '../../transactions/io';
 import { transactionsForK } from '../../transactions/store';
 
-const usage = `usage: filtermine evaluate --model vgg-small|resnet-small|DIR --transactions DIR [options]
+const usage = `usage: filtermine evaluate --model NAME|DIR --transactions RUN [--fit-transactions TRAIN_RUN] [options]
 
-Class-conditional filter ablation (the paper's evaluation): for each class, zero the filters the
-method found for it and measure top-1 accuracy on its images (and on other classes' images);
-compare with no ablation, random filters of the same count (drawn from all channels, seeded
-draws), class-specific-only and class-shared-only filters, and VEBI. Writes results, per-class,
-filters and curves tables (JSON + CSV) to the output folder and prints the results table.
+Class-conditional filter ablation: for each class, zero the filters a method chose for it and
+measure top-1 accuracy on its test images (and on other classes' images). Compared: none; Ours-k
+(the mined filters); random filters of the same per-class counts (seeded draws, mean and 95%
+interval); the class-specific-only and class-shared-only mined filters; at the counts of Ours-10,
+the filters ranked by mean activation, by Grad-CAM channel weight and by gradient x activation over
+the class's images, and VEBI's top filters; VEBI at its own count; the greedy oracle at each count
+(drops also given as a fraction of the oracle's); per-class paired comparisons (bootstrap interval
+over classes, exact sign-flip test) of each variant with random and with each baseline.
+
+Protocol (printed with the table): held-out (default): mining, VEBI, the baselines' rankings and
+the oracle are fitted on the training run (--fit-transactions, an extraction run of
+--data fashion-mnist-train), accuracy is measured on the test run's images; in-sample: everything
+on the test run's images, as the paper.
+
+The oracle: per class, greedily add the filter whose zeroing (with those already chosen) leaves the
+fewest selection images of the class correct. Its cost grows as (filters per class m) x (layer
+filters F) x (selection images n) mask evaluations, each costing O(m x classes) with the affine head
+evaluator (a head pass with the generic one): about m^2 F n K operations. --oracle-images bounds n.
 
 options:
   --model NAME|DIR      shipped model (vgg-small, resnet-small) or a tfjs model folder (required)
-  --transactions DIR    an extraction run folder (filtermine extract) or a transaction store folder (required)
+  --transactions DIR    extraction run on the test images (required): accuracy is measured on them
+  --fit-transactions DIR  extraction run on the training images (required by --protocol held-out)
+  --fit-limit N         only the first N images of the training run (default: its image count)
+  --protocol P          held-out (default) or in-sample
   --layer NAME          analysed layer (default: the run's layer, else the model's analysis layer)
   --k LIST              transaction sizes to mine (default 5,10,25)
+  --match-k K           the Ours-k whose counts the baselines use (default 10)
   --min-support S --min-confidence C --top-n N --max-length L
-                        mining thresholds (defaults: the paper's 2, 0.5, 10, no length limit; a
-                        length limit keeps k = 25 tractable when transactions of a class overlap a lot)
-  --draws N             seeded draws of each random baseline (default 10)
+                        mining thresholds (defaults: the paper's 2, 0.5, 10, no length limit)
+  --draws N             seeded draws of each random baseline (default 50)
   --seed S              base seed of every random choice (default 0)
   --other-per-class N|all  images per other class scored under each class's mask (default 100)
   --vebi-filters X      VEBI: choose lambda for about X filters per class (default 5)
-  --vebi-lambda X       VEBI: use this lambda instead
+  --oracle-images N|all oracle selection images per class (default 300)
+  --no-oracle           skip the oracle
   --curve-draws N       draws of the random orders in the curves (default 5)
   --curve-images N|all  own images per class scored for the curves (default all)
   --no-curves           skip the curves
-  --data NAME           fashion-mnist-test or fashion-mnist-train (default: the run's data, else test)
-  --limit N             only the first N images (default: the run's image count)
+  --limit N             only the first N test images (default: the run's image count)
   --head STRATEGY       auto (default), affine or generic: how masks are evaluated after the layer
   --out DIR             output folder (default <transactions>/evaluation)
   --backend NAME        auto (default), native, wasm, cpu, tensorflow
@@ -112,100 +122,107 @@ function transactionTableFor(dir: string, k: number, F: number) {
 
 const pct = (x: number): string => (Number.isFinite(x) ? (100 * x).toFixed(2) : '-');
 
+/** The images of a run (its manifest's data set and count, or an explicit limit). */
+function runImages(info: RunInfo, dir: string, limit: number | undefined, fallback: string): { set: ImageSet; split: StudyImages; name: string } {
+  const name = info.data ?? fallback;
+  const load = DATA[name];
+  if (!load) throw new Error(`evaluate: unknown data '${name}' in ${dir}; known: ${Object.keys(DATA).join(', ')}`);
+  const set = load();
+  const n = Math.min(limit ?? info.n ?? set.n, set.n);
+  const sub = { ...set, n, images: set.images.subarray(0, n * set.height * set.width), labels: set.labels.subarray(0, n) };
+  return { set, name, split: { images: indexedImagesFromSet(sub), labels: Int32Array.from(sub.labels) } };
+}
+
+/** The printed table. */
+export function formatStudy(model: string, r: StudyResult): string {
+  const head = `  ${'variant'.padEnd(20)} ${'acc'.padStart(6)} ${'95% interval'.padStart(15)}  ${'f/cls'.padStart(5)}  ${'other'.padStart(6)}  ${'drop'.padStart(6)}  ${'of oracle'.padStart(9)}`;
+  const lines = r.results.map((x) => `  ${x.variant.padEnd(20)} ${pct(x.accuracy).padStart(6)} ${(x.draws > 1 ? `[${pct(x.accuracyLow)}, ${pct(x.accuracyHigh)}]` : '').padStart(15)}  ` +
+    `${x.filtersPerClass.toFixed(1).padStart(5)}  ${pct(x.otherAccuracy).padStart(6)}  ${pct(x.drop).padStart(6)}  ${(Number.isFinite(x.ofOracle) ? x.ofOracle.toFixed(2) : '-').padStart(9)}`);
+  const cmp = r.comparisons.map((c) => `  ${c.variant.padEnd(20)} vs ${c.reference.padEnd(18)} ${(100 * c.meanDifference).toFixed(2).padStart(7)} [${(100 * c.low).toFixed(2)}, ${(100 * c.high).toFixed(2)}]  p = ${c.pValue.toFixed(3)}  classes ${c.wins}/${c.losses}`);
+  return `${model} at ${r.layer} (${r.channels} channels), protocol ${r.protocol} (fit on ${r.fitImages} images, measured on ${r.testImages} test images), ` +
+    `${r.draws} draws per random baseline; baselines at the counts of ours-${r.matchK}; top-1 accuracy (%) after class-conditional ablation:\n${head}\n${lines.join('\n')}\n` +
+    `paired comparison over classes of drops (points; mean difference, 95% bootstrap interval, sign-flip p, classes more/less hurt):\n${cmp.join('\n')}\n`;
+}
+
 async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv, strict: true, options: {
-      model: { type: 'string' }, transactions: { type: 'string' }, layer: { type: 'string' }, k: { type: 'string', default: '5,10,25' },
+      model: { type: 'string' }, transactions: { type: 'string' }, 'fit-transactions': { type: 'string' }, 'fit-limit': { type: 'string' }, protocol: { type: 'string', default: 'held-out' },
+      layer: { type: 'string' }, k: { type: 'string', default: '5,10,25' }, 'match-k': { type: 'string' },
       draws: { type: 'string' }, 'min-support': { type: 'string' }, 'min-confidence': { type: 'string' }, 'top-n': { type: 'string' }, 'max-length': { type: 'string' }, seed: { type: 'string' }, 'other-per-class': { type: 'string' }, 'vebi-filters': { type: 'string' },
-      'vebi-lambda': { type: 'string' }, 'curve-draws': { type: 'string' }, 'curve-images': { type: 'string' }, 'no-curves': { type: 'boolean', default: false },
-      head: { type: 'string', default: 'auto' }, data: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string', default: 'auto' },
+      'oracle-images': { type: 'string' }, 'no-oracle': { type: 'boolean', default: false },
+      'curve-draws': { type: 'string' }, 'curve-images': { type: 'string' }, 'no-curves': { type: 'boolean', default: false },
+      head: { type: 'string', default: 'auto' }, limit: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string', default: 'auto' },
     },
   });
   if (!values.model || !values.transactions) throw new Error(`evaluate: --model and --transactions are required\n\n${usage}`);
+  const protocol = values.protocol as StudyProtocol;
+  if (protocol !== 'held-out' && protocol !== 'in-sample') throw new Error(`evaluate: --protocol must be held-out or in-sample, got '${protocol}'`);
+  const fitDir = values['fit-transactions'];
   const ks = parseKs(values.k!);
-  const draws = intOpt('draws', values.draws, 1) ?? 10;
-  const seed = intOpt('seed', values.seed, 0) ?? 0;
-  const otherPerClass = countOrAll('other-per-class', values['other-per-class']) ?? 100;
-  const vebiParams = values['vebi-lambda'] !== undefined ? { lambda: numOpt('vebi-lambda', values['vebi-lambda']) }
-    : { targetFiltersPerClass: numOpt('vebi-filters', values['vebi-filters']) ?? 5 };
+  const draws = intOpt('draws', values.draws, 1) ?? 50, seed = intOpt('seed', values.seed, 0) ?? 0;
+  const fitLimit = intOpt('fit-limit', values['fit-limit'], 1);
+  const matchK = intOpt('match-k', values['match-k'], 1);
   const headStrategy = values.head as HeadStrategy;
   if (!['auto', 'affine', 'generic'].includes(headStrategy)) throw new Error(`evaluate: --head must be auto, affine or generic, got '${headStrategy}'`);
+  if (protocol === 'held-out' && !fitDir) throw new Error(`evaluate: the held-out protocol (the default) needs --fit-transactions, an extraction run on the training images (filtermine extract --data fashion-mnist-train); or pass --protocol in-sample`);
+  const mining: PaperRulesOptions = {};
+  const minSupport = numOpt('min-support', values['min-support']), minConfidence = numOpt('min-confidence', values['min-confidence']);
+  const topN = intOpt('top-n', values['top-n'], 1), maxLength = intOpt('max-length', values['max-length'], 2);
+  if (minSupport !== undefined) mining.minSupport = minSupport;
+  if (minConfidence !== undefined) mining.minConfidence = minConfidence;
+  if (topN !== undefined) mining.topN = topN;
+  if (maxLength !== undefined) mining.maxLength = maxLength;
   const info = readRunInfo(values.transactions);
-  const dataName = values.data ?? info.data ?? 'fashion-mnist-test';
-  const loadData = DATA[dataName];
-  if (!loadData) throw new Error(`evaluate: unknown data '${dataName}'; known: ${Object.keys(DATA).join(', ')}`);
+  const fitInfo = fitDir ? readRunInfo(fitDir) : {};
+  if (protocol === 'held-out' && fitInfo.data && fitInfo.data === (info.data ?? 'fashion-mnist-test')) {
+    throw new Error(`evaluate: --fit-transactions ${fitDir} was extracted from ${fitInfo.data}, the same images as the test run; held-out needs the training images`);
+  }
 
   const backend = await selectBackend(values.backend as BackendName);
   const resolved = await resolveExtractModel(values.model);
   try {
     const layer = values.layer ?? info.layer ?? resolved.defaultLayer;
     if (!layer) throw new Error(`evaluate: --layer is required for model '${resolved.name}'`);
-    if (info.layer && info.layer !== layer) throw new Error(`evaluate: the transactions were extracted at layer '${info.layer}', not '${layer}'`);
+    for (const [dir, i] of [[values.transactions, info], [fitDir, fitInfo]] as const) {
+      if (i.layer && i.layer !== layer) throw new Error(`evaluate: the transactions in ${dir} were extracted at layer '${i.layer}', not '${layer}'`);
+    }
     const F = layerChannelCount(resolved.model, layer);
-    const set = loadData();
-    const limit = intOpt('limit', values.limit, 1) ?? info.n ?? set.n;
-    const n = Math.min(limit, set.n);
-    const images = indexedImagesFromSet({ ...set, n, images: set.images.subarray(0, n * set.height * set.width), labels: set.labels.subarray(0, n) });
-    const labels = Int32Array.from(set.labels.subarray(0, n));
-
-    const t0 = Date.now();
-    const split = splitModel(resolved.model, layer);
-    const K = split.numClasses;
-    const mined = new Map<string, ClassFilterLists>();
-    const miningSummary: Record<string, unknown> = {};
-    const mining: PaperRulesOptions = { groups: false };
-    const minSupport = numOpt('min-support', values['min-support']), minConfidence = numOpt('min-confidence', values['min-confidence']);
-    const topN = intOpt('top-n', values['top-n'], 1), maxLength = intOpt('max-length', values['max-length'], 2);
-    if (minSupport !== undefined) mining.minSupport = minSupport;
-    if (minConfidence !== undefined) mining.minConfidence = minConfidence;
-    if (topN !== undefined) mining.topN = topN;
-    if (maxLength !== undefined) mining.maxLength = maxLength;
-    for (const k of ks) {
-      process.stderr.write(`evaluate: mining k = ${k}...\n`);
-      const tx = fromTransactionTable(transactionTableFor(values.transactions, k, F), { nItems: F });
-      const res = minePaperRules(tx, mining);
-      mined.set(minedSourceName(k), minedFiltersFromTables(res.rules, K, res.classFilters));
-      miningSummary[`k${k}`] = { ms: Math.round(res.timings.total), rules: res.counts.rules, meanFiltersPerClass: res.counts.meanFiltersPerClass, specificFilters: res.counts.specificFilters, sharedFilters: res.counts.sharedFilters };
-    }
-    process.stderr.write(`evaluate: backend ${backend.candidate}; head ${headStrategy}; mined k = ${ks.join(', ')}; caching ${layer} activations of ${n} images...\n`);
-    const cache = await cacheActivations(split, layer, images, { batchSize: 500 });
-    const ev = await createHeadEvaluator(split.head, cache, labels, { strategy: headStrategy });
-    try {
-      const features = { norms: filterNorms(cache.activation.data, n, F), labels };
-      const variants = defaultVariants(ks, { vebiParams });
-      const study = await evaluateAblation(ev, { mined, features }, {
-        variants, draws, seed, otherPerClass, classNames: set.classNames,
-      });
-      const tables: Record<string, typeof study.results> = { results: study.results, 'per-class': study.perClass, filters: study.filters };
-      if (!values['no-curves']) {
-        const ctx = selectorContext(ev, { mined, features }, variants);
-        const methods: CurveMethod[] = [...ks.map((k) => ({ name: minedSourceName(k), k, ranked: mined.get(minedSourceName(k))! })),
-          { name: 'vebi', k: null, ranked: ctx.resolve('vebi') }];
-        const curves = await ablationCurves(new MaskScorer(ev), methods, {
-          draws: intOpt('curve-draws', values['curve-draws'], 1) ?? 5, seed,
-          imagesPerClass: countOrAll('curve-images', values['curve-images']) ?? 'all',
-        });
-        tables.curves = curves.table;
-      }
-      const out = values.out ?? path.join(values.transactions, 'evaluation');
-      const files = saveAblationTables(out, tables);
-      fs.writeFileSync(path.join(out, 'summary.json'), JSON.stringify({
-        model: resolved.name, layer, channels: F, images: n, data: dataName, backend: backend.name, ks, draws, seed, otherPerClass,
-        vebi: vebiParams, miningOptions: mining, mining: miningSummary, seconds: (Date.now() - t0) / 1000,
-      }, null, 2) + '\n');
-      const lines = study.rows.results.map((r) => `  ${r.variant.padEnd(18)} ${pct(r.accuracy).padStart(6)}${r.draws > 1 ? ` ±${pct(r.accuracyStd)}` : '       '}  ` +
-        `${r.filtersPerClass.toFixed(1).padStart(5)}  ${pct(r.otherAccuracy).padStart(6)}  ${pct(r.drop).padStart(6)}`);
-      process.stdout.write(`${resolved.name} at ${layer} (${F} channels), ${n} images, top-1 accuracy (%) after class-conditional ablation:\n` +
-        `  ${'variant'.padEnd(18)} ${'acc'.padStart(6)}         ${'f/cls'.padStart(5)}  ${'other'.padStart(6)}  ${'drop'.padStart(6)}\n${lines.join('\n')}\n` +
-        `wrote ${files.length + 1} files to ${out}\n`);
-    } finally {
-      ev.dispose();
-      split.dispose();
-    }
+    const test = runImages(info, values.transactions, intOpt('limit', values.limit, 1), 'fashion-mnist-test');
+    const fit = protocol === 'held-out' ? runImages(fitInfo, fitDir!, fitLimit, 'fashion-mnist-train') : undefined;
+    const txDir = protocol === 'held-out' ? fitDir! : values.transactions;
+    process.stderr.write(`evaluate: backend ${backend.candidate}; head ${headStrategy}; protocol ${protocol}; mining ${txDir}\n`);
+    const result = await ablationStudy({
+      model: resolved.model, layer, classNames: test.set.classNames,
+      transactions: (k) => fromTransactionTable(transactionTableFor(txDir, k, F), { nItems: F }),
+      test: test.split, ...(fit ? { fit: fit.split } : {}),
+    }, {
+      protocol, ks, mining, ...(matchK !== undefined ? { matchK } : {}),
+      draws, seed,
+      otherPerClass: countOrAll('other-per-class', values['other-per-class']) ?? 100,
+      vebiFiltersPerClass: numOpt('vebi-filters', values['vebi-filters']) ?? 5,
+      oracle: !values['no-oracle'], oracleImagesPerClass: countOrAll('oracle-images', values['oracle-images']) ?? 300,
+      curves: values['no-curves'] ? false : { draws: intOpt('curve-draws', values['curve-draws'], 1) ?? 5, imagesPerClass: countOrAll('curve-images', values['curve-images']) ?? 'all' },
+      head: headStrategy, onProgress: (m) => process.stderr.write(`evaluate: ${m}\n`),
+    });
+    const out = values.out ?? path.join(values.transactions, 'evaluation');
+    const tables = {
+      results: tableFromRows(result.results, [...RESULT_COLUMNS, 'matchedTo', 'ofOracle']),
+      'per-class': tableFromRows(result.perClass, CLASS_COLUMNS),
+      filters: tableFromRows(result.filters, FILTER_COLUMNS),
+      comparisons: tableFromRows(result.comparisons, ['variant', 'reference', 'meanDifference', 'low', 'high', 'pValue', 'wins', 'losses']),
+      ...(result.curves.length ? { curves: tableFromRows(result.curves, CURVE_COLUMNS) } : {}),
+    };
+    const files = saveAblationTables(out, tables);
+    fs.writeFileSync(path.join(out, 'summary.json'), JSON.stringify({
+      model: resolved.name, data: test.name, fitData: fit?.name ?? test.name, backend: backend.name, ...result,
+      results: undefined, perClass: undefined, filters: undefined, curves: undefined, miningOptions: mining,
+    }, null, 2) + '\n');
+    process.stdout.write(formatStudy(resolved.name, result) + `wrote ${files.length + 1} files to ${out}\n`);
   } finally {
     if (resolved.owned) resolved.model.dispose();
   }
   return 0;
 }
 
-registerCommand({ name: 'evaluate', summary: 'class-conditional filter ablation: the paper\'s evaluation table and curves', usage, run });
+registerCommand({ name: 'evaluate', summary: 'class-conditional filter ablation against matched baselines, random and an oracle, with uncertainty', usage, run });

@@ -6,7 +6,8 @@ import { parseArgs } from 'node:util';
 import { registerCommand } from '../registry';
 import { selectBackend, describeBackend, type BackendName } from '../../backend';
 import { loadFashionMnist } from '../../data/fashion-mnist';
-import { listArchitectures, trainModel, makeModelCard, writeModelWithCard } from '../../models';
+import { listArchitectures, trainModel, makeModelCard, writeModelWithCard, loadModel } from '../../models';
+import { listCamMethods } from '../../cam';
 
 const usage = `usage: filtermine train --model NAME --out DIR [options]
 
@@ -22,6 +23,9 @@ and DIR/card.json (test accuracy on the 10,000 test images, training settings, d
   --limit N          train on the first N training images only (default all 60,000)
   --test-limit N     evaluate on the first N test images only (default all 10,000)
   --no-augment       no random shifts/flips
+  --init-from DIR    start from this trained model's weights (layers with the same name and
+                     shapes, e.g. the convolutions when only the head changes); the card records it
+  --cam-method NAME  the CAM method the card recommends (default: none recorded, i.e. gradcam)
   --backend NAME     auto | native | wasm | cpu | tensorflow (default auto)
 `;
 
@@ -36,7 +40,7 @@ registerCommand({
         model: { type: 'string' }, out: { type: 'string' }, epochs: { type: 'string' },
         seed: { type: 'string' }, 'batch-size': { type: 'string' }, lr: { type: 'string' },
         limit: { type: 'string' }, 'test-limit': { type: 'string' }, 'no-augment': { type: 'boolean' },
-        backend: { type: 'string' },
+        backend: { type: 'string' }, 'init-from': { type: 'string' }, 'cam-method': { type: 'string' },
       },
       strict: true,
     });
@@ -50,11 +54,17 @@ registerCommand({
       if (!Number.isFinite(x)) throw new Error(`train: --${name} must be a number, got '${v}'`);
       return x;
     };
+    const camMethod = values['cam-method'];
+    if (camMethod !== undefined && !listCamMethods().includes(camMethod)) {
+      throw new Error(`train: --cam-method must be one of ${listCamMethods().join(', ')}, got '${camMethod}'`);
+    }
     const info = await selectBackend((values.backend ?? 'auto') as BackendName);
     process.stderr.write(`backend: ${describeBackend(info)}\n`);
     const train = loadFashionMnist('train', { limit: num('limit', values.limit) });
     const test = loadFashionMnist('test', { limit: num('test-limit', values['test-limit']) });
+    const initFrom = values['init-from'] ? await loadModel(values['init-from']) : null;
     const result = await trainModel(train, {
+      initFrom,
       architecture: values.model,
       epochs: num('epochs', values.epochs),
       seed: num('seed', values.seed),
@@ -62,7 +72,9 @@ registerCommand({
       learningRate: num('lr', values.lr),
       ...(values['no-augment'] ? { augment: false as const } : {}),
     });
-    const card = await makeModelCard({ result, train, test });
+    initFrom?.dispose();
+    const card = await makeModelCard({ result, train, test, ...(values['init-from'] ? { initializedFrom: values['init-from'] } : {}) });
+    if (camMethod !== undefined) card.camMethod = camMethod;
     await writeModelWithCard(result.model, card, values.out);
     result.model.dispose();
     process.stderr.write(`test accuracy ${(card.testAccuracy.overall * 100).toFixed(2)}% on ${card.testAccuracy.n} images; wrote ${values.out}\n`);

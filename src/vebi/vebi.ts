@@ -11,7 +11,7 @@
  * per sample: `(1/(2n)) ||y_c - Z w_c||^2 + lambda ||w_c||_1`, `w_c >= 0`, solved per class by
  * {@link nnLassoGram}. Above `lambdaMax = max_{j,c} z_j^T y_c / n` every weight is zero.
  */
-import { gramAndCross, nnLassoGram } from './nn-lasso';
+import { gramAndCross, nnLassoGram } from '../lasso/nn-lasso';
 
 /**
  * Per-image, per-filter L2 norms of feature maps.

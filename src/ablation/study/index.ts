@@ -1,0 +1,2 @@
+/** The whole ablation study (CLI `evaluate` and the notebooks). */
+export * from './study';
