@@ -4,6 +4,7 @@
  * description of an ablation table computed from its numbers.
  */
 import type { CurvePoint } from '../ablation/core/curves';
+import type { StudyComparisonRow } from '../ablation/study/study';
 import type { AblationResultRow } from '../ablation/core/evaluate';
 import type { ImageSet } from '../data/fashion-mnist';
 import type { ColumnTable } from '../mining/arquero';
@@ -112,7 +113,7 @@ const pct = (x: number): string => (100 * x).toFixed(1);
  * @returns markdown
  * @throws if the `none` row is missing
  */
-export function describeAblation(model: string, rows: readonly AblationResultRow[]): string {
+export function describeAblation(model: string, rows: readonly (AblationResultRow & { ofOracle?: number })[], comparisons: readonly StudyComparisonRow[] = []): string {
   const by = new Map(rows.map((r) => [r.variant, r]));
   const none = by.get('none');
   if (!none) throw new Error(`describeAblation: no 'none' row among ${rows.map((r) => r.variant).join(', ')}`);
@@ -145,6 +146,17 @@ export function describeAblation(model: string, rows: readonly AblationResultRow
   if (vebi) {
     lines.push(`- VEBI ablates ${vebi.filtersPerClass.toFixed(1)} filters per class: accuracy ${pct(vebi.accuracy)}% (drop ${pct(vebi.drop)} points)` +
       (rv ? `; random filters of the same count: ${pct(rv.accuracy)}%.` : '.'));
+  }
+  for (const r of ours) {
+    if (r.ofOracle !== undefined && Number.isFinite(r.ofOracle)) lines.push(`- Ours-${r.k}'s drop is ${r.ofOracle.toFixed(2)} of the greedy oracle's at the same counts.`);
+  }
+  for (const c of comparisons) {
+    if (c.reference.startsWith('random') || !c.variant.startsWith('ours-')) continue;
+    const sure = c.low > 0 || c.high < 0;
+    const verb = c.meanDifference > 0 ? 'more' : 'less';
+    lines.push(`- ${c.variant} vs ${c.reference} (same counts): hurts its class ${verb} by ${pct(Math.abs(c.meanDifference))} points on average over classes ` +
+      `(95% interval ${pct(c.low)} to ${pct(c.high)}, sign-flip p = ${c.pValue.toFixed(3)}, more in ${c.wins} classes, less in ${c.losses})` +
+      (sure ? (c.meanDifference > 0 ? ': the method beats this reference.' : ': this reference beats the method.') : ': no clear difference.'));
   }
   return lines.join('\n');
 }
