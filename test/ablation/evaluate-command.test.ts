@@ -77,7 +77,7 @@ describe('ablation/evaluate command', () => {
     (process.stdout as { write: unknown }).write = (s: string) => { printed += s; return true; };
     try {
       code = await cmd.run(['--model', path.join(dir, 'model'), '--layer', VGG_SMALL_ANALYSIS_LAYER, '--transactions', path.join(dir, 'run'),
-        '--fit-transactions', path.join(dir, 'train-run'), '--fit-limit', '100', '--k', '3,5', '--match-k', '3', '--draws', '3', '--no-curves',
+        '--fit-transactions', path.join(dir, 'train-run'), '--fit-limit', '100', '--k', '3,0.15', '--match-k', '3', '--draws', '3', '--no-curves',
         '--oracle-images', '5', '--limit', '60', '--backend', 'cpu', '--out', path.join(dir, 'out2')]);
     } finally {
       (process.stdout as { write: unknown }).write = write;
@@ -101,7 +101,7 @@ describe('ablation/evaluate command', () => {
   it('rejects a missing transactions folder and bad flags', async () => {
     const cmd = getCommand('evaluate')!;
     await assert.rejects(cmd.run(['--model', 'vgg-small']), /--model and --transactions are required/);
-    await assert.rejects(cmd.run(['--model', 'x', '--transactions', 'y', '--k', '5,a']), /--k must be a comma-separated list of positive integers, got '5,a'/);
+    await assert.rejects(cmd.run(['--model', 'x', '--transactions', 'y', '--k', '5,a']), /--k must be a comma-separated list of positive integers or fractions in \(0, 1\) of the layer's filters, got '5,a'/);
     await assert.rejects(cmd.run(['--model', 'x', '--transactions', 'y', '--draws', '0']), /--draws must be an integer >= 1, got '0'/);
     await assert.rejects(cmd.run(['--model', 'x', '--transactions', 'y', '--head', 'magic']), /--head must be auto, affine or generic/);
     await assert.rejects(cmd.run(['--model', 'x', '--transactions', 'y']), /held-out protocol \(the default\) needs --fit-transactions/);

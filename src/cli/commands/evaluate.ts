@@ -16,6 +16,7 @@ import type { HeadStrategy } from '../../ablation/tf/head-evaluator';
 import { indexedImagesFromSet } from '../../ablation/tf/images';
 import { saveAblationTables } from '../../ablation/io/io';
 import { tableFromRows } from '../../ablation/io/table';
+import { filterCount } from '../../baselines/rankings';
 import { ablationStudy, type StudyImages, type StudyProtocol, type StudyResult } from '../../ablation/study/study';
 import { loadFashionMnist, type ImageSet } from '../../data/fashion-mnist';
 import { resolveExtractModel } from '../../extract/model';
@@ -52,8 +53,9 @@ options:
   --fit-limit N         only the first N images of the training run (default: its image count)
   --protocol P          held-out (default) or in-sample
   --layer NAME          analysed layer (default: the run's layer, else the model's analysis layer)
-  --k LIST              transaction sizes to mine (default 5,10,25)
-  --match-k K           the Ours-k whose counts the baselines use (default 10)
+  --k LIST              transaction sizes to mine (default 5,10,25); a value in (0, 1) is a fraction
+                        of the layer's filters (0.05 = 5%, the paper's 25 of 512), rounded
+  --match-k K           the Ours-k whose counts the baselines use (default 10; a fraction as for --k)
   --min-support S --min-confidence C --top-n N --max-length L
                         mining thresholds (defaults: the paper's 2, 0.5, 10, no length limit)
   --draws N             seeded draws of each random baseline (default 50)
@@ -92,8 +94,17 @@ const numOpt = (name: string, v: string | undefined): number | undefined => {
 
 function parseKs(text: string): number[] {
   const ks = text.split(',').map((s) => Number(s.trim()));
-  if (!ks.length || ks.some((k) => !Number.isInteger(k) || k < 1)) throw new Error(`evaluate: --k must be a comma-separated list of positive integers, got '${text}'`);
+  if (!ks.length || ks.some((k) => !((Number.isInteger(k) && k >= 1) || (k > 0 && k < 1)))) {
+    throw new Error(`evaluate: --k must be a comma-separated list of positive integers or fractions in (0, 1) of the layer's filters, got '${text}'`);
+  }
   return ks;
+}
+
+/** The ks as filter counts at a layer of F filters (fractions scaled to F), refusing repeats. */
+function resolveKs(ks: readonly number[], F: number): number[] {
+  const out = ks.map((k) => filterCount(k, F));
+  if (new Set(out).size !== out.length) throw new Error(`evaluate: --k ${ks.join(',')} gives repeated counts ${out.join(',')} at ${F} filters`);
+  return out;
 }
 
 interface RunInfo { layer?: string; data?: string; n?: number }
@@ -159,10 +170,10 @@ async function run(argv: string[]): Promise<number> {
   const protocol = values.protocol as StudyProtocol;
   if (protocol !== 'held-out' && protocol !== 'in-sample') throw new Error(`evaluate: --protocol must be held-out or in-sample, got '${protocol}'`);
   const fitDir = values['fit-transactions'];
-  const ks = parseKs(values.k!);
+  const kArgs = parseKs(values.k!);
   const draws = intOpt('draws', values.draws, 1) ?? 50, seed = intOpt('seed', values.seed, 0) ?? 0;
   const fitLimit = intOpt('fit-limit', values['fit-limit'], 1);
-  const matchK = intOpt('match-k', values['match-k'], 1);
+  const matchKArg = values['match-k'] !== undefined ? Number(values['match-k']) : undefined;
   const headStrategy = values.head as HeadStrategy;
   if (!['auto', 'affine', 'generic'].includes(headStrategy)) throw new Error(`evaluate: --head must be auto, affine or generic, got '${headStrategy}'`);
   if (protocol === 'held-out' && !fitDir) throw new Error(`evaluate: the held-out protocol (the default) needs --fit-transactions, an extraction run on the training images (filtermine extract --data fashion-mnist-train); or pass --protocol in-sample`);
@@ -188,6 +199,7 @@ async function run(argv: string[]): Promise<number> {
       if (i.layer && i.layer !== layer) throw new Error(`evaluate: the transactions in ${dir} were extracted at layer '${i.layer}', not '${layer}'`);
     }
     const F = layerChannelCount(resolved.model, layer);
+    const ks = resolveKs(kArgs, F);
     const test = runImages(info, values.transactions, intOpt('limit', values.limit, 1), 'fashion-mnist-test');
     const fit = protocol === 'held-out' ? runImages(fitInfo, fitDir!, fitLimit, 'fashion-mnist-train') : undefined;
     const txDir = protocol === 'held-out' ? fitDir! : values.transactions;
@@ -197,7 +209,7 @@ async function run(argv: string[]): Promise<number> {
       transactions: (k) => fromTransactionTable(transactionTableFor(txDir, k, F), { nItems: F }),
       test: test.split, ...(fit ? { fit: fit.split } : {}),
     }, {
-      protocol, ks, mining, ...(matchK !== undefined ? { matchK } : {}),
+      protocol, ks, mining, ...(matchKArg !== undefined ? { matchK: filterCount(matchKArg, F) } : {}),
       draws, seed,
       otherPerClass: countOrAll('other-per-class', values['other-per-class']) ?? 100,
       vebiFiltersPerClass: numOpt('vebi-filters', values['vebi-filters']) ?? 5,
