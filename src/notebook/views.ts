@@ -152,11 +152,12 @@ export function describeAblation(model: string, rows: readonly (AblationResultRo
   }
   for (const c of comparisons) {
     if (c.reference.startsWith('random') || !c.variant.startsWith('ours-')) continue;
-    const sure = c.low > 0 || c.high < 0;
+    // A clear difference: the bootstrap interval excludes 0 and the sign-flip test rejects at 5%.
+    const sure = (c.low > 0 || c.high < 0) && c.pValue < 0.05;
     const verb = c.meanDifference > 0 ? 'more' : 'less';
     lines.push(`- ${c.variant} vs ${c.reference} (same counts): hurts its class ${verb} by ${pct(Math.abs(c.meanDifference))} points on average over classes ` +
       `(95% interval ${pct(c.low)} to ${pct(c.high)}, sign-flip p = ${c.pValue.toFixed(3)}, more in ${c.wins} classes, less in ${c.losses})` +
-      (sure ? (c.meanDifference > 0 ? ': the method beats this reference.' : ': this reference beats the method.') : ': no clear difference.'));
+      (sure ? (c.meanDifference > 0 ? ': the method beats this reference.' : ': this reference beats the method.') : ': no clear difference (interval including 0 or p >= 0.05).'));
   }
   return lines.join('\n');
 }
