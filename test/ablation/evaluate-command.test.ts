@@ -78,7 +78,7 @@ describe('ablation/evaluate command', () => {
     try {
       code = await cmd.run(['--model', path.join(dir, 'model'), '--layer', VGG_SMALL_ANALYSIS_LAYER, '--transactions', path.join(dir, 'run'),
         '--fit-transactions', path.join(dir, 'train-run'), '--fit-limit', '100', '--k', '3,0.15', '--match-k', '3', '--draws', '3', '--no-curves',
-        '--oracle-images', '5', '--limit', '60', '--backend', 'cpu', '--out', path.join(dir, 'out2')]);
+        '--oracle-images', '5', '--sweep-top-n', '1,1000', '--sweep-support', '2,0.5', '--limit', '60', '--backend', 'cpu', '--out', path.join(dir, 'out2')]);
     } finally {
       (process.stdout as { write: unknown }).write = write;
     }
@@ -93,6 +93,13 @@ describe('ablation/evaluate command', () => {
     const cmp = JSON.parse(fs.readFileSync(path.join(dir, 'out2', 'comparisons.json'), 'utf8')) as { variant: string; reference: string }[];
     assert.ok(cmp.some((c) => c.variant === 'ours-3' && c.reference === 'random-3'));
     assert.ok(cmp.some((c) => c.variant === 'ours-3' && c.reference === 'gradcam-weight'));
+    // The sweep: one row per k, top-N and support; more rules kept never means fewer rules.
+    const sweep = JSON.parse(fs.readFileSync(path.join(dir, 'out2', 'sweep.json'), 'utf8')) as { k: number; topN: number; minSupport: number; rules: number }[];
+    assert.equal(sweep.length, 2 * 2 * 2);
+    for (const k of [3, 5]) for (const sup of [2, 0.5]) {
+      const [a, b] = [1, 1000].map((t) => sweep.find((r) => r.k === k && r.topN === t && r.minSupport === sup)!);
+      assert.ok(a.rules <= b.rules && a.rules <= 10, `k ${k} support ${sup}: ${a.rules} vs ${b.rules}`);
+    }
     const summary = JSON.parse(fs.readFileSync(path.join(dir, 'out2', 'summary.json'), 'utf8')) as { protocol: string; fitData: string };
     assert.deepEqual([summary.protocol, summary.fitData], ['held-out', 'fashion-mnist-train']);
     fs.rmSync(dir, { recursive: true });

@@ -17,6 +17,7 @@ import { indexedImagesFromSet } from '../../ablation/tf/images';
 import { saveAblationTables } from '../../ablation/io/io';
 import { tableFromRows } from '../../ablation/io/table';
 import { filterCount } from '../../baselines/rankings';
+import { miningSweep } from '../../ablation/study/sweep';
 import { ablationStudy, type StudyImages, type StudyProtocol, type StudyResult } from '../../ablation/study/study';
 import { loadFashionMnist, type ImageSet } from '../../data/fashion-mnist';
 import { resolveExtractModel } from '../../extract/model';
@@ -67,6 +68,10 @@ options:
   --curve-draws N       draws of the random orders in the curves (default 5)
   --curve-images N|all  own images per class scored for the curves (default all)
   --no-curves           skip the curves
+  --sweep-top-n LIST    also mine each k for every top-N in LIST (e.g. 5,10,100,1000) ...
+  --sweep-support LIST  ... and every minimum support in LIST (a count, or a fraction of the class's
+                        transactions, e.g. 2,0.01,0.05): rules, filters per class, class-specific and
+                        class-shared filters per cut, in sweep.json / sweep.csv (default: no sweep)
   --limit N             only the first N test images (default: the run's image count)
   --head STRATEGY       auto (default), affine or generic: how masks are evaluated after the layer
   --out DIR             output folder (default <transactions>/evaluation)
@@ -158,7 +163,7 @@ export function formatStudy(model: string, r: StudyResult): string {
 async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv, strict: true, options: {
-      model: { type: 'string' }, transactions: { type: 'string' }, 'fit-transactions': { type: 'string' }, 'fit-limit': { type: 'string' }, protocol: { type: 'string', default: 'held-out' },
+      model: { type: 'string' }, transactions: { type: 'string' }, 'fit-transactions': { type: 'string' }, 'fit-limit': { type: 'string' }, 'sweep-top-n': { type: 'string' }, 'sweep-support': { type: 'string' }, protocol: { type: 'string', default: 'held-out' },
       layer: { type: 'string' }, k: { type: 'string', default: '5,10,25' }, 'match-k': { type: 'string' },
       draws: { type: 'string' }, 'min-support': { type: 'string' }, 'min-confidence': { type: 'string' }, 'top-n': { type: 'string' }, 'max-length': { type: 'string' }, seed: { type: 'string' }, 'other-per-class': { type: 'string' }, 'vebi-filters': { type: 'string' },
       'oracle-images': { type: 'string' }, 'no-oracle': { type: 'boolean', default: false },
@@ -218,12 +223,26 @@ async function run(argv: string[]): Promise<number> {
       head: headStrategy, onProgress: (m) => process.stderr.write(`evaluate: ${m}\n`),
     });
     const out = values.out ?? path.join(values.transactions, 'evaluation');
+    const sweepRows = [];
+    if (values['sweep-top-n'] || values['sweep-support']) {
+      const list = (name: string, v: string | undefined, dflt: number[]) => (v === undefined ? dflt : v.split(',').map((x) => {
+        const n = Number(x.trim());
+        if (!(n > 0)) throw new Error(`evaluate: --${name} must be a comma-separated list of positive numbers, got '${v}'`);
+        return n;
+      }));
+      const topNs = list('sweep-top-n', values['sweep-top-n'], [mining.topN ?? 10]), supports = list('sweep-support', values['sweep-support'], [mining.minSupport ?? 2]);
+      for (const k of ks) {
+        process.stderr.write(`evaluate: sweeping the mining cut for k = ${k}\n`);
+        sweepRows.push(...miningSweep(fromTransactionTable(transactionTableFor(txDir, k, F), { nItems: F }), topNs, supports, mining).map((r) => ({ k, ...r })));
+      }
+    }
     const tables = {
       results: tableFromRows(result.results, [...RESULT_COLUMNS, 'matchedTo', 'ofOracle']),
       'per-class': tableFromRows(result.perClass, CLASS_COLUMNS),
       filters: tableFromRows(result.filters, FILTER_COLUMNS),
       comparisons: tableFromRows(result.comparisons, ['variant', 'reference', 'meanDifference', 'low', 'high', 'pValue', 'wins', 'losses']),
       ...(result.curves.length ? { curves: tableFromRows(result.curves, CURVE_COLUMNS) } : {}),
+      ...(sweepRows.length ? { sweep: tableFromRows(sweepRows, ['k', 'topN', 'minSupport', 'rules', 'meanFiltersPerClass', 'specificFilters', 'sharedFilters']) } : {}),
     };
     const files = saveAblationTables(out, tables);
     fs.writeFileSync(path.join(out, 'summary.json'), JSON.stringify({
