@@ -63,6 +63,18 @@ describe('notebook/views', () => {
     assert.match(weak, /no more than random/);
     assert.throws(() => describeAblation('m', []), /no 'none' row/);
   });
+  it('describeAblation says where the method beats a baseline and where it does not', () => {
+    const rows = [row('none', 'none', null, 0.9), { ...row('ours-10', 'mined', 10, 0.5), ofOracle: 0.5 }];
+    const cmp = (reference: string, meanDifference: number, low: number, high: number, pValue: number) => ({ variant: 'ours-10', reference, meanDifference, low, high, pValue, wins: 5, losses: 5 });
+    const text = describeAblation('m', rows, [cmp('gradcam-weight', -0.04, -0.06, -0.02, 0.002), cmp('mean-activation', 0.01, -0.01, 0.02, 0.3),
+      cmp('vebi-matched', 0.02, 0.01, 0.03, 0.01), cmp('grad-x-activation', 0.02, 0.01, 0.03, 0.08)]);
+    assert.match(text, /0\.50 of the greedy oracle/);
+    assert.match(text, /vs gradcam-weight .*hurts its class less by 4\.0 points.*: this reference beats the method\./);
+    assert.match(text, /vs mean-activation .*: no clear difference/);
+    assert.match(text, /vs vebi-matched .*: the method beats this reference\./);
+    // An interval excluding 0 but p >= 0.05 is not called a win.
+    assert.match(text, /vs grad-x-activation .*: no clear difference/);
+  });
   it('curveRowsOf keeps overall ranked/random points in percent', () => {
     const p = (order: 'ranked' | 'random' | 'shuffled', cls: number | null): CurvePoint => ({ method: order, source: 'ours-10', k: 10, order, class: cls, n: 1, filtersPerClass: 1, accuracy: 0.5, std: 0.1, draws: 1 });
     const rows = curveRowsOf([p('ranked', null), p('random', null), p('shuffled', null), p('ranked', 3)]);
