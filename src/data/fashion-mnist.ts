@@ -20,20 +20,9 @@ export const FASHION_MNIST_CLASSES: readonly string[] = [
 /** Which half of the data set. */
 export type Split = 'train' | 'test';
 
-/** A labelled image set held as typed arrays: `images` is [n, height, width] bytes (0..255). */
-export interface ImageSet {
-  /** Pixel bytes, row-major, `n * height * width` long. */
-  images: Uint8Array;
-  /** Class index per image. */
-  labels: Uint8Array;
-  n: number;
-  height: number;
-  width: number;
-  /** Class names, indexed by label. */
-  classNames: readonly string[];
-  /** SHA-256 of the two gzipped source files (images, labels), for model cards. */
-  checksum: string;
-}
+import type { ImageSet } from './image-set';
+
+export type { ImageSet };
 
 const FILES: Record<Split, { images: string; labels: string }> = {
   train: { images: 'train-images-idx3-ubyte.gz', labels: 'train-labels-idx1-ubyte.gz' },

@@ -12,22 +12,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { seededInitializers } from './init';
+import { SMALL_MODEL_DEFAULTS, type SmallModelOptions } from './options';
 
 /** Options of {@link buildVggSmall}. */
-export interface VggSmallOptions {
-  /** Seed of the weight initialisation. Default 0. */
-  seed?: number;
-  /** Multiplier on every filter count (1 = the shipped model; smaller for fast tests). Default 1. */
-  width?: number;
-  /** Number of classes. Default 10. */
-  classes?: number;
-  /** Input shape [height, width, channels]. Default [28, 28, 1]. */
-  inputShape?: [number, number, number];
+export interface VggSmallOptions extends SmallModelOptions {
   /** Classifier head: `gap` (global average pooling, the default) or `flatten`. */
   head?: 'gap' | 'flatten';
 }
 
-const defaults: Required<VggSmallOptions> = { seed: 0, width: 1, classes: 10, inputShape: [28, 28, 1], head: 'gap' };
+const defaults: Required<VggSmallOptions> = { ...SMALL_MODEL_DEFAULTS, head: 'gap' };
 
 /** The layer whose filters the method analyses by default (7x7x128 for 28x28 input). */
 export const VGG_SMALL_ANALYSIS_LAYER = 'block3_conv2';

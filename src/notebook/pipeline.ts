@@ -1,5 +1,5 @@
 /**
- * High-level pipeline steps for the notebooks (method.md stages 1-6 and "Evaluation"), each
+ * High-level pipeline steps for the notebooks (docs/method.md, Pipeline steps 1-6 and "Evaluation"), each
  * cached on disk under a key of every parameter that decides it, so notebooks stay thin, share
  * work (one extraction per model and parameters serves the quickstart, mining and ablation
  * notebooks) and every cell can be re-run without hidden state:
@@ -17,13 +17,16 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { indexedImagesFromSet } from '../ablation/tf/images';
 import { ablationStudy, type StudyProtocol, type StudyResult } from '../ablation/study/study';
-import { loadFashionMnist, type ImageSet } from '../data/fashion-mnist';
-import { resolveExtractModel, shippedModelsDir } from '../extract/model';
+import { loadFashionMnist } from '../data/fashion-mnist';
+import type { ImageSet } from '../data/image-set';
+import { resolveModel } from '../extract/model';
+import { readModelCard, shippedModelsDir } from '../models/shipped';
 import type { ExtractSummaryCounts } from '../extract/merge';
 import { extractDatasetParallel } from '../extract/parallel';
 import { activeBackendId } from '../backend/select';
 import type { PatchParams } from '../extract/pipeline';
 import { extractDataset } from '../extract/run';
+import { EXTRACT_FORMAT_VERSION } from '../extract/manifest';
 import { imageSetSource, modelFingerprint } from '../extract/source';
 import { spatialLayerNames, splitModel } from '../graph';
 import type { ModelCard } from '../models/card';
@@ -31,7 +34,8 @@ import { getArchitecture, listArchitectures } from '../models/registry';
 import { minePaperRules, type PaperRulesResult } from '../mining/paper';
 import { fromTransactionTable } from '../mining/transactions';
 import { loadTransactionStore } from '../transactions/io';
-import { transactionsForK, type AqTable, type TransactionStore } from '../transactions/store';
+import { transactionsForK, type TransactionStore } from '../transactions/store';
+import type { ColumnTable } from '../util/arquero';
 import { cachedJson, cacheKey, notebookCacheRoot } from './cache';
 
 /** A model ready for the notebooks. Call `dispose()` when done. */
@@ -80,10 +84,9 @@ function localFolder(source: string, modelsDir: string): string | null {
  * @example const m = await loadNotebookModel('vgg-small'); ...; m.dispose();
  */
 export async function loadNotebookModel(source: string, options: LoadNotebookModelOptions = {}): Promise<NotebookModel> {
-  const resolved = await resolveExtractModel(source);
+  const resolved = await resolveModel(source);
   const folder = localFolder(source, shippedModelsDir());
-  const cardFile = folder ? path.join(folder, 'card.json') : null;
-  const card = cardFile && fs.existsSync(cardFile) ? (JSON.parse(fs.readFileSync(cardFile, 'utf8')) as ModelCard) : null;
+  const card = folder ? readModelCard(folder) : null;
   const model = resolved.model;
   try {
     const archLayer = listArchitectures().includes(model.name) ? getArchitecture(model.name).analysisLayer : undefined;
@@ -184,7 +187,7 @@ export function extractionIdentity(m: Pick<NotebookModel, 'name' | 'fingerprint'
 }
 
 /**
- * Runs (or finds on disk) the extraction of method.md stages 1-3 over the test set.
+ * Runs (or finds on disk) the extraction of docs/method.md, Pipeline steps 1-3 over the test set.
  * @param m the model (see {@link loadNotebookModel})
  * @param req the parameters (see {@link ExtractionRequest})
  * @returns the run; an interrupted run resumes where it stopped
@@ -198,12 +201,15 @@ export async function runExtraction(m: NotebookModel, req: ExtractionRequest = {
     throw new Error(`runExtraction: model '${m.name}' takes ${H}x${W}x${C} inputs, but the embedded data is ${set.height}x${set.width}x1`);
   }
   // With the native addon one process already uses every core; else wasm worker threads help.
-  const native = activeBackendId() === 'wasm-native';
+  const native = activeBackendId() === 'native';
   const workers = req.workers === undefined || req.workers === 'auto'
     ? (!native && set.n >= 2000 && os.availableParallelism() >= 2 ? 2 : 1) : req.workers;
   // The compute path is part of the cache key: its float rounding differs, and a run folder
-  // refuses to be resumed on another path.
-  const id: Record<string, unknown> = { ...extractionIdentity(m, set, set.n, req), compute: workers > 1 ? 'wasm' : activeBackendId() };
+  // refuses to be resumed on another path. So is the extraction format: a cached run made before
+  // a change of results (a corrected kernel, a new chunk format) is not served again.
+  const id: Record<string, unknown> = {
+    ...extractionIdentity(m, set, set.n, req), compute: workers > 1 ? 'wasm' : activeBackendId(), format: EXTRACT_FORMAT_VERSION,
+  };
   const dir = path.join(req.cacheRoot ?? notebookCacheRoot(), 'extract', `${m.name}-${cacheKey(id)}`);
   const summaryFile = path.join(dir, 'summary.json');
   const cached = fs.existsSync(summaryFile);
@@ -243,7 +249,7 @@ export function runStore(run: Pick<ExtractionRun, 'dir'>): TransactionStore {
  * The transaction table of a run for any k (top-k filters of each patch, from the cached scores).
  * Columns: image, patch, x, y, size, label, pred, score, drop, items, class.
  */
-export function runTransactions(run: Pick<ExtractionRun, 'dir'>, k: number): AqTable {
+export function runTransactions(run: Pick<ExtractionRun, 'dir'>, k: number): ColumnTable {
   return transactionsForK(runStore(run), k);
 }
 
@@ -266,7 +272,7 @@ export interface MiningRequest {
 /** The mining result of a run, with its transactions. */
 export interface RunMining extends PaperRulesResult {
   /** The transaction table mined. */
-  transactions: AqTable;
+  transactions: ColumnTable;
   k: number;
   /** Milliseconds for top-k + mining (no model run). */
   ms: number;

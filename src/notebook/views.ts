@@ -6,8 +6,8 @@
 import type { CurvePoint } from '../ablation/core/curves';
 import type { StudyComparisonRow } from '../ablation/study/study';
 import type { AblationResultRow } from '../ablation/core/evaluate';
-import type { ImageSet } from '../data/fashion-mnist';
-import type { ColumnTable } from '../mining/arquero';
+import type { ImageSet } from '../data/image-set';
+import type { ColumnTable } from '../util/arquero';
 import type { AblationCurveRow } from '../widgets/ablation-curve';
 import type { ImageStack } from '../widgets/raster';
 import type { PatchBox } from '../widgets/mosaic';

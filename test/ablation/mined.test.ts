@@ -4,9 +4,9 @@ import { minePaperRules } from '../../src/mining/paper';
 
 describe('ablation/mined', () => {
   const rules = [
-    { cls: 0, antecedent: [3, 7], support: 10, confidence: 0.5 }, // 5 each
-    { cls: 0, antecedent: [7, 9], support: 4, confidence: 1 }, // 4 each: 7 -> 9, 9 -> 4
-    { cls: 2, antecedent: [1, 2], support: 2, confidence: 1 },
+    { class: 0, antecedent: [3, 7], support: 10, confidence: 0.5 }, // 5 each
+    { class: 0, antecedent: [7, 9], support: 4, confidence: 1 }, // 4 each: 7 -> 9, 9 -> 4
+    { class: 2, antecedent: [1, 2], support: 2, confidence: 1 },
   ];
   it('ranks by summed support x confidence, ties by index (hand-computed)', () => {
     const copy = JSON.stringify(rules);

@@ -7,6 +7,7 @@ import '../../src/cli/commands/extract';
 import { getCommand } from '../../src/cli/registry';
 import { saveModel } from '../../src/models/io';
 import { fashionMnistSearchPath } from '../../src/data/fashion-mnist';
+import { skipOrFailInCI } from '../helpers';
 
 /** A tiny seeded CNN for 28x28x1 input with a spatial layer 'feat' (7x7x4). */
 function tiny28(): tf.LayersModel {
@@ -22,7 +23,7 @@ describe('cli extract', function () {
   const hasData = fashionMnistSearchPath().some((d) => fs.existsSync(path.join(d, 't10k-images-idx3-ubyte.gz')));
   let dir = '';
   before(async function () {
-    if (!hasData) this.skip();
+    if (!hasData) skipOrFailInCI(this, 'the Fashion-MNIST data set is not installed (apt-get install dataset-fashion-mnist)');
     await tf.setBackend('cpu');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fm-cli-'));
     const m = tiny28();
@@ -43,6 +44,17 @@ describe('cli extract', function () {
     assert.equal(await cmd().run(['merge', '--out', out, '--k', '2,4']), 0);
     const csv = fs.readFileSync(path.join(out, 'transactions-k4.csv'), 'utf8').split('\n');
     assert.match(csv[1], /^0,\d,\d \d \d \d$/);
+  });
+
+  it('--no-merge: the shard that completes the run leaves the merge to `extract merge`', async () => {
+    const out = path.join(dir, 'no-merge');
+    const common = ['--model', path.join(dir, 'model'), '--layer', 'feat', '--limit', '60', '--chunk', '30', '--batch', '30',
+      '--k', '3', '--backend', 'cpu', '--quiet', '--out', out, '--no-merge'];
+    for (const shard of ['0/2', '1/2']) assert.equal(await cmd().run([...common, '--shard', shard]), 0);
+    assert.equal(fs.readdirSync(path.join(out, 'chunks')).length, 2, 'both chunks written');
+    assert.ok(!fs.existsSync(path.join(out, 'summary.json')), 'not merged');
+    assert.equal(await cmd().run(['merge', '--out', out]), 0);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8')).images, 60);
   });
 
   it('rejects bad arguments with clear messages', async () => {

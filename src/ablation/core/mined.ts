@@ -9,7 +9,7 @@ import type { ClassRule } from '../../mining/class-rules';
 import type { ClassFilterLists } from './class-conditional';
 
 /** The fields of a kept rule used here. */
-export type MinedRule = Pick<ClassRule, 'cls' | 'antecedent' | 'support' | 'confidence'>;
+export type MinedRule = Pick<ClassRule, 'class' | 'antecedent' | 'support' | 'confidence'>;
 
 /**
  * Ranked filters per class from kept rules.
@@ -21,13 +21,13 @@ export type MinedRule = Pick<ClassRule, 'cls' | 'antecedent' | 'support' | 'conf
 export function rankMinedFilters(rules: readonly MinedRule[], numClasses: number): number[][] {
   const scores = Array.from({ length: numClasses }, () => new Map<number, number>());
   rules.forEach((r, i) => {
-    if (!(Number.isInteger(r.cls) && r.cls >= 0 && r.cls < numClasses)) {
-      throw new Error(`rankMinedFilters: rule ${i} has class ${r.cls}, expected an integer in [0, ${numClasses})`);
+    if (!(Number.isInteger(r.class) && r.class >= 0 && r.class < numClasses)) {
+      throw new Error(`rankMinedFilters: rule ${i} has class ${r.class}, expected an integer in [0, ${numClasses})`);
     }
     const s = r.support * r.confidence;
     for (const f of r.antecedent) {
       if (!(Number.isInteger(f) && f >= 0)) throw new Error(`rankMinedFilters: rule ${i} has filter ${f}, expected a non-negative integer`);
-      const m = scores[r.cls];
+      const m = scores[r.class];
       m.set(f, (m.get(f) ?? 0) + s);
     }
   });

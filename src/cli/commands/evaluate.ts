@@ -19,8 +19,12 @@ import { tableFromRows } from '../../ablation/io/table';
 import { filterCount } from '../../baselines/rankings';
 import { miningSweep } from '../../ablation/study/sweep';
 import { ablationStudy, type StudyImages, type StudyProtocol, type StudyResult } from '../../ablation/study/study';
-import { loadFashionMnist, type ImageSet } from '../../data/fashion-mnist';
-import { resolveExtractModel } from '../../extract/model';
+import { loadFashionMnist } from '../../data/fashion-mnist';
+import type { ImageSet } from '../../data/image-set';
+import { resolveModel } from '../../extract/model';
+import { checkKsFitLayer } from '../../extract/merge';
+import { modelFingerprint } from '../../extract/source';
+import { prepareOutDir } from '../errors';
 import type { PaperRulesOptions } from '../../mining/paper';
 import { fromTransactionTable } from '../../mining/transactions';
 import { loadTransactionStore, loadTransactions } from '../../transactions/io';
@@ -112,15 +116,15 @@ function resolveKs(ks: readonly number[], F: number): number[] {
   return out;
 }
 
-interface RunInfo { layer?: string; data?: string; n?: number }
+interface RunInfo { layer?: string; data?: string; n?: number; fingerprint?: string }
 
 /** What the extraction run's manifest says (layer, data set, image count), if it has one. */
 function readRunInfo(dir: string): RunInfo {
   const f = path.join(dir, 'manifest.json');
   if (!fs.existsSync(f)) return {};
-  const m = JSON.parse(fs.readFileSync(f, 'utf8')) as { identity?: { model?: { layer?: string }; data?: { name?: string; n?: number } } };
+  const m = JSON.parse(fs.readFileSync(f, 'utf8')) as { identity?: { model?: { layer?: string; fingerprint?: string }; data?: { name?: string; n?: number } } };
   const data = m.identity?.data?.name?.replace(/\[:\d+\]$/, '');
-  return { layer: m.identity?.model?.layer, data, n: m.identity?.data?.n };
+  return { layer: m.identity?.model?.layer, data, n: m.identity?.data?.n, fingerprint: m.identity?.model?.fingerprint };
 }
 
 /** The transaction table for k from a run folder (its store, else its transactions-k<k>.arrow) or a store folder. */
@@ -195,16 +199,24 @@ async function run(argv: string[]): Promise<number> {
     throw new Error(`evaluate: --fit-transactions ${fitDir} was extracted from ${fitInfo.data}, the same images as the test run; held-out needs the training images`);
   }
 
+  const out = values.out ?? path.join(values.transactions, 'evaluation');
+  prepareOutDir(out, 'evaluate: --out');
   const backend = await selectBackend(values.backend as BackendName);
-  const resolved = await resolveExtractModel(values.model);
+  const resolved = await resolveModel(values.model);
   try {
     const layer = values.layer ?? info.layer ?? resolved.defaultLayer;
     if (!layer) throw new Error(`evaluate: --layer is required for model '${resolved.name}'`);
     for (const [dir, i] of [[values.transactions, info], [fitDir, fitInfo]] as const) {
       if (i.layer && i.layer !== layer) throw new Error(`evaluate: the transactions in ${dir} were extracted at layer '${i.layer}', not '${layer}'`);
+      if (i.fingerprint && i.fingerprint !== modelFingerprint(resolved.model)) {
+        throw new Error(`evaluate: the transactions in ${dir} were extracted from a model with other weights ` +
+          `(weight fingerprint ${i.fingerprint.slice(0, 12)}..., --model ${values.model} has ${modelFingerprint(resolved.model).slice(0, 12)}...); ` +
+          'expected the model the run was extracted with');
+      }
     }
     const F = layerChannelCount(resolved.model, layer);
     const ks = resolveKs(kArgs, F);
+    checkKsFitLayer(ks, F, layer);
     const test = runImages(info, values.transactions, intOpt('limit', values.limit, 1), 'fashion-mnist-test');
     const fit = protocol === 'held-out' ? runImages(fitInfo, fitDir!, fitLimit, 'fashion-mnist-train') : undefined;
     const txDir = protocol === 'held-out' ? fitDir! : values.transactions;
@@ -222,7 +234,6 @@ async function run(argv: string[]): Promise<number> {
       curves: values['no-curves'] ? false : { draws: intOpt('curve-draws', values['curve-draws'], 1) ?? 5, imagesPerClass: countOrAll('curve-images', values['curve-images']) ?? 'all' },
       head: headStrategy, onProgress: (m) => process.stderr.write(`evaluate: ${m}\n`),
     });
-    const out = values.out ?? path.join(values.transactions, 'evaluation');
     const sweepRows = [];
     if (values['sweep-top-n'] || values['sweep-support']) {
       const list = (name: string, v: string | undefined, dflt: number[]) => (v === undefined ? dflt : v.split(',').map((x) => {

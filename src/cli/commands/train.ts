@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { registerCommand } from '../registry';
+import { prepareOutDir } from '../errors';
 import { selectBackend, describeBackend, type BackendName } from '../../backend';
 import { loadFashionMnist } from '../../data/fashion-mnist';
 import { listArchitectures, trainModel, makeModelCard, writeModelWithCard, loadModel } from '../../models';
@@ -58,6 +59,7 @@ registerCommand({
     if (camMethod !== undefined && !listCamMethods().includes(camMethod)) {
       throw new Error(`train: --cam-method must be one of ${listCamMethods().join(', ')}, got '${camMethod}'`);
     }
+    prepareOutDir(values.out, 'train: --out'); // before the hours of training, not after
     const info = await selectBackend((values.backend ?? 'auto') as BackendName);
     process.stderr.write(`backend: ${describeBackend(info)}\n`);
     const train = loadFashionMnist('train', { limit: num('limit', values.limit) });
