@@ -59,6 +59,8 @@ describe('ablation/evaluate command', () => {
     assert.deepEqual(results.map((r) => r.variant), ['none', 'ours-3', 'random-3', 'ours-3-specific', 'ours-3-shared', 'ours-5', 'random-5', 'ours-5-specific', 'ours-5-shared',
       'mean-activation', 'gradcam-weight', 'grad-x-activation', 'vebi-matched', 'vebi', 'random-vebi']);
     assert.match(printed, /protocol in-sample/);
+    await assert.rejects(cmd.run(['--model', path.join(dir, 'model'), '--layer', VGG_SMALL_ANALYSIS_LAYER, '--transactions', path.join(dir, 'run'), '--out', path.join(dir, 'out3'), '--backend', 'cpu']),
+      /held-out protocol \(the default\) needs --fit-transactions/);
     const byName = new Map(results.map((r) => [r.variant, r]));
     assert.ok(byName.get('ours-3')!.filtersPerClass > 0);
     assert.equal(byName.get('random-3')!.filtersPerClass, byName.get('ours-3')!.filtersPerClass);
@@ -111,7 +113,6 @@ describe('ablation/evaluate command', () => {
     await assert.rejects(cmd.run(['--model', 'x', '--transactions', 'y', '--k', '5,a']), /--k must be a comma-separated list of positive integers or fractions in \(0, 1\) of the layer's filters, got '5,a'/);
     await assert.rejects(cmd.run(['--model', 'x', '--transactions', 'y', '--draws', '0']), /--draws must be an integer >= 1, got '0'/);
     await assert.rejects(cmd.run(['--model', 'x', '--transactions', 'y', '--head', 'magic']), /--head must be auto, affine or generic/);
-    await assert.rejects(cmd.run(['--model', 'x', '--transactions', 'y']), /held-out protocol \(the default\) needs --fit-transactions/);
     await assert.rejects(cmd.run(['--model', 'x', '--transactions', 'y', '--protocol', 'both']), /--protocol must be held-out or in-sample, got 'both'/);
   });
 });

@@ -109,9 +109,9 @@ function parseKs(text: string): number[] {
   return ks;
 }
 
-/** The ks as filter counts at a layer of F filters (fractions scaled to F), refusing repeats. */
+/** The ks as filter counts at a layer of F filters (fractions scaled to F; counts as given), refusing repeats. */
 function resolveKs(ks: readonly number[], F: number): number[] {
-  const out = ks.map((k) => filterCount(k, F));
+  const out = ks.map((k) => (k < 1 ? filterCount(k, F) : k));
   if (new Set(out).size !== out.length) throw new Error(`evaluate: --k ${ks.join(',')} gives repeated counts ${out.join(',')} at ${F} filters`);
   return out;
 }
@@ -185,7 +185,6 @@ async function run(argv: string[]): Promise<number> {
   const matchKArg = values['match-k'] !== undefined ? Number(values['match-k']) : undefined;
   const headStrategy = values.head as HeadStrategy;
   if (!['auto', 'affine', 'generic'].includes(headStrategy)) throw new Error(`evaluate: --head must be auto, affine or generic, got '${headStrategy}'`);
-  if (protocol === 'held-out' && !fitDir) throw new Error(`evaluate: the held-out protocol (the default) needs --fit-transactions, an extraction run on the training images (filtermine extract --data fashion-mnist-train); or pass --protocol in-sample`);
   const mining: PaperRulesOptions = {};
   const minSupport = numOpt('min-support', values['min-support']), minConfidence = numOpt('min-confidence', values['min-confidence']);
   const topN = intOpt('top-n', values['top-n'], 1), maxLength = intOpt('max-length', values['max-length'], 2);
@@ -217,6 +216,7 @@ async function run(argv: string[]): Promise<number> {
     const F = layerChannelCount(resolved.model, layer);
     const ks = resolveKs(kArgs, F);
     checkKsFitLayer(ks, F, layer);
+    if (protocol === 'held-out' && !fitDir) throw new Error(`evaluate: the held-out protocol (the default) needs --fit-transactions, an extraction run on the training images (filtermine extract --data fashion-mnist-train); or pass --protocol in-sample`);
     const test = runImages(info, values.transactions, intOpt('limit', values.limit, 1), 'fashion-mnist-test');
     const fit = protocol === 'held-out' ? runImages(fitInfo, fitDir!, fitLimit, 'fashion-mnist-train') : undefined;
     const txDir = protocol === 'held-out' ? fitDir! : values.transactions;
