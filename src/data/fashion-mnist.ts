@@ -17,18 +17,28 @@ export const FASHION_MNIST_CLASSES: readonly string[] = [
   'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
 ];
 
+/** The number of channels of an image set (1 when {@link ImageSet.channels} is absent). */
+export function imageChannels(set: Pick<ImageSet, 'channels'>): number {
+  return set.channels ?? 1;
+}
+
 /** Which half of the data set. */
 export type Split = 'train' | 'test';
 
-/** A labelled image set held as typed arrays: `images` is [n, height, width] bytes (0..255). */
+/**
+ * A labelled image set held as typed arrays: `images` is [n, height, width, channels] bytes (0..255),
+ * channels interleaved.
+ */
 export interface ImageSet {
-  /** Pixel bytes, row-major, `n * height * width` long. */
+  /** Pixel bytes, row-major, `n * height * width * channels` long. */
   images: Uint8Array;
   /** Class index per image. */
   labels: Uint8Array;
   n: number;
   height: number;
   width: number;
+  /** Channels per pixel: 1 (grey, the default when absent) or 3 (RGB). */
+  channels?: number;
   /** Class names, indexed by label. */
   classNames: readonly string[];
   /** SHA-256 of the two gzipped source files (images, labels), for model cards. */

@@ -3,7 +3,7 @@
  */
 import * as crypto from 'node:crypto';
 import * as tf from '@tensorflow/tfjs';
-import type { ImageSet } from '../data/fashion-mnist';
+import { imageChannels, type ImageSet } from '../data/fashion-mnist';
 
 /** A labelled image set for {@link extractDataset}. */
 export interface ExtractDataSource {
@@ -24,20 +24,20 @@ export interface ExtractDataSource {
 }
 
 /**
- * A data source over a grey {@link ImageSet} (pixels scaled to [0, 1], one channel), as
+ * A data source over an {@link ImageSet} (pixels scaled to [0, 1], its channels), as
  * `imageBatch` makes them.
  * @param name e.g. `fashion-mnist-test`
  * @param limit keep only the first `limit` images
  */
 export function imageSetSource(set: ImageSet, name: string, limit = set.n): ExtractDataSource {
   const n = Math.min(limit, set.n);
-  const px = set.height * set.width;
+  const px = set.height * set.width * imageChannels(set);
   return {
     name: limit < set.n ? `${name}[:${n}]` : name,
     imageSet: { set, name, limit },
     checksum: set.checksum,
     n,
-    shape: [set.height, set.width, 1],
+    shape: [set.height, set.width, imageChannels(set)],
     labels: set.labels.subarray(0, n),
     pixels(start, end) {
       if (!(Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start <= end && end <= n)) {

@@ -21,9 +21,11 @@ export interface ResnetSmallOptions {
   classes?: number;
   /** Input shape [height, width, channels]. Default [28, 28, 1]. */
   inputShape?: [number, number, number];
+  /** Model name. Default `resnet-small`. */
+  name?: string;
 }
 
-const defaults: Required<ResnetSmallOptions> = { seed: 0, width: 1, classes: 10, inputShape: [28, 28, 1] };
+const defaults: Required<ResnetSmallOptions> = { seed: 0, width: 1, classes: 10, inputShape: [28, 28, 1], name: 'resnet-small' };
 
 /** One stage: `blocks` bottleneck blocks of inner width `filters` and output width `out`. */
 interface Stage { name: string; filters: number; out: number; blocks: number; stride: number }
@@ -100,5 +102,5 @@ export function buildResnetSmall(options: ResnetSmallOptions = {}): tf.LayersMod
   const logits = tf.layers.dense({
     units: o.classes, activation: 'linear', name: 'logits', kernelInitializer: init.glorotUniform(),
   }).apply(x) as tf.SymbolicTensor;
-  return tf.model({ inputs: input, outputs: logits, name: 'resnet-small' });
+  return tf.model({ inputs: input, outputs: logits, name: o.name });
 }
