@@ -23,9 +23,11 @@ export interface ResnetSmallOptions {
   inputShape?: [number, number, number];
   /** Model name. Default `resnet-small`. */
   name?: string;
+  /** A 3x3 stride-2 max pool after the stem (`pool1_pool`, as in Keras ResNet50), for larger inputs. Default false. */
+  stemPool?: boolean;
 }
 
-const defaults: Required<ResnetSmallOptions> = { seed: 0, width: 1, classes: 10, inputShape: [28, 28, 1], name: 'resnet-small' };
+const defaults: Required<ResnetSmallOptions> = { seed: 0, width: 1, classes: 10, inputShape: [28, 28, 1], name: 'resnet-small', stemPool: false };
 
 /** One stage: `blocks` bottleneck blocks of inner width `filters` and output width `out`. */
 interface Stage { name: string; filters: number; out: number; blocks: number; stride: number }
@@ -95,6 +97,7 @@ export function buildResnetSmall(options: ResnetSmallOptions = {}): tf.LayersMod
   }).apply(input) as tf.SymbolicTensor;
   x = bn('conv1_bn').apply(x) as tf.SymbolicTensor;
   x = tf.layers.activation({ activation: 'relu', name: 'conv1_relu' }).apply(x) as tf.SymbolicTensor;
+  if (o.stemPool) x = tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same', name: 'pool1_pool' }).apply(x) as tf.SymbolicTensor;
   for (const s of STAGES) {
     for (let i = 1; i <= s.blocks; i++) x = block(x, s, i, f, init);
   }

@@ -25,7 +25,7 @@ import { minedFiltersFromTables } from '../ablation/mined';
 import { MaskScorer } from '../ablation/scorer';
 import { defaultVariants, minedSourceName } from '../ablation/variants';
 import { filterNorms } from '../ablation/vebi';
-import { loadFashionMnist, type ImageSet } from '../data/fashion-mnist';
+import { imageChannels, loadFashionMnist, type ImageSet } from '../data/fashion-mnist';
 import { resolveExtractModel, shippedModelsDir } from '../extract/model';
 import type { ExtractSummaryCounts } from '../extract/merge';
 import { extractDatasetParallel } from '../extract/parallel';
@@ -132,6 +132,11 @@ export function loadNotebookData(options: NotebookDataOptions = {}): ImageSet {
 
 /** Parameters of {@link runExtraction} (all but `workers`/`onProgress` decide the result). */
 export interface ExtractionRequest {
+  /**
+   * The images to explain, with a name for the cache key. Default: the Fashion-MNIST test set.
+   * The set's `checksum` identifies its content in the cache key.
+   */
+  data?: { set: ImageSet; name: string };
   /** Test images used (the first `limit`). Default: all. */
   limit?: number;
   /** Run seed (per-image window seeds derive from it). Default 0. */
@@ -178,7 +183,7 @@ const extractionDefaults = { seed: 0, method: 'gradcam', sampler: 'monte-carlo',
 /** The parameters that identify an extraction (its cache key). */
 export function extractionIdentity(m: Pick<NotebookModel, 'name' | 'fingerprint' | 'layer'> & { camMethod?: string }, data: Pick<ImageSet, 'checksum'>, n: number, req: ExtractionRequest): Record<string, unknown> {
   return {
-    model: m.name, fingerprint: m.fingerprint, layer: m.layer, data: 'fashion-mnist-test', checksum: data.checksum, n,
+    model: m.name, fingerprint: m.fingerprint, layer: m.layer, data: req.data?.name ?? 'fashion-mnist-test', checksum: data.checksum, n,
     seed: req.seed ?? extractionDefaults.seed, method: req.method ?? m.camMethod ?? extractionDefaults.method,
     sampler: req.sampler ?? extractionDefaults.sampler, patch: req.patch ?? {}, threshold: req.threshold ?? extractionDefaults.threshold,
     ks: req.ks ?? extractionDefaults.ks,
@@ -186,31 +191,32 @@ export function extractionIdentity(m: Pick<NotebookModel, 'name' | 'fingerprint'
 }
 
 /**
- * Runs (or finds on disk) the extraction of method.md stages 1-3 over the test set.
+ * Runs (or finds on disk) the extraction of method.md stages 1-3 over the test set (or `req.data`).
  * @param m the model (see {@link loadNotebookModel})
  * @param req the parameters (see {@link ExtractionRequest})
  * @returns the run; an interrupted run resumes where it stopped
- * @throws if the model's input does not take 28x28x1 Fashion-MNIST images
+ * @throws if the model's input does not take the data's images
  */
 export async function runExtraction(m: NotebookModel, req: ExtractionRequest = {}): Promise<ExtractionRun> {
   const t0 = Date.now();
-  const set = loadNotebookData(req.limit !== undefined ? { limit: req.limit } : {});
+  const set = req.data ? req.data.set : loadNotebookData(req.limit !== undefined ? { limit: req.limit } : {});
+  const n = Math.min(set.n, req.limit ?? set.n);
   const [H, W, C] = m.inputShape;
-  if (H !== set.height || W !== set.width || C !== 1) {
-    throw new Error(`runExtraction: model '${m.name}' takes ${H}x${W}x${C} inputs, but the embedded data is ${set.height}x${set.width}x1`);
+  if (H !== set.height || W !== set.width || C !== imageChannels(set)) {
+    throw new Error(`runExtraction: model '${m.name}' takes ${H}x${W}x${C} inputs, but the data is ${set.height}x${set.width}x${imageChannels(set)}`);
   }
   // With the native addon one process already uses every core; else wasm worker threads help.
   const native = activeBackendId() === 'wasm-native';
   const workers = req.workers === undefined || req.workers === 'auto'
-    ? (!native && set.n >= 2000 && os.availableParallelism() >= 2 ? 2 : 1) : req.workers;
+    ? (!native && n >= 2000 && os.availableParallelism() >= 2 ? 2 : 1) : req.workers;
   // The compute path is part of the cache key: its float rounding differs, and a run folder
   // refuses to be resumed on another path.
-  const id: Record<string, unknown> = { ...extractionIdentity(m, set, set.n, req), compute: workers > 1 ? 'wasm' : activeBackendId() };
+  const id: Record<string, unknown> = { ...extractionIdentity(m, set, n, req), compute: workers > 1 ? 'wasm' : activeBackendId() };
   const dir = path.join(req.cacheRoot ?? notebookCacheRoot(), 'extract', `${m.name}-${cacheKey(id)}`);
   const summaryFile = path.join(dir, 'summary.json');
   const cached = fs.existsSync(summaryFile);
   if (!cached) {
-    const source = imageSetSource(set, 'fashion-mnist-test');
+    const source = imageSetSource(set, req.data?.name ?? 'fashion-mnist-test', n);
     const common = {
       layer: m.layer, out: dir, ks: id.ks as number[], seed: id.seed as number, method: id.method as string,
       sampler: id.sampler as string, patch: id.patch as PatchParams, threshold: id.threshold as number, modelName: m.name,
@@ -223,7 +229,7 @@ export async function runExtraction(m: NotebookModel, req: ExtractionRequest = {
     if (!fs.existsSync(summaryFile)) throw new Error(`runExtraction: the run in ${dir} did not complete`);
   }
   const summary = JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as ExtractSummaryCounts;
-  return { dir, model: m.name, layer: m.layer, n: set.n, summary, cached, seconds: (Date.now() - t0) / 1000 };
+  return { dir, model: m.name, layer: m.layer, n, summary, cached, seconds: (Date.now() - t0) / 1000 };
 }
 
 const stores = new Map<string, TransactionStore>();
