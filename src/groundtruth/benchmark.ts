@@ -21,7 +21,8 @@ import {
   inpaintBox, partIndex, pointingGame, randomWindowPointing, sharingAgreement, usedParts, type ClassFilterScore, type PartImportance, type PartIndex,
   type PatchBox, type PointingResult, type Selectivity,
 } from './measures';
-import { matchedCount, randomSets, rankByClassMean, spatialMeans, vebiRanking } from './baselines';
+import { classMeanRanking, filterStatistics, randomRanking, topFilters, weightRanking } from '../baselines';
+import { vebiFilters } from '../ablation/vebi';
 
 /** Options of {@link runGroundTruthBenchmark}. */
 export interface GroundTruthBenchmarkOptions {
@@ -58,7 +59,7 @@ export interface ExplanationRow extends PointingResult {
 
 /** Measures of one filter-set source. */
 export interface SourceRow {
-  /** e.g. `mined gradcam k=5`, `random`, `mean activation`, `grad-cam weight`, `vebi`. */
+  /** e.g. `mined gradcam k=5`, `random`, `mean activation`, `grad-cam weight`, `gradient x activation`, `vebi`. */
   source: string;
   /** Mean filters per class. */
   filtersPerClass: number;
@@ -167,20 +168,20 @@ async function probabilities(split: ModelSplit, pixels: Float32Array, n: number)
   });
 }
 
-/** Per image, the Grad-CAM channel weights of its own class: spatial mean of d logit_c / d A. `[n, F]`. */
-async function gradCamWeights(split: ModelSplit, pixels: Float32Array, labels: readonly number[]): Promise<Float32Array> {
+/** Per image, the gradient of its own class's logit with respect to the activations, `[n, h, w, F]`. */
+async function classLogitGradients(split: ModelSplit, pixels: Float32Array, labels: readonly number[]): Promise<Float32Array> {
   const [h, w, F] = split.activationShape;
   const n = labels.length, px = split.inputShape[0] * split.inputShape[1] * split.inputShape[2], K = split.numClasses;
-  const out = new Float32Array(n * F);
+  const per = h * w * F;
+  const out = new Float32Array(n * per);
   for (let s = 0; s < n; s += 64) {
     const e = Math.min(n, s + 64);
     const y = tf.tidy(() => {
       const { activation, skips } = activationsAt(split, tf.tensor4d(pixels.subarray(s * px, e * px), [e - s, ...split.inputShape]));
       const mask = tf.oneHot(tf.tensor1d(labels.slice(s, e), 'int32'), K);
-      const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(headLogits(split, a as tf.Tensor4D, skips), mask)))(activation);
-      return tf.div(tf.sum(g, [1, 2]), h * w);
+      return tf.grad((a: tf.Tensor) => tf.sum(tf.mul(headLogits(split, a as tf.Tensor4D, skips), mask)))(activation);
     });
-    out.set(await y.data() as Float32Array, s * F);
+    out.set(await y.data() as Float32Array, s * per);
     y.dispose();
   }
   return out;
@@ -318,14 +319,17 @@ export async function runGroundTruthBenchmark(m: NotebookModel, data: GroundTrut
     const importance = await partImportance(split, set, halves.heldOut, data.planted, index);
     const used = usedParts(importance, K, o.usedPartDrop);
 
-    // Baselines on the mining half, cut to the mined sets' sizes.
+    // Baselines on the mining half (src/baselines), cut to the mined sets' sizes.
     const mineLabels = Array.from(miningSet.labels);
-    sets['mean activation'] = matchedCount(rankByClassMean(spatialMeans(mineActs, mineLabels.length, F), mineLabels, K), sizes);
-    sets['grad-cam weight'] = matchedCount(rankByClassMean(await gradCamWeights(split, minePixels, mineLabels), mineLabels, K), sizes);
-    const meanSize = Math.max(1, Math.round(finiteMean(sizes)));
-    sets.vebi = matchedCount(vebiRanking(filterNorms(mineActs, mineLabels.length, F), mineLabels, K, meanSize), sizes);
+    const nm = mineLabels.length;
+    const stats = filterStatistics(mineActs, await classLogitGradients(split, minePixels, mineLabels), nm, F);
+    sets['mean activation'] = topFilters(classMeanRanking(stats.meanActivation, mineLabels, K), sizes);
+    sets['grad-cam weight'] = topFilters(classMeanRanking(stats.gradcamWeight, mineLabels, K), sizes);
+    sets['gradient x activation'] = topFilters(classMeanRanking(stats.gradTimesActivation, mineLabels, K), sizes);
+    const vebi = vebiFilters(filterNorms(mineActs, nm, F), mineLabels, K, { targetFiltersPerClass: Math.max(1, Math.round(finiteMean(sizes))) });
+    sets.vebi = topFilters(weightRanking(vebi.weights, K, vebi.correlations), sizes);
     Object.assign(sets, options.extraSets ?? {});
-    const randomDraws = Array.from({ length: o.draws }, (_, d) => randomSets(F, sizes, o.seed, d));
+    const randomDraws = Array.from({ length: o.draws }, (_, d) => topFilters(randomRanking(F, K, o.seed * 1009 + d), sizes));
     sets.random = randomDraws[0];
 
     const sources: SourceRow[] = [];

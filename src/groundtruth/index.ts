@@ -3,6 +3,5 @@ export * from './format';
 export * from './generator';
 export * from './io';
 export * from './measures';
-export * from './baselines';
 export * from './benchmark';
 export * from './report';

@@ -14,9 +14,10 @@ import { getCommand } from '../../src/cli/registry';
 import { saveModel } from '../../src/models/io';
 import { rng } from '../../src/util/rng';
 import {
-  classFilterScores, finiteMean, partIndex, randomSets, readGroundTruthFolder, runGroundTruthBenchmark, sharingAgreement,
+  classFilterScores, finiteMean, partIndex, readGroundTruthFolder, runGroundTruthBenchmark, sharingAgreement,
 } from '../../src/groundtruth';
 import { loadNotebookModel } from '../../src/notebook/pipeline';
+import { randomRanking, topFilters } from '../../src/baselines';
 
 const SIZE = 32;
 const COLOURS: Record<string, [number, number, number]> = {
@@ -128,7 +129,7 @@ describe('groundtruth/benchmark (a folder and a model the project did not make)'
       assert.deepEqual(r.usedParts[1], []);
       // Random sets of the detectors' sizes, many draws: low precision, recall and agreement.
       const partOf = Int32Array.from(r.filterParts, (f) => (f.part === null ? -1 : index.id.get(f.part)!));
-      const draws = Array.from({ length: 50 }, (_, d) => randomSets(partOf.length, detectors.map((s) => s.length), 1, d));
+      const draws = Array.from({ length: 50 }, (_, d) => topFilters(randomRanking(partOf.length, CLASSES.length, d), detectors.map((s) => s.length)));
       const precision = finiteMean(draws.map((s) => finiteMean(classFilterScores(s, partOf, index.classParts).map((x) => x.precision))));
       const recall = finiteMean(draws.map((s) => finiteMean(classFilterScores(s, partOf, index.classParts).map((x) => x.recall))));
       assert.ok(precision < 0.35, `random precision ${precision}`);
