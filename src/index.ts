@@ -21,3 +21,4 @@ export * from './data/presets';
 export * from './data/image-folder';
 export * from './models';
 export * from './notebook';
+export * from './groundtruth';

@@ -19,8 +19,9 @@ import type { GroundTruthData } from './io';
 import {
   classFilterScores, DEFAULT_SELECTIVITY_THRESHOLD, DEFAULT_USED_PART_DROP, filterPartSelectivity, filterParts, finiteMean,
   inpaintBox, partIndex, pointingGame, randomWindowPointing, sharingAgreement, usedParts, type ClassFilterScore, type PartImportance, type PartIndex,
-  type PatchBox, type PointingResult, type Selectivity,
+  type PointingResult, type Selectivity,
 } from './measures';
+import type { PatchBox } from '../widgets/mosaic';
 import { classMeanRanking, filterStatistics, randomRanking, topFilters, weightRanking } from '../baselines';
 import { vebiFilters } from '../ablation/vebi';
 
@@ -94,6 +95,8 @@ export interface GroundTruthBenchmark {
   /** Accuracy of the model on all images of the folder. */
   accuracy: number;
   explanation: ExplanationRow[];
+  /** The extraction run folder of each CAM method (its patches index the mining half). */
+  runs: { method: string; dir: string }[];
   /** Per filter: its part name, or null; and its selectivity score for that part. */
   filterParts: { filter: number; part: string | null; score: number }[];
   /** `[F][P]` selectivity scores. */
@@ -285,10 +288,12 @@ export async function runGroundTruthBenchmark(m: NotebookModel, data: GroundTrut
 
   // The method, through the project's pipeline, once per CAM method.
   const explanation: ExplanationRow[] = [];
+  const runs: { method: string; dir: string }[] = [];
   const sets: Record<string, number[][]> = {};
   for (const method of o.methods) {
     say(`extraction with ${method} on ${miningSet.n} images`);
     const run = await runExtraction(m, { data: { set: miningSet, name: 'ground-truth-mining-half' }, method, seed: o.seed, ks: [o.k], ...(options.cacheRoot ? { cacheRoot: options.cacheRoot } : {}) });
+    runs.push({ method, dir: run.dir });
     const cols = runStore(run).columns;
     const patches: PatchBox[] = Array.from(cols.image, (image, r) => ({ image, x: cols.x[r], y: cols.y[r], size: cols.size[r] }));
     const sizes = Array.from(cols.size).sort((a, b) => a - b);
@@ -343,7 +348,7 @@ export async function runGroundTruthBenchmark(m: NotebookModel, data: GroundTrut
     return {
       model: m.name, layer: m.layer, classNames: [...set.classNames], parts: data.parts,
       miningImages: halves.mining.length, heldOutImages: halves.heldOut.length, accuracy: correct / set.n,
-      explanation,
+      explanation, runs,
       filterParts: Array.from(partOf, (p, f) => ({ filter: f, part: p >= 0 ? index.names[p] : null, score: p >= 0 ? sel.score[f * P + p] : NaN })),
       selectivity: Array.from({ length: F }, (_, f) => Array.from(sel.score.subarray(f * P, (f + 1) * P))),
       importance: importance.map((r) => ({ ...r, className: set.classNames[r.class], partName: index.names[r.part], used: used[r.class].includes(r.part) })),

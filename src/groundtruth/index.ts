@@ -5,3 +5,4 @@ export * from './io';
 export * from './measures';
 export * from './benchmark';
 export * from './report';
+export * from './views';

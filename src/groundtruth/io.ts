@@ -9,6 +9,7 @@ import * as crypto from 'node:crypto';
 import { PNG } from 'pngjs';
 import { loadImageFolderSet, resizeCropGeometry } from '../data/image-folder';
 import { imageChannels, type ImageSet } from '../data/fashion-mnist';
+import { generatePlantedParts, type PlantedPartsOptions } from './generator';
 import { mapBox, validateGroundTruth, type GroundTruth, type PartDef, type PlantedPart } from './format';
 
 /** The default name of the JSON file inside a ground-truth folder. */
@@ -86,7 +87,7 @@ export async function readGroundTruthFolder(root: string, options: ReadGroundTru
 }
 
 /** RGB(A) bytes of image `i` of a set as a PNG file. */
-export function encodePng(set: ImageSet, i: number): Buffer {
+export function imagePng(set: ImageSet, i: number): Buffer {
   const ch = imageChannels(set), px = set.height * set.width;
   const src = set.images.subarray(i * px * ch, (i + 1) * px * ch);
   const png = new PNG({ width: set.width, height: set.height, colorType: 2 });
@@ -108,7 +109,23 @@ export function writeGroundTruthFolder(dir: string, set: ImageSet, truth: Ground
   for (let i = 0; i < set.n; i++) {
     const file = path.join(dir, ...truth.images[i].file.split('/'));
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, encodePng(set, i));
+    fs.writeFileSync(file, imagePng(set, i));
   }
   fs.writeFileSync(path.join(dir, GROUND_TRUTH_FILE), JSON.stringify(truth) + '\n');
+}
+
+/**
+ * The folder of a generated planted-parts set under `root` (named by its options), written on the
+ * first call; later calls find it complete (its JSON file is written last) and return at once.
+ * @returns the folder path
+ */
+export function plantedPartsFolder(options: PlantedPartsOptions, root: string): string {
+  const o: PlantedPartsOptions = { seed: 0, perClass: 100, size: 64, split: 'test', ...options };
+  const extra = (o.distractorRate !== undefined ? `-d${o.distractorRate}` : '') + (o.partSize ? `-p${o.partSize.join('_')}` : '');
+  const dir = path.join(root, `planted-parts-s${o.seed}-${o.split}-${o.perClass}x${o.size}${extra}`);
+  if (!fs.existsSync(path.join(dir, GROUND_TRUTH_FILE))) {
+    const g = generatePlantedParts(o);
+    writeGroundTruthFolder(dir, g.set, g.truth);
+  }
+  return dir;
 }

@@ -12,6 +12,7 @@
  * - {@link inpaintBox}: remove a part by filling its box from the pixels around it (for the
  *   model's own part importance).
  */
+import type { PatchBox } from '../widgets/mosaic';
 import { intersectionArea, partRole, type Box, type PartDef, type PartRole, type PlantedPart } from './format';
 
 /** The part vocabulary as indices. */
@@ -44,15 +45,6 @@ export function partIndex(parts: readonly PartDef[], classNames: readonly string
     names: parts.map((p) => p.name), classes, roles: parts.map(partRole), classParts,
     id: new Map(parts.map((p, i) => [p.name, i] as [string, number])),
   };
-}
-
-/** A patch window (input pixels). */
-export interface PatchBox {
-  /** Index of the image (into `planted` and `labels`). */
-  image: number;
-  x: number;
-  y: number;
-  size: number;
 }
 
 /**

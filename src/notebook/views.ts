@@ -5,16 +5,16 @@
  */
 import type { CurvePoint } from '../ablation/curves';
 import type { AblationResultRow } from '../ablation/evaluate';
-import type { ImageSet } from '../data/fashion-mnist';
+import { imageChannels, type ImageSet } from '../data/fashion-mnist';
 import type { ColumnTable } from '../mining/arquero';
 import type { AblationCurveRow } from '../widgets/ablation-curve';
 import type { ImageStack } from '../widgets/raster';
 import type { PatchBox } from '../widgets/mosaic';
 import type { ClassFilterRow, RuleRow } from '../widgets/rule-charts';
 
-/** The images of a set as a widget image stack (grey, 0..255). */
-export function imageStackOf(set: Pick<ImageSet, 'images' | 'width' | 'height'>): ImageStack {
-  return { pixels: set.images, width: set.width, height: set.height, channels: 1 };
+/** The images of a set as a widget image stack (0..255, the set's channels). */
+export function imageStackOf(set: Pick<ImageSet, 'images' | 'width' | 'height' | 'channels'>): ImageStack {
+  return { pixels: set.images, width: set.width, height: set.height, channels: imageChannels(set) };
 }
 
 /** A patch of a transaction table row, as a mosaic box plus its labels. */
