@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as crypto from 'node:crypto';
 import { PNG } from 'pngjs';
-import { loadImageFolderSet, resizeCropGeometry } from '../data/image-folder';
+import { loadImageFolderSet, resizeCropGeometry, scanImageFolder } from '../data/image-folder';
 import { imageChannels, type ImageSet } from '../data/fashion-mnist';
 import { generatePlantedParts, type PlantedPartsOptions } from './generator';
 import { mapBox, validateGroundTruth, type GroundTruth, type PartDef, type PlantedPart } from './format';
@@ -62,18 +62,24 @@ export async function readGroundTruthFolder(root: string, options: ReadGroundTru
   const truthFile = options.truthFile ?? path.join(root, GROUND_TRUTH_FILE);
   const truth = readGroundTruthFile(truthFile);
   const byFile = new Map(truth.images.map((im) => [im.file, im]));
-  const set = await loadImageFolderSet(root, {
-    size, resize: size, ...(options.perClass !== undefined ? { perClass: options.perClass } : {}),
+  const scanOptions = {
+    ...(options.perClass !== undefined ? { perClass: options.perClass } : {}),
     ...(options.classNames ? { classNames: options.classNames } : {}),
-  });
-  const known = new Set(set.classNames);
+  };
+  // Check the folder against the JSON before decoding any image.
+  const scan = scanImageFolder(root, scanOptions);
+  const known = new Set(scan.classNames);
   for (const p of truth.parts) {
-    for (const c of p.classes) if (!known.has(c)) throw new Error(`${truthFile}: part '${p.name}' names class '${c}', which has no folder under '${root}' (classes: ${set.classNames.join(', ')})`);
+    for (const c of p.classes) if (!known.has(c)) throw new Error(`${truthFile}: part '${p.name}' names class '${c}', which has no folder under '${root}' (classes: ${scan.classNames.join(', ')})`);
   }
+  for (const e of scan.entries) {
+    const f = path.relative(root, e.file).split(path.sep).join('/');
+    if (!byFile.has(f)) throw new Error(`${truthFile} has no entry for image '${f}' (every image of the folder needs one)`);
+  }
+  const set = await loadImageFolderSet(root, { size, resize: size, ...scanOptions });
   const files = set.files.map((f) => path.relative(root, f).split(path.sep).join('/'));
   const planted = files.map((f) => {
-    const im = byFile.get(f);
-    if (!im) throw new Error(`${truthFile} has no entry for image '${f}' (every image of the folder needs one)`);
+    const im = byFile.get(f)!;
     const g = resizeCropGeometry(im.height, im.width, size, size);
     const sx = g.resizedWidth / im.width, sy = g.resizedHeight / im.height;
     return im.parts.flatMap((p) => {

@@ -94,6 +94,13 @@ describe('groundtruth/generator', () => {
         assert.deepEqual(back.set.images.subarray(i * 64 * 64 * 3, (i + 1) * 64 * 64 * 3), g.set.images.subarray(j * 64 * 64 * 3, (j + 1) * 64 * 64 * 3));
         assert.deepEqual(back.planted[i], g.truth.images[j].parts);
       });
+      // An image without an entry, or a part naming a class without a folder, is refused before decoding.
+      const truth = JSON.parse(fs.readFileSync(path.join(dir, 'truth.json'), 'utf8'));
+      fs.writeFileSync(path.join(dir, 'short.json'), JSON.stringify({ ...truth, images: truth.images.slice(1) }));
+      await assert.rejects(readGroundTruthFolder(dir, { truthFile: path.join(dir, 'short.json') }), new RegExp(`short\\.json has no entry for image '${truth.images[0].file}'`));
+      truth.parts[0].classes.push('omega');
+      fs.writeFileSync(path.join(dir, 'omega.json'), JSON.stringify(truth));
+      await assert.rejects(readGroundTruthFolder(dir, { truthFile: path.join(dir, 'omega.json') }), /part 'disc' names class 'omega', which has no folder/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
