@@ -62,6 +62,10 @@ export interface ModelCard {
   camMethod?: string;
   /** Why {@link camMethod} was chosen, with the measurement. */
   camMethodReason?: string;
+  /** The model whose weights training started from (fine-tuning), when there was one. */
+  initializedFrom?: string;
+  /** The layers whose weights came from {@link initializedFrom}. */
+  initializedLayers?: string[];
 }
 
 /**

@@ -62,7 +62,7 @@ export function listArchitectures(): string[] {
 
 registerArchitecture({
   name: 'vgg-small',
-  description: 'VGG-style CNN for 28x28x1 input (4 conv layers, Keras VGG16 layer names), logits output',
+  description: 'VGG-style CNN for 28x28x1 input (4 conv layers, Keras VGG16 layer names, global-average-pooling head), logits output',
   inputShape: [28, 28, 1],
   analysisLayer: VGG_SMALL_ANALYSIS_LAYER,
   build: (options = {}) => buildVggSmall(options),
