@@ -414,15 +414,18 @@ export interface PartImportance {
 /** The probability drop at or above which a part counts as used by the model (default). */
 export const DEFAULT_USED_PART_DROP = 0.1;
 
+/** The fewest images of a class holding a part for its importance to count (default). */
+export const DEFAULT_USED_PART_MIN_IMAGES = 5;
+
 /**
  * The parts a model uses, per class: those whose removal drops the class's probability by at
- * least `minDrop` on average.
+ * least `minDrop` on average over at least `minImages` images of the class.
  * @param importance rows of {@link PartImportance}
  * @param numClasses K
  * @returns per class, the used part ids
  */
-export function usedParts(importance: readonly PartImportance[], numClasses: number, minDrop = DEFAULT_USED_PART_DROP): number[][] {
+export function usedParts(importance: readonly PartImportance[], numClasses: number, minDrop = DEFAULT_USED_PART_DROP, minImages = DEFAULT_USED_PART_MIN_IMAGES): number[][] {
   const out = Array.from({ length: numClasses }, () => [] as number[]);
-  for (const r of importance) if (r.images > 0 && r.probabilityDrop >= minDrop) out[r.class].push(r.part);
+  for (const r of importance) if (r.images >= minImages && r.images > 0 && r.probabilityDrop >= minDrop) out[r.class].push(r.part);
   return out;
 }

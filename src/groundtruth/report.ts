@@ -32,9 +32,9 @@ export function formatBenchmark(r: GroundTruthBenchmark): string {
   const selective = r.filterParts.filter((f) => f.part !== null).length;
   const used = r.classNames.map((c, i) => `${c}: ${r.usedParts[i].join(', ') || '(none alone)'}`).join('; ');
   return [
-    `model ${r.model} at ${r.layer}: accuracy ${pct(r.accuracy)}% on ${r.miningImages + r.heldOutImages} images (${r.miningImages} mining, ${r.heldOutImages} held out)`,
-    `${selective} of ${r.filterParts.length} filters are selective for a part (score >= ${r.options.selectivityThreshold})`,
-    `parts the model uses (probability drop >= ${r.options.usedPartDrop} when removed): ${used}`,
+    `- model ${r.model} at ${r.layer}: accuracy ${pct(r.accuracy)}% on ${r.miningImages + r.heldOutImages} images (${r.miningImages} mining, ${r.heldOutImages} held out)`,
+    `- ${selective} of ${r.filterParts.length} filters are selective for a part (score >= ${r.options.selectivityThreshold})`,
+    `- parts the model uses (probability drop >= ${r.options.usedPartDrop} when removed, over at least 5 images): ${used}`,
     '', expl, '', src,
   ].join('\n');
 }

@@ -124,8 +124,9 @@ describe('groundtruth/measures', () => {
     const used = usedParts([
       { class: 0, part: 0, images: 5, probabilityDrop: 0.4, accuracyBefore: 1, accuracyAfter: 0.2 },
       { class: 0, part: 1, images: 5, probabilityDrop: 0.01, accuracyBefore: 1, accuracyAfter: 1 },
-      { class: 1, part: 1, images: 0, probabilityDrop: 0.9, accuracyBefore: 1, accuracyAfter: 1 },
-    ], 2, 0.1);
+      { class: 1, part: 1, images: 4, probabilityDrop: 0.9, accuracyBefore: 1, accuracyAfter: 1 },
+    ], 2, 0.1, 5);
     assert.deepEqual(used, [[0], []]);
+    assert.deepEqual(usedParts([{ class: 1, part: 1, images: 4, probabilityDrop: 0.9, accuracyBefore: 1, accuracyAfter: 1 }], 2, 0.1, 4), [[], [1]]);
   });
 });

@@ -23,8 +23,8 @@ describe('groundtruth: the shipped planted-parts models', () => {
       const before = tf.memory().numTensors;
       const model = await loadModel(dir);
       try {
-        // The card's test split is seed 1's test split; its first 40 images per class are regenerated here.
-        const test = generatePlantedParts({ seed: 1, perClass: 40, split: 'test' }).set;
+        // The card's test split is seed 1's test split; its first 100 images per class are regenerated here.
+        const test = generatePlantedParts({ seed: 1, perClass: 100, split: 'test' }).set;
         const acc = await evaluateAccuracy(model, test);
         assert.ok(acc.overall >= 0.97, `accuracy on ${test.n} regenerated test images: ${acc.overall}`);
       } finally {

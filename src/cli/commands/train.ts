@@ -9,7 +9,7 @@ import { selectBackend, describeBackend, type BackendName } from '../../backend'
 import { loadFashionMnist, type ImageSet } from '../../data/fashion-mnist';
 import { loadImageFolderSet } from '../../data/image-folder';
 import { generatePlantedParts } from '../../groundtruth/generator';
-import { listArchitectures, getArchitecture, trainModel, makeModelCard, writeModelWithCard } from '../../models';
+import { listArchitectures, getArchitecture, trainModel, makeModelCard, writeModelWithCard, loadModel } from '../../models';
 
 const usage = `usage: filtermine train --model NAME --out DIR [options]
 
@@ -30,6 +30,7 @@ training settings, data checksum).
   --lr X             Adam learning rate, cosine-decayed (default 0.001)
   --limit N          fashion-mnist: train on the first N training images only (default all)
   --test-limit N     fashion-mnist: evaluate on the first N test images only (default all)
+  --init-from DIR    start from this model folder's weights (layers of the same name and shapes)
   --no-augment       no random shifts/flips
   --backend NAME     auto | native | wasm | cpu | tensorflow (default auto)
 `;
@@ -46,7 +47,7 @@ registerCommand({
         seed: { type: 'string' }, 'batch-size': { type: 'string' }, lr: { type: 'string' },
         limit: { type: 'string' }, 'test-limit': { type: 'string' }, 'no-augment': { type: 'boolean' },
         backend: { type: 'string' }, data: { type: 'string' }, 'test-data': { type: 'string' },
-        'data-seed': { type: 'string' }, 'per-class': { type: 'string' },
+        'data-seed': { type: 'string' }, 'per-class': { type: 'string' }, 'init-from': { type: 'string' },
       },
       strict: true,
     });
@@ -85,7 +86,9 @@ registerCommand({
       description = `image folders ${data} (train), ${values['test-data']} (test)`;
     }
     process.stderr.write(`data: ${description}: ${train.n} training, ${test.n} test images\n`);
+    const initFrom = values['init-from'] ? await loadModel(values['init-from']) : null;
     const result = await trainModel(train, {
+      ...(initFrom ? { initFrom } : {}),
       architecture: values.model,
       epochs: num('epochs', values.epochs),
       seed: num('seed', values.seed),
@@ -93,7 +96,8 @@ registerCommand({
       learningRate: num('lr', values.lr),
       ...(values['no-augment'] ? { augment: false as const } : {}),
     });
-    const card = { ...await makeModelCard({ result, train, test }), data: description };
+    initFrom?.dispose();
+    const card = { ...await makeModelCard({ result, train, test, ...(values['init-from'] ? { initializedFrom: values['init-from'] } : {}) }), data: description };
     await writeModelWithCard(result.model, card, values.out);
     result.model.dispose();
     process.stderr.write(`test accuracy ${(card.testAccuracy.overall * 100).toFixed(2)}% on ${card.testAccuracy.n} images; wrote ${values.out}\n`);
