@@ -1,5 +1,5 @@
 /**
- * Acceptance 4 of the evaluation issue: every ablation variant on the embedded default (10
+ * Ablation speed target: every ablation variant on the embedded default (10
  * classes, the 10,000 Fashion-MNIST test images, a 7x7x128 analysis layer, random draws
  * included) in under 10 s once the layer's activations are cached, next to the naive approach
  * that re-runs the full model for every class mask.

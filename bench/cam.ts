@@ -1,5 +1,5 @@
 /**
- * Grad-CAM throughput (issue 4, acceptance 7): images per second at the paper's layers of VGG16 and
+ * Grad-CAM throughput: images per second at the paper's layers of VGG16 and
  * ResNet50 at 224x224 (random weights), and of the small Fashion-MNIST models, next to
  * forward-only throughput measured in the same run, on
  *   - plain wasm, this thread (tfjs 4.22 in Node: one thread, 128-bit SIMD);
@@ -24,7 +24,7 @@ import { selectBackend } from '../src/backend';
 import { loadNativeAddon } from '../src/backend/native';
 import { splitModel } from '../src/graph/split';
 import { explain, computeCamArrays } from '../src/cam/explain';
-import { CamWorkerPool } from '../src/cam/parallel';
+import { CamWorkerPool } from './cam-pool/pool';
 import { buildVgg16, VGG16_ANALYSIS_LAYER } from '../src/models/vgg16';
 import { buildResnet50, RESNET50_ANALYSIS_LAYER } from '../src/models/resnet50';
 import { buildVggSmall, VGG_SMALL_ANALYSIS_LAYER } from '../src/models/vgg-small';
@@ -51,7 +51,10 @@ interface Case {
   build: () => tf.LayersModel;
   layer: string;
   batch: number;
-  /** Issue 4 reference figures (img/s), Grad-CAM, and the forward pass's GFLOP per image. */
+  /**
+   * Reference figures (img/s) measured when the native addon was planned: Grad-CAM with one-thread
+   * tfjs-wasm and with PyTorch (CPU), the 200 GFLOP/s bound, and the forward pass's GFLOP per image.
+   */
   reference?: { pytorch: number; wasm1: number; bound: number; gflop: number };
 }
 
@@ -155,7 +158,7 @@ export async function run(): Promise<void> {
       }
       const ref = c.reference;
       const vs = (label: string, v: number | null) => v == null ? '' :
-        `  ${label} cam vs issue 4: tfjs-wasm-1-thread ${ref.wasm1} -> x${(v / ref.wasm1).toFixed(2)}; PyTorch ${ref.pytorch} -> x${(v / ref.pytorch).toFixed(2)}; 200 GFLOP/s bound ${ref.bound} -> x${(v / ref.bound).toFixed(2)}`;
+        `  ${label} cam vs reference: tfjs-wasm-1-thread ${ref.wasm1} -> x${(v / ref.wasm1).toFixed(2)}; PyTorch ${ref.pytorch} -> x${(v / ref.pytorch).toFixed(2)}; 200 GFLOP/s bound ${ref.bound} -> x${(v / ref.bound).toFixed(2)}`;
       lines.push(vs('wasm  ', wasmCam), vs('native', nativeCam));
       if (peak != null && nativeCam != null) {
         const limit = peak / ref.gflop;

@@ -1,5 +1,5 @@
 /**
- * Extraction throughput (issue 4, acceptance 3 and 6):
+ * Extraction throughput:
  * 1. filter scores of a patch: the window-sum fast path against naive upsample-then-sum;
  * 2. images per second of the full extraction (explain + patches + occlusion + scores) for the
  *    shipped Fashion-MNIST models (random-weight builds when they are not trained yet) and for
@@ -20,7 +20,9 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendName } from '../src/backend';
 import { splitModel } from '../src/graph/split';
 import { extractBatch, type BatchResult } from '../src/extract/pipeline';
-import { shippedModelsDir, resolveExtractModel } from '../src/extract/model';
+import { resolveModel } from '../src/extract/model';
+import { shippedModelsDir } from '../src/models/shipped';
+import { unitPixels } from '../src/data/image-set';
 import { extractDataset } from '../src/extract/run';
 import { extractDatasetParallel } from '../src/extract/parallel';
 import { imageSetSource } from '../src/extract/source';
@@ -77,7 +79,7 @@ interface Case {
 
 function fashionPixels(n: number): Float32Array {
   const set = loadFashionMnist('test', { limit: n });
-  return Float32Array.from(set.images, (v) => v / 255);
+  return unitPixels(set.images);
 }
 
 function shipped(name: 'vgg-small' | 'resnet-small'): Case {
@@ -89,7 +91,7 @@ function shipped(name: 'vgg-small' | 'resnet-small'): Case {
       if (!fs.existsSync(path.join(shippedModelsDir(), name, 'model.json'))) {
         return { model: arch.build({ seed: 1 }), note: 'random weights: shipped model not found' };
       }
-      const r = await resolveExtractModel(name);
+      const r = await resolveModel(name);
       return { model: r.model, note: 'shipped weights', ...(r.defaultMethod ? { method: r.defaultMethod } : {}) };
     },
   };

@@ -1,13 +1,15 @@
 /**
- * Mining benchmarks (issue 5):
- * 1. The paper's procedure (method.md stages 4-6, groups included) on a seeded synthetic set shaped
+ * Mining benchmarks:
+ * 1. The paper's procedure (docs/method.md, Pipeline steps 4-6, groups included) on a seeded synthetic set shaped
  *    like the paper's data: 84,616 transactions, 1,000 classes, 512 filters, k = 5, 10, 25.
  *    Target: < 1 s for k = 5 (the authors' Python: ~17 s rules, ~395 s groups).
  * 2. A 5 x 5 sweep (k x minimum support) on transactions shaped like the embedded default
  *    (~10k images x 2 patches, 10 classes, 128 filters). Target: < 2 s.
  * 3. FIMI mushroom / chess: Eclat vs FP-Growth at a few supports (count only).
  */
+import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { packageRoot } from '../src/util/package-root';
 import { timeRuns, median } from './_timing';
 import {
   countItemsets, loadFimi, minePaperRules, prepareMining, sweep, syntheticTransactions, topKTransactions,
@@ -61,7 +63,7 @@ async function fimi(): Promise<void> {
   process.stdout.write('\n(3) FIMI: number of frequent itemsets and time (median of 3), Eclat vs FP-Growth\n');
   const cases: [string, number[]][] = [['mushroom', [0.3, 0.2, 0.1]], ['chess', [0.8, 0.7, 0.6]]];
   for (const [name, supports] of cases) {
-    const tx = await loadFimi(`/work/shared/data/fimi/${name}.dat`);
+    const tx = await loadFimi(path.join(packageRoot(), 'test', 'data', 'fimi', `${name}.dat.gz`));
     for (const s of supports) {
       let n = 0;
       const e = median(await timeRuns(() => { n = countItemsets(tx, { minSupport: s }); }, 3, 0));

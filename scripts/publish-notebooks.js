@@ -6,7 +6,8 @@
  * Executes every notebook in notebooks/ (sorted by name; when NAMEs are given, only the notebook
  * named exactly NAME, or else those whose file name contains NAME) headless with the `filtermine`
  * kernel, and writes for each `out/<name>.ipynb` (executed) and `out/<name>.html` (rendered), plus `out/index.html` linking them
- * and `out/summary.json` (per-notebook status and timings).
+ * and `out/summary.json` (per-notebook status and timings). A full publish (no NAME, the default
+ * notebooks folder) or --api also writes the API reference to `out/api/` (scripts/api-docs.js).
  *
  * Any cell error fails the run (exit status 1) and prints the failing cell's source and its error
  * text. --fast (or FILTERMINE_FAST=1) sets FILTERMINE_FAST=1 in the kernel: notebooks use smaller
@@ -20,8 +21,9 @@ const path = require('node:path');
 const { parseArgs } = require('node:util');
 const { paths, ROOT, KERNEL_NAME } = require('../kernel-setup/project');
 const { FAST_ENV_VAR, listNotebooks, runNotebook, formatFailure } = require('./notebooks');
+const { writeApiDocs } = require('./api-docs');
 
-const USAGE = 'usage: node scripts/publish-notebooks.js [--fast] [--out DIR] [--notebooks DIR] [--cell-timeout SECONDS] [NAME ...]';
+const USAGE = 'usage: node scripts/publish-notebooks.js [--fast] [--out DIR] [--notebooks DIR] [--cell-timeout SECONDS] [--api] [NAME ...]';
 
 /** @param {unknown} value */
 function escapeHtml(value) {
@@ -56,7 +58,7 @@ td.num { text-align: right; } tr.failed td { background: #fee; } pre { margin: 0
 </style></head>
 <body>
 <h1>filtermine notebooks</h1>
-<p>Executed headless with the <code>${escapeHtml(KERNEL_NAME)}</code> kernel. Each notebook links to its rendered page and to the executed <code>.ipynb</code>.</p>
+<p>Executed headless with the <code>${escapeHtml(KERNEL_NAME)}</code> kernel. Each notebook links to its rendered page and to the executed <code>.ipynb</code>. The <a href="api/index.html">API reference</a> documents every function the notebooks call.</p>
 <table>
 <thead><tr><th>notebook</th><th>executed</th><th>status</th><th>time</th><th>code cells</th><th>mode</th><th>finished</th><th>error</th></tr></thead>
 <tbody>
@@ -73,6 +75,7 @@ async function main() {
       out: { type: 'string', default: paths.out },
       notebooks: { type: 'string', default: paths.notebooks },
       'cell-timeout': { type: 'string' },
+      api: { type: 'boolean' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: true,
@@ -130,6 +133,13 @@ async function main() {
     const sorted = [...entries.values()].sort((a, b) => a.name.localeCompare(b.name));
     fs.writeFileSync(summaryFile, JSON.stringify({ kernel: KERNEL_NAME, notebooks: sorted }, null, 1) + '\n');
     fs.writeFileSync(path.join(outDir, 'index.html'), indexHtml(sorted));
+  }
+
+  // The API reference beside the notebooks: on a full publish, or with --api.
+  if (values.api ?? (positionals.length === 0 && nbDir === path.resolve(paths.notebooks))) {
+    const docs = writeApiDocs(path.join(outDir, 'api'));
+    process.stdout.write(docs.ok ? `publish: API reference written to ${path.join(outDir, 'api', 'index.html')}\n` : `publish: the API reference failed:\n${docs.output}\n`);
+    if (!docs.ok) failures.push('API reference');
   }
 
   const total = ((Date.now() - started) / 1000).toFixed(1);

@@ -1,5 +1,5 @@
 /**
- * The fast path's cache (method.md, "Evaluation"): the activations at layer L (and the tensors
+ * The fast path's cache (docs/method.md, "Evaluation"): the activations at layer L (and the tensors
  * that skip across the cut, for residual graphs) computed once per image by the body of a
  * graph-aware split, kept as typed arrays. Any number of masks are then evaluated by the head
  * alone (see `createHeadEvaluator`).

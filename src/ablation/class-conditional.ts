@@ -1,5 +1,5 @@
 /**
- * Class-conditional ablation (method.md, "Evaluation"): for each class c, zero the channels
+ * Class-conditional ablation (docs/method.md, "Evaluation"): for each class c, zero the channels
  * chosen for c, score c's own images (top-1 accuracy, mean softmax probability of the true
  * class) and other classes' images under the same mask (specificity). The overall accuracy is
  * over all images, each evaluated with its own class's mask, as in the paper. Pure: no tfjs.

@@ -1,5 +1,5 @@
 /**
- * Ablation curves (method.md, "Evaluation": "accuracy as a function of the number of ablated
+ * Ablation curves (docs/method.md, "Evaluation": "accuracy as a function of the number of ablated
  * filters"): for n = 1..N, ablate per class the first n of the method's ranked filters and
  * measure the overall class-conditional accuracy; compare with the same filters in random order
  * and with random channels of the layer, over seeded draws. Pure: no tfjs.

@@ -1,5 +1,5 @@
 /**
- * The ablation study (method.md, "Evaluation"): every variant's class-conditional accuracy,
+ * The ablation study (docs/method.md, "Evaluation"): every variant's class-conditional accuracy,
  * stochastic variants over seeded draws, as arquero tables in the paper's form plus the
  * specificity columns (accuracy of other classes under a class's mask). Pure: no tfjs.
  */

@@ -1,5 +1,5 @@
 /**
- * The reference path of channel ablation (method.md, "Evaluation"): run the full model with the
+ * The reference path of channel ablation (docs/method.md, "Evaluation"): run the full model with the
  * output of layer L multiplied by a channel mask, by executing the model's graph node by node
  * (the same walk as tfjs's own `Container` execution) and masking L's output wherever it is used.
  * Works for sequential and functional graphs (residual branches). Slow - it re-runs everything

@@ -1,5 +1,5 @@
 /**
- * The fast {@link MaskEvaluator}s (method.md, "Evaluation"): the activations at layer L are
+ * The fast {@link MaskEvaluator}s (docs/method.md, "Evaluation"): the activations at layer L are
  * cached once per image; masks are applied to the cache and only the head (the part of the model
  * after L) is evaluated. Two strategies, picked by name:
  *

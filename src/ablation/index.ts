@@ -1,5 +1,5 @@
 /**
- * Evaluation by class-conditional filter ablation (method.md, "Evaluation"): channel masks at a
+ * Evaluation by class-conditional filter ablation (docs/method.md, "Evaluation"): channel masks at a
  * layer, the fast split-and-head evaluator and the full-model reference, the filter selectors
  * (ours-k, random, class-specific/shared, VEBI), the results table and the ablation curves.
  */

@@ -1,5 +1,5 @@
 /**
- * Channel masks for class-conditional ablation (method.md, "Evaluation"): a mask is a
+ * Channel masks for class-conditional ablation (docs/method.md, "Evaluation"): a mask is a
  * `Float32Array` of length F (the layer's channel count) holding 0 for an ablated channel and 1
  * for a kept one. Pure: no tfjs.
  */

@@ -1,6 +1,6 @@
 /**
  * Per-image scores of a batch of logits: top-1 correctness and the softmax probability of the
- * true class (method.md, "Evaluation"). Pure: no tfjs.
+ * true class (docs/method.md, "Evaluation"). Pure: no tfjs.
  */
 
 /** Per-row scores of a logits matrix. */

@@ -1,5 +1,5 @@
 /**
- * From the mining result to ranked filters per class (method.md Pipeline step 5 feeding
+ * From the mining result to ranked filters per class (docs/method.md, Pipeline step 5 feeding
  * "Evaluation"): the filters of class c are the union of the antecedents of c's kept rules; they
  * are ranked by the summed `support x confidence` of the rules that contain them (a filter in
  * more and stronger rules first; ties by filter index), which orders the ablation curves. Pure.

@@ -1,6 +1,6 @@
 /**
  * Non-negative lasso by cyclic coordinate descent on the Gram matrix - the solver behind the VEBI
- * baseline (method.md, "Evaluation"). Pure: no tfjs.
+ * baseline (docs/method.md, "Evaluation"). Pure: no tfjs.
  *
  * Problem (one right-hand side):
  *

@@ -1,12 +1,12 @@
 /**
- * Filter selectors: the methods compared in the ablation study (method.md, "Evaluation"), each a
+ * Filter selectors: the methods compared in the ablation study (docs/method.md, "Evaluation"), each a
  * small named definition in a registry, so that a new baseline is one `registerFilterSelector`
  * call. A selector maps a context to ranked filters per class. Pure: no tfjs.
  *
  * Built in:
  * - `none`: ablates nothing (the unablated model).
  * - `mined` (`{source}`): the method's filters per class (the union of the antecedents of the
- *   class's kept rules, method.md Pipeline step 5), ranked as given by the source.
+ *   class's kept rules, docs/method.md, Pipeline step 5), ranked as given by the source.
  * - `mined-specific` / `mined-shared` (`{source}`): of those, only the filters that appear in no
  *   other class's list (class-specific), or only those that appear in at least one other class's
  *   list (class-shared). Judged per filter over the source's class lists.

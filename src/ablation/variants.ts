@@ -1,6 +1,6 @@
 /**
  * The variants of the ablation study: a named use of a filter selector with its parameters
- * (method.md, "Evaluation" table rows). Pure.
+ * (docs/method.md, "Evaluation" table rows). Pure.
  */
 import type { SelectorParams } from './selectors';
 

@@ -1,6 +1,6 @@
 /**
  * VEBI baseline (Oramas et al., "Visual Explanation by Interpretation", ICLR 2019), as used for
- * comparison in method.md "Evaluation": each image is described by the L2 norm of every filter's
+ * comparison in docs/method.md, "Evaluation": each image is described by the L2 norm of every filter's
  * feature map at the layer; a non-negative lasso from these F features to the one-hot class labels
  * gives, per class, a weight per filter; the filters with non-zero weight for class c are c's
  * relevant filters, ranked by weight. Pure: no tfjs.

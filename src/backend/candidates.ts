@@ -10,6 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { createRegistry } from '../util/registry';
 
 /** What a loaded candidate reports about itself. */
 export interface CandidateLoad {
@@ -37,7 +38,7 @@ export interface BackendCandidate {
   afterActivate?(): void;
 }
 
-const candidates = new Map<string, BackendCandidate>();
+const candidates = createRegistry<BackendCandidate>('backend candidate', { registerName: 'registerBackendCandidate', order: 'registration' });
 
 /**
  * Adds a backend candidate to the registry.
@@ -46,10 +47,7 @@ const candidates = new Map<string, BackendCandidate>();
  * @throws if a candidate with that id exists and `override` is not set
  */
 export function registerBackendCandidate(def: BackendCandidate, options: { override?: boolean } = {}): void {
-  if (candidates.has(def.id) && !options.override) {
-    throw new Error(`registerBackendCandidate: a candidate named '${def.id}' is already registered (pass {override: true} to replace it)`);
-  }
-  candidates.set(def.id, def);
+  candidates.register(def.id, def, options);
 }
 
 /**
@@ -57,9 +55,7 @@ export function registerBackendCandidate(def: BackendCandidate, options: { overr
  * @throws naming the known ids when there is none
  */
 export function getBackendCandidate(id: string): BackendCandidate {
-  const c = candidates.get(id);
-  if (!c) throw new Error(`unknown backend candidate '${id}'; known: ${[...candidates.keys()].join(', ')}`);
-  return c;
+  return candidates.get(id);
 }
 
 /** True when `require.resolve(name)` finds the package from this module. */
@@ -136,7 +132,7 @@ function nativeModule(): typeof import('./native') {
 }
 
 registerBackendCandidate({
-  id: 'wasm-native',
+  id: 'native',
   backendName: 'wasm',
   packageName: WASM_PACKAGE,
   installHint: 'build the native addon: `npm run setup` or `node native/build.js` (needs a C++ compiler, e.g. `apt-get install g++`)',
@@ -194,13 +190,17 @@ registerBackendCandidate({
   async load() {
     return { version: tf.version_core };
   },
+  afterActivate() {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require('./wasm-kernels') as typeof import('./wasm-kernels')).registerKernelCorrections('cpu');
+  },
 });
 
 /** What each public backend name tries, in order. */
 export const BACKEND_CHOICES: Readonly<Record<'auto' | 'tensorflow' | 'native' | 'wasm' | 'cpu', readonly string[]>> = {
-  auto: ['tfjs-node-gpu', 'tfjs-node', 'wasm-native', 'wasm', 'cpu'],
+  auto: ['tfjs-node-gpu', 'tfjs-node', 'native', 'wasm', 'cpu'],
   tensorflow: ['tfjs-node-gpu', 'tfjs-node'],
-  native: ['wasm-native'],
+  native: ['native'],
   wasm: ['wasm'],
   cpu: ['cpu'],
 };

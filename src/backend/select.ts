@@ -145,14 +145,14 @@ export async function selectBackend(name: BackendName = 'auto'): Promise<Backend
 }
 
 /**
- * The compute path results depend on: `tf.getBackend()`, except `wasm-native` when the native
+ * The compute path results depend on: `tf.getBackend()`, except `native` when the native
  * addon serves the wasm backend's kernels (its float rounding differs from plain wasm's). Run
  * manifests record it, so a run is never resumed on a different path.
  */
 export function activeBackendId(): string {
   const name = tf.getBackend();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return name === 'wasm' && (require('./native') as typeof import('./native')).nativeKernelsInstalled() ? 'wasm-native' : name;
+  return name === 'wasm' && (require('./native') as typeof import('./native')).nativeKernelsInstalled() ? 'native' : name;
 }
 
 /** A one-line human summary of a {@link BackendInfo}, e.g. for notebooks and CLI banners. */

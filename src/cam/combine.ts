@@ -1,5 +1,5 @@
 /**
- * The pure core of every CAM method (method.md stage 1): `cam = relu(sum_c weight * A_c)`, then
+ * The pure core of every CAM method (docs/method.md, Pipeline step 1): `cam = relu(sum_c weight * A_c)`, then
  * bilinear upsampling (src/cam/upsample.ts convention) and per-image min-max normalisation.
  * Pure: typed arrays in, new typed arrays out; inputs are never modified.
  */

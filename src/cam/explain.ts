@@ -1,5 +1,5 @@
 /**
- * The CAM pipeline (method.md stage 1), shared by every registered method:
+ * The CAM pipeline (docs/method.md, Pipeline step 1), shared by every registered method:
  * 1. run the body of the split once: activation `A` at the layer (+ tensors skipping the cut);
  * 2. if the method uses gradients, differentiate the head only: `d(sum_k mask_k * logit_k)/dA`,
  *    with the pre-softmax logits, in inference mode (batch norm with moving statistics), the mask
@@ -125,37 +125,39 @@ export async function computeCamArrays(split: ModelSplit, images: tf.Tensor4D, o
   const target = options.target ?? predictedClass();
   const wantGradients = options.gradients ?? true;
   const context = { start: options.start ?? 0 };
+  // Every tensor made below is released on success and on error (a target that throws, a bad
+  // mask): the synchronous part runs in tf.tidy, and what it keeps is listed in `kept`.
   const kept: tf.Tensor[] = [];
+  const keep = <T extends tf.Tensor>(t: T): T => { kept.push(tf.keep(t)); return t; };
   try {
-    const { activation, skips } = activationsAt(split, images);
-    kept.push(activation, ...skips);
-    let logits: tf.Tensor2D;
-    let mask: tf.Tensor2D;
-    let gradient: tf.Tensor | null = null;
-    if (wantGradients) {
+    const { activation, gradient, logits, mask } = tf.tidy(() => {
+      const { activation, skips } = activationsAt(split, images);
+      if (!wantGradients) {
+        const l = headLogits(split, activation, skips);
+        return { activation: keep(activation), logits: keep(l), mask: keep(checkMask(target(l, context), l.shape)) };
+      }
       let keptLogits: tf.Tensor2D | null = null;
       let keptMask: tf.Tensor2D | null = null;
+      let targetError: unknown = null;
       const score = (a: tf.Tensor4D): tf.Scalar => {
         const l = headLogits(split, a, skips);
         // The target sees a copy detached from the tape: its ops add nothing to the gradient.
         const detached = tf.tensor2d(l.dataSync() as Float32Array, l.shape);
-        keptMask = tf.keep(checkMask(target(detached, context), l.shape));
-        detached.dispose();
-        keptLogits = tf.keep(l);
+        try {
+          keptMask = keep(checkMask(target(detached, context), l.shape));
+        } catch (e) {
+          // Not thrown here: tfjs frees the tensors it saved for the backward pass only when the
+          // taped function returns, so an error thrown inside it would leak them.
+          targetError = e;
+          return tf.sum(tf.mul(l, 0));
+        }
+        keptLogits = keep(l);
         return tf.sum(tf.mul(l, keptMask));
       };
-      const { value, grad } = tf.valueAndGrad(score)(activation);
-      value.dispose();
-      gradient = grad;
-      logits = keptLogits as unknown as tf.Tensor2D;
-      mask = keptMask as unknown as tf.Tensor2D;
-      kept.push(grad, logits, mask);
-    } else {
-      logits = headLogits(split, activation, skips);
-      kept.push(logits);
-      mask = checkMask(target(logits, context), logits.shape);
-      kept.push(mask);
-    }
+      const { grad } = tf.valueAndGrad(score)(activation);
+      if (targetError != null) throw targetError;
+      return { activation: keep(activation), gradient: keep(grad), logits: keptLogits as unknown as tf.Tensor2D, mask: keptMask as unknown as tf.Tensor2D };
+    }) as { activation: tf.Tensor4D; gradient?: tf.Tensor; logits: tf.Tensor2D; mask: tf.Tensor2D };
     const [acts, grads, logitData, maskData] = await Promise.all([
       activation.data() as Promise<Float32Array>,
       gradient ? gradient.data() as Promise<Float32Array> : Promise.resolve(null),

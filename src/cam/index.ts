@@ -1,4 +1,4 @@
-/** Class activation maps: a registry of CAM methods sharing one pipeline (method.md stage 1). */
+/** Class activation maps: a registry of CAM methods sharing one pipeline (docs/method.md, Pipeline step 1). */
 export type { CamShape, CamWeighting, CamMethodDef } from './types';
 export { registerCamMethod, getCamMethod, listCamMethods, unregisterCamMethod, type RegisterCamMethodOptions } from './registry';
 export { gradCam, gradCamPlusPlus, xGradCam, layerCam, hiResCam } from './methods';
@@ -9,4 +9,3 @@ export {
   explain, computeCamArrays, explanationsFromArrays,
   type ExplainSource, type ExplainOptions, type ExplainResult, type Explanation, type CamArrays, type CamArraysOptions,
 } from './explain';
-export { CamWorkerPool, serializeModel, type CamWorkerPoolOptions, type PoolExplainOptions } from './parallel';

@@ -3,9 +3,10 @@
  */
 import type { CamMethodDef } from './types';
 import { builtinCamMethods } from './methods';
+import { createRegistry } from '../util/registry';
 
-const registry = new Map<string, CamMethodDef>();
-for (const def of builtinCamMethods) registry.set(def.name, def);
+const registry = createRegistry<CamMethodDef>('CAM method', { registerName: 'registerCamMethod', order: 'registration' });
+for (const def of builtinCamMethods) registry.register(def.name, def);
 
 /** Options of {@link registerCamMethod}. */
 export interface RegisterCamMethodOptions {
@@ -30,10 +31,7 @@ export function registerCamMethod(name: string, def: CamMethodDef, options: Regi
   if (def.weighting !== 'channel' && def.weighting !== 'element') {
     throw new Error(`registerCamMethod: def.weighting of '${name}' must be 'channel' or 'element', got ${String(def.weighting)}`);
   }
-  if (registry.has(name) && !options.override) {
-    throw new Error(`registerCamMethod: a CAM method named '${name}' is already registered (pass {override: true} to replace it)`);
-  }
-  registry.set(name, def);
+  registry.register(name, def, options);
 }
 
 /**
@@ -43,14 +41,12 @@ export function registerCamMethod(name: string, def: CamMethodDef, options: Regi
  * @throws {Error} for an unknown name, listing the registered methods
  */
 export function getCamMethod(name: string): CamMethodDef {
-  const def = registry.get(name);
-  if (!def) throw new Error(`unknown CAM method '${name}'; registered methods: ${listCamMethods().join(', ')}`);
-  return def;
+  return registry.get(name);
 }
 
 /** Names of the registered CAM methods, built-ins first, in registration order. */
 export function listCamMethods(): string[] {
-  return [...registry.keys()];
+  return registry.names();
 }
 
 /**
@@ -58,5 +54,5 @@ export function listCamMethods(): string[] {
  * @returns whether a method of that name was registered
  */
 export function unregisterCamMethod(name: string): boolean {
-  return registry.delete(name);
+  return registry.unregister(name);
 }

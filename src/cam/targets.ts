@@ -19,7 +19,7 @@ export interface CamTargetContext {
 export type CamTarget = (logits: tf.Tensor2D, context: CamTargetContext) => tf.Tensor2D;
 
 /**
- * Explains the predicted class of each image (the paper's choice, method.md stage 1).
+ * Explains the predicted class of each image (the paper's choice, docs/method.md, Pipeline step 1).
  * @returns a target selecting the arg-max logit per image
  */
 export function predictedClass(): CamTarget {

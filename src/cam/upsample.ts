@@ -1,5 +1,5 @@
 /**
- * Bilinear upsampling as an explicit linear map (method.md stages 1 and 3: heatmaps and filter
+ * Bilinear upsampling as an explicit linear map (docs/method.md, Pipeline steps 1 and 3: heatmaps and filter
  * activation maps are "bilinearly upsampled to input size").
  *
  * Convention (the one contract every module shares, see notes upsample-contract): half-pixel

@@ -2,6 +2,7 @@
  * The command registry of the `filtermine` CLI. Each command lives in its own module under
  * `src/cli/commands/` and registers itself; names are unique.
  */
+import { createRegistry } from '../util/registry';
 
 /** One CLI command. */
 export interface CommandDef {
@@ -15,25 +16,22 @@ export interface CommandDef {
   run(argv: string[]): Promise<number>;
 }
 
-const commands = new Map<string, CommandDef>();
+const commands = createRegistry<CommandDef>('command', { registerName: 'registerCommand' });
 
 /**
  * Registers a command.
  * @throws if a command of that name exists and `override` is not set
  */
 export function registerCommand(def: CommandDef, options: { override?: boolean } = {}): void {
-  if (commands.has(def.name) && !options.override) {
-    throw new Error(`registerCommand: a command named '${def.name}' is already registered (pass {override: true} to replace it)`);
-  }
-  commands.set(def.name, def);
+  commands.register(def.name, def, options);
 }
 
 /** The registered command of that name, or undefined. */
 export function getCommand(name: string): CommandDef | undefined {
-  return commands.get(name);
+  return commands.find(name);
 }
 
 /** All registered commands, sorted by name. */
 export function listCommands(): CommandDef[] {
-  return [...commands.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return commands.values();
 }

@@ -25,25 +25,9 @@ export function imageChannels(set: Pick<ImageSet, 'channels'>): number {
 /** Which half of the data set. */
 export type Split = 'train' | 'test';
 
-/**
- * A labelled image set held as typed arrays: `images` is [n, height, width, channels] bytes (0..255),
- * channels interleaved.
- */
-export interface ImageSet {
-  /** Pixel bytes, row-major, `n * height * width * channels` long. */
-  images: Uint8Array;
-  /** Class index per image. */
-  labels: Uint8Array;
-  n: number;
-  height: number;
-  width: number;
-  /** Channels per pixel: 1 (grey, the default when absent) or 3 (RGB). */
-  channels?: number;
-  /** Class names, indexed by label. */
-  classNames: readonly string[];
-  /** SHA-256 of the two gzipped source files (images, labels), for model cards. */
-  checksum: string;
-}
+import type { ImageSet } from './image-set';
+
+export type { ImageSet };
 
 const FILES: Record<Split, { images: string; labels: string }> = {
   train: { images: 'train-images-idx3-ubyte.gz', labels: 'train-labels-idx1-ubyte.gz' },

@@ -18,7 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { applyPreset, getPreset, type PresetLike } from './presets';
-import type { ImageSet } from './fashion-mnist';
+import type { ImageSet } from './image-set';
 
 /** A decoded image: interleaved RGB bytes, `height * width * 3` long. */
 export interface DecodedImage {
@@ -52,22 +52,66 @@ function rgbaToRgb(rgba: Uint8Array, n: number): Uint8Array {
   return out;
 }
 
-/** Limits passed to jpeg-js, so that a huge or hostile file is rejected instead of exhausting memory. */
-const JPEG_LIMITS = { maxResolutionInMP: 200, maxMemoryUsageInMB: 1024 };
+/**
+ * The largest image decoded, in megapixels (8000 x 8000): decoding takes 4 bytes per pixel and
+ * about a second per 10 megapixels, and a PNG of a few KB can declare 12000 x 12000. The size is
+ * read from the file's header and checked before anything is decoded.
+ */
+export const MAX_IMAGE_MEGAPIXELS = 64;
+
+/** Limits passed to jpeg-js too, in case its header walk differs from ours. */
+const JPEG_LIMITS = { maxResolutionInMP: MAX_IMAGE_MEGAPIXELS, maxMemoryUsageInMB: 1024 };
+
+/** Width and height from a PNG's IHDR chunk, or null when it has none. */
+function pngSize(bytes: Uint8Array): { width: number; height: number } | null {
+  if (bytes.length < 24 || String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') return null;
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { width: v.getUint32(16), height: v.getUint32(20) };
+}
+
+/** Width and height from a JPEG's first start-of-frame marker, or null when none is found. */
+function jpegSize(bytes: Uint8Array): { width: number; height: number } | null {
+  let at = 2;
+  while (at + 9 < bytes.length) {
+    if (bytes[at] !== 0xff) return null;
+    const marker = bytes[at + 1];
+    if (marker === 0xff) { at++; continue; }
+    const length = (bytes[at + 2] << 8) | bytes[at + 3];
+    // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC).
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      return { height: (bytes[at + 5] << 8) | bytes[at + 6], width: (bytes[at + 7] << 8) | bytes[at + 8] };
+    }
+    at += 2 + length;
+  }
+  return null;
+}
+
+/** @throws naming the size and the cap when a declared image is above {@link MAX_IMAGE_MEGAPIXELS} */
+function checkDeclaredSize(size: { width: number; height: number } | null, format: string): void {
+  if (!size) return;
+  const mp = (size.width * size.height) / 1e6;
+  if (mp > MAX_IMAGE_MEGAPIXELS) {
+    throw new Error(`${format} declares ${size.width} x ${size.height} pixels (${mp.toFixed(0)} megapixels), above the cap of ` +
+      `${MAX_IMAGE_MEGAPIXELS} megapixels; expected a smaller image (downscale it first)`);
+  }
+}
 
 /**
  * Decodes a JPEG or PNG file's bytes to RGB (pure; the format is found from the bytes, not the name).
  * @param bytes the file content
  * @returns the image
- * @throws with the reason when the bytes are not a JPEG or PNG, or do not decode
+ * @throws with the reason when the bytes are not a JPEG or PNG, do not decode, or declare more
+ *   than {@link MAX_IMAGE_MEGAPIXELS} (checked before decoding)
  */
 export function decodeImage(bytes: Uint8Array): DecodedImage {
   let width: number, height: number, rgba: Uint8Array;
   if (startsWith(bytes, JPEG_MAGIC)) {
+    checkDeclaredSize(jpegSize(bytes), 'JPEG');
     const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, ...JPEG_LIMITS });
     ({ width, height } = img);
     rgba = img.data;
   } else if (startsWith(bytes, PNG_MAGIC)) {
+    checkDeclaredSize(pngSize(bytes), 'PNG');
     const img = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     ({ width, height } = img);
     rgba = img.data; // pngjs converts grey, palette and 16-bit images to 8-bit RGBA

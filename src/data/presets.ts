@@ -12,6 +12,7 @@
  * - `unit`: plain 0..1 (what filtermine's own small models are trained on).
  */
 import * as tf from '@tensorflow/tfjs';
+import { createRegistry } from '../util/registry';
 
 /** A preprocessing preset. */
 export interface PreprocessPreset {
@@ -29,7 +30,7 @@ export interface PreprocessPreset {
   std: readonly [number, number, number];
 }
 
-const presets = new Map<string, PreprocessPreset>();
+const presets = createRegistry<PreprocessPreset>('preprocessing preset', { registerName: 'registerPreset' });
 
 function validate(def: PreprocessPreset): void {
   const bad = (what: string, v: unknown) => new Error(`registerPreset: ${what} of preset '${def.name}' is invalid: ${JSON.stringify(v)}`);
@@ -48,10 +49,7 @@ function validate(def: PreprocessPreset): void {
  */
 export function registerPreset(def: PreprocessPreset, options: { override?: boolean } = {}): void {
   validate(def);
-  if (presets.has(def.name) && !options.override) {
-    throw new Error(`registerPreset: a preset named '${def.name}' is already registered (pass {override: true} to replace it)`);
-  }
-  presets.set(def.name, Object.freeze({ ...def, mean: Object.freeze([...def.mean]) as PreprocessPreset['mean'], std: Object.freeze([...def.std]) as PreprocessPreset['std'] }));
+  presets.register(def.name, Object.freeze({ ...def, mean: Object.freeze([...def.mean]) as PreprocessPreset['mean'], std: Object.freeze([...def.std]) as PreprocessPreset['std'] }), options);
 }
 
 /**
@@ -59,14 +57,12 @@ export function registerPreset(def: PreprocessPreset, options: { override?: bool
  * @throws naming the known presets when there is none
  */
 export function getPreset(name: string): PreprocessPreset {
-  const p = presets.get(name);
-  if (!p) throw new Error(`unknown preprocessing preset '${name}'; known presets: ${listPresets().map((q) => q.name).join(', ')}`);
-  return p;
+  return presets.get(name);
 }
 
 /** All registered presets, sorted by name. */
 export function listPresets(): PreprocessPreset[] {
-  return [...presets.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return presets.values();
 }
 
 registerPreset({

@@ -2,10 +2,13 @@
  * One chunk of a dataset run as a single self-contained file (pure encode/decode): the per-image
  * records, the patch columns and the per-filter scores of a contiguous range of images.
  *
- * Layout: 8 bytes magic `FMCHUNK1`, uint32 LE header length, the JSON header (UTF-8), zero padding
- * to a multiple of 4, then `nPatches * nFilters` float32 LE scores. The header holds only integers
- * and float32-exact numbers, so encoding is deterministic byte for byte.
+ * Layout: 8 bytes magic `FMCHUNK2`, uint32 LE header length, the 32-byte SHA-256 of everything
+ * after it, the JSON header (UTF-8), zero padding to a multiple of 4, then `nPatches * nFilters`
+ * float32 LE scores. The header holds only integers and float32-exact numbers, so encoding is
+ * deterministic byte for byte. The checksum is verified before anything is decoded, so a flipped
+ * bit anywhere (header or scores) is reported as a damaged file, never merged.
  */
+import * as crypto from 'node:crypto';
 import { float32FromBytesLE, float32ToBytesLE } from '../transactions/io';
 import { PATCH_COLUMNS, type PatchColumns } from '../transactions/store';
 
@@ -41,7 +44,9 @@ export interface ChunkData {
   scores: Float32Array;
 }
 
-const MAGIC = 'FMCHUNK1';
+const MAGIC = 'FMCHUNK2';
+/** Magic + header length + SHA-256. */
+const PREFIX = 8 + 4 + 32;
 const IMAGE_INT = ['image', 'label', 'pred', 'candidates', 'kept'] as const;
 
 /** Encodes a chunk as bytes (see the module comment for the layout). */
@@ -55,28 +60,54 @@ export function encodeChunk(c: ChunkData): Uint8Array {
     patches: Object.fromEntries(PATCH_COLUMNS.map((k) => [k, floatOrInts(c.patches[k])])),
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
-  const pad = (4 - ((12 + json.length) % 4)) % 4;
+  const pad = (4 - ((PREFIX + json.length) % 4)) % 4;
   const scores = float32ToBytesLE(c.scores);
-  const out = new Uint8Array(12 + json.length + pad + scores.length);
+  const out = new Uint8Array(PREFIX + json.length + pad + scores.length);
   out.set(new TextEncoder().encode(MAGIC), 0);
   new DataView(out.buffer).setUint32(8, json.length, true);
-  out.set(json, 12);
-  out.set(scores, 12 + json.length + pad);
+  out.set(json, PREFIX);
+  out.set(scores, PREFIX + json.length + pad);
+  out.set(sha256(out.subarray(PREFIX)), 12);
   return out;
+}
+
+function sha256(bytes: Uint8Array): Uint8Array {
+  return crypto.createHash('sha256').update(bytes).digest();
+}
+
+/** A chunk file that fails its integrity check; the message names the file and how to recompute it. */
+export class DamagedChunkError extends Error {
+  constructor(readonly file: string, problem: string) {
+    super(`${file}: damaged chunk file (${problem}); delete it and rerun the same 'filtermine extract' command ` +
+      'to recompute that chunk (the other chunks are kept)');
+    this.name = 'DamagedChunkError';
+  }
 }
 
 /**
  * Decodes a chunk encoded by {@link encodeChunk}.
- * @throws if the bytes are not a complete chunk file
+ * @param what the file name, for messages
+ * @throws {@link DamagedChunkError} if the bytes are not a complete, intact chunk file
  */
 export function decodeChunk(bytes: Uint8Array, what = 'chunk'): ChunkData {
-  if (bytes.length < 12 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) throw new Error(`${what}: not a filtermine chunk file (bad magic)`);
+  const magic = new TextDecoder().decode(bytes.subarray(0, 8));
+  if (magic === 'FMCHUNK1') throw new DamagedChunkError(what, 'written by an older filtermine without a checksum');
+  if (bytes.length < PREFIX || magic !== MAGIC) throw new DamagedChunkError(what, 'not a filtermine chunk file: bad magic');
   const len = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
-  if (12 + len > bytes.length) throw new Error(`${what}: truncated header`);
-  const h = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + len)));
-  const pad = (4 - ((12 + len) % 4)) % 4;
-  const scores = float32FromBytesLE(bytes.subarray(12 + len + pad));
-  if (scores.length !== h.nPatches * h.nFilters) throw new Error(`${what}: expected ${h.nPatches}*${h.nFilters} scores, found ${scores.length}`);
+  if (PREFIX + len > bytes.length) throw new DamagedChunkError(what, `truncated: header of ${len} bytes, file of ${bytes.length}`);
+  if (!crypto.timingSafeEqual(sha256(bytes.subarray(PREFIX)), bytes.subarray(12, PREFIX))) {
+    throw new DamagedChunkError(what, 'SHA-256 checksum mismatch');
+  }
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  let h: any;
+  try {
+    h = JSON.parse(new TextDecoder().decode(bytes.subarray(PREFIX, PREFIX + len)));
+  } catch (e) {
+    throw new DamagedChunkError(what, `header is not JSON: ${(e as Error).message}`);
+  }
+  const pad = (4 - ((PREFIX + len) % 4)) % 4;
+  const scores = float32FromBytesLE(bytes.subarray(PREFIX + len + pad));
+  if (scores.length !== h.nPatches * h.nFilters) throw new DamagedChunkError(what, `expected ${h.nPatches}*${h.nFilters} scores, found ${scores.length}`);
   const images = {
     ...Object.fromEntries(IMAGE_INT.map((k) => [k, Int32Array.from(h.images[k])])),
     logit: Float32Array.from(h.images.logit, Number), outcome: h.images.outcome,

@@ -6,10 +6,10 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../transactions/io';
+import { writeFileAtomic } from '../util/files';
 
 /** Bump when the chunk format or the extraction algorithm changes results. */
-export const EXTRACT_FORMAT_VERSION = 1;
+export const EXTRACT_FORMAT_VERSION = 2;
 
 /** What identifies a run's results. */
 export interface RunIdentity {
@@ -18,7 +18,7 @@ export interface RunIdentity {
   /** `folded`: the split ran with the fold.ts rewrites (absent in runs from before they existed). */
   model: { name: string; fingerprint: string; layer: string; folded?: boolean };
   data: { name: string; checksum: string; n: number; shape: [number, number, number] };
-  /** `tf.getBackend()`, or `wasm-native` when the native addon serves the wasm kernels. */
+  /** `tf.getBackend()`, or `native` when the native addon serves the wasm kernels. */
   backend: string;
   params: Record<string, unknown>;
   chunkSize: number;

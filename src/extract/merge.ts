@@ -6,13 +6,14 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { aq } from '../transactions/aq';
+import { aq } from '../util/arquero';
 import {
-  saveTransactionStore, saveTransactions, transactionsToArrowIPC, writeFileAtomic,
+  saveTransactionStore, saveTransactions, transactionsToArrowIPC,
 } from '../transactions/io';
 import { concatTransactionStores, transactionsForKs, type TransactionStore } from '../transactions/store';
 import { decodeChunk, type ChunkData, type ImageOutcome } from './chunk';
 import { readManifest, type ExtractManifest } from './manifest';
+import { writeFileAtomic } from '../util/files';
 
 /** Options of {@link mergeExtraction}. */
 export interface MergeOptions {
@@ -42,7 +43,21 @@ export interface ExtractSummaryCounts {
 export interface MergeResult {
   out: string;
   files: string[];
+  /** Transaction tables of other k values, left by an earlier merge, that were removed. */
+  removed: string[];
   counts: ExtractSummaryCounts;
+}
+
+/**
+ * Refuses top-k tables with more items than the layer has filters (every row would hold the whole layer).
+ * @throws naming the k values, the layer and its width
+ */
+export function checkKsFitLayer(ks: readonly number[], nFilters: number, layer: string): void {
+  const bad = ks.filter((k) => k > nFilters);
+  if (bad.length) {
+    throw new Error(`k = ${bad.join(', ')} is above the width of layer '${layer}' (${nFilters} filters); ` +
+      `expected every k between 1 and ${nFilters}`);
+  }
 }
 
 /** The chunk file of chunk `c`. */
@@ -92,6 +107,7 @@ export function mergeExtraction(out: string, options: MergeOptions = {}): MergeR
     chunks.push(d);
   }
   const layer = manifest.identity.model.layer;
+  if (chunks.length) checkKsFitLayer(ks, chunks[0].nFilters, layer);
   const store: TransactionStore = concatTransactionStores(chunks.map((d) => ({ columns: d.patches, scores: d.scores, nFilters: d.nFilters, layer })));
   for (let i = 0; i < store.columns.patch.length; i++) store.columns.patch[i] = i; // global patch ids
   const files: string[] = [];
@@ -101,13 +117,17 @@ export function mergeExtraction(out: string, options: MergeOptions = {}): MergeR
     saveTransactions(table, path.join(out, `transactions-k${k}`));
     files.push(`transactions-k${k}.arrow`, `transactions-k${k}.csv`);
   }
+  // Tables of other k values from an earlier merge: removed, so the folder and summary.json list
+  // the same k values (merge again with --k to get them back from the chunks).
+  const removed = fs.readdirSync(out).filter((f) => /^transactions-k\d+\.(arrow|csv)$/.test(f) && !files.includes(f));
+  for (const f of removed) fs.rmSync(path.join(out, f), { force: true });
   const images = imageTable(chunks);
   writeFileAtomic(path.join(out, 'images.arrow'), transactionsToArrowIPC(images));
   files.push('images.arrow');
   const counts = summarise(chunks, store.columns.patch.length);
   writeFileAtomic(path.join(out, 'summary.json'), JSON.stringify({ fingerprint: manifest.fingerprint, ks, ...counts }, null, 2) + '\n');
   files.push('summary.json');
-  return { out, files, counts };
+  return { out, files, removed, counts };
 }
 
 function imageTable(chunks: ChunkData[]) {

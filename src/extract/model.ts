@@ -8,7 +8,9 @@ import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { loadModel } from '../models/io';
 import { getArchitecture, listArchitectures } from '../models/registry';
-import { packageRoot } from '../models/shipped';
+import { readModelCard, shippedModelsDir } from '../models/shipped';
+
+export { shippedModelsDir };
 
 /** A model ready for {@link extractDataset}. */
 export interface ResolvedModel {
@@ -23,35 +25,29 @@ export interface ResolvedModel {
   owned: boolean;
 }
 
-/** Options of {@link resolveExtractModel}. */
+/** Options of {@link resolveModel}. */
 export interface ResolveModelOptions {
   /** Folder holding the shipped models. Default: `$FILTERMINE_MODELS`, else `models/` at the package root. */
   modelsDir?: string;
 }
 
-/** The folder of shipped models (see {@link ResolveModelOptions.modelsDir}). */
-export function shippedModelsDir(): string {
-  return process.env.FILTERMINE_MODELS ?? path.join(packageRoot(), 'models');
-}
-
 /**
- * Resolves a model spec.
+ * Resolves a model spec: the one loader behind the CLI commands, the notebooks and the benchmarks.
  * @param spec a LayersModel, a shipped model name, or a folder/URL
  * @throws if a shipped model has not been trained/installed, or the folder holds no model
  */
-export async function resolveExtractModel(spec: string | tf.LayersModel, options: ResolveModelOptions = {}): Promise<ResolvedModel> {
+export async function resolveModel(spec: string | tf.LayersModel, options: ResolveModelOptions = {}): Promise<ResolvedModel> {
   if (typeof spec !== 'string') return { model: spec, name: spec.name, owned: false };
   if (listArchitectures().includes(spec)) {
     const dir = path.join(options.modelsDir ?? shippedModelsDir(), spec);
     if (!fs.existsSync(path.join(dir, 'model.json'))) {
       throw new Error(`shipped model '${spec}' not found (no ${path.join(dir, 'model.json')}); train it first ('npm run train') or pass a model folder`);
     }
-    const cardFile = path.join(dir, 'card.json');
-    const card = fs.existsSync(cardFile) ? JSON.parse(fs.readFileSync(cardFile, 'utf8')) as { analysisLayer?: string; camMethod?: string } : {};
+    const card = readModelCard(dir);
     return {
       model: await loadModel(dir), name: spec, owned: true,
-      defaultLayer: card.analysisLayer ?? getArchitecture(spec).analysisLayer,
-      ...(card.camMethod ? { defaultMethod: card.camMethod } : {}),
+      defaultLayer: card?.analysisLayer ?? getArchitecture(spec).analysisLayer,
+      ...(card?.camMethod ? { defaultMethod: card.camMethod } : {}),
     };
   }
   if (!/^https?:\/\//.test(spec) && !fs.existsSync(spec)) {
@@ -60,3 +56,6 @@ export async function resolveExtractModel(spec: string | tf.LayersModel, options
   const model = await loadModel(spec);
   return { model, name: path.basename(spec.replace(/\/model\.json$/, '').replace(/\/+$/, '')), owned: true };
 }
+
+/** @deprecated The old name of {@link resolveModel}. */
+export const resolveExtractModel = resolveModel;

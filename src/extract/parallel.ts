@@ -1,14 +1,13 @@
 /**
  * The dataset run on several cores: `workers` threads each run shard `i/workers` of the same run
- * folder with their own tf.js backend (the wasm backend is single-threaded in Node, tfjs issue
- * 3830), then the calling thread merges. Per-image seeds make the result identical to a
+ * folder with their own tf.js backend (the wasm backend is single-threaded in Node), then the calling thread merges. Per-image seeds make the result identical to a
  * single-thread run on the same backend.
  */
 import { Worker } from 'node:worker_threads';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { serializeModel } from '../cam/parallel';
-import { progressReporter } from '../models/progress';
+import { serializeModel } from '../models/io';
+import { progressReporter } from '../util/progress';
 import { mergeExtraction, missingChunks, needsMerge, type MergeResult } from './merge';
 import { readManifest } from './manifest';
 import type { ExtractRunOptions } from './run';

@@ -1,5 +1,5 @@
 /**
- * One batch through method.md stages 1-3: explain (CAM heatmap and layer activations) -> patch
+ * One batch through docs/method.md, Pipeline steps 1-3: explain (CAM heatmap and layer activations) -> patch
  * windows -> faithfulness stopping rule by cumulative occlusion -> per-filter window scores.
  * Images whose heatmap is all zero, constant or not finite get no patches and are recorded with
  * that outcome instead of failing the run.

@@ -1,5 +1,5 @@
 /**
- * The dataset run (method.md stages 1-3 at scale): streams a labelled image set through
+ * The dataset run (docs/method.md, Pipeline steps 1-3 at scale): streams a labelled image set through
  * {@link extractBatch} chunk by chunk, writing each finished chunk atomically to
  * `<out>/chunks/`. Because a chunk file appears only when complete (temp file + rename), a run
  * killed at any moment resumes by skipping the chunks already there. `shard: {index, count}`
@@ -8,16 +8,17 @@
  * neither chunking, sharding nor resuming changes the result.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { splitModel } from '../graph/split';
 import { activeBackendId } from '../backend/select';
-import { progressReporter, type ProgressSink } from '../models/progress';
-import { writeFileAtomic } from '../transactions/io';
+import { progressReporter, type ProgressSink } from '../util/progress';
+import { writeFileAtomic } from '../util/files';
 import { DEFAULT_TOP_KS } from '../transactions/store';
 import { encodeChunk } from './chunk';
 import { EXTRACT_FORMAT_VERSION, makeManifest, openRunFolder, type ExtractManifest } from './manifest';
-import { chunkPath, mergeExtraction, missingChunks, needsMerge, type MergeResult } from './merge';
+import { checkKsFitLayer, chunkPath, mergeExtraction, missingChunks, needsMerge, type MergeResult } from './merge';
 import { extractBatch, extractionDefaults, type ExtractionParams } from './pipeline';
 import { modelFingerprint, type ExtractDataSource } from './source';
 
@@ -87,10 +88,13 @@ export async function extractDataset(model: tf.LayersModel, data: ExtractDataSou
   const ks = o.ks ?? [...DEFAULT_TOP_KS];
   const shard = o.shard ?? { index: 0, count: 1 };
   checkOptions(o.chunkSize, o.batchSize, shard, ks, o.maxChunks);
+  if (data.n < 1) throw new Error(`extractDataset: the data set '${data.name}' has no images; expected at least one`);
   const params = resolveParams(o, o.batchSize);
   const fold = o.fold ?? true;
   const split = splitModel(model, o.layer, { foldBatchNorm: fold });
+  let lock: RunLock | undefined;
   try {
+    checkKsFitLayer(ks, split.activationShape[2], o.layer);
     const manifest = makeManifest({
       formatVersion: EXTRACT_FORMAT_VERSION,
       packageVersion: packageVersion(),
@@ -102,6 +106,7 @@ export async function extractDataset(model: tf.LayersModel, data: ExtractDataSou
       batchSize: o.batchSize,
     }, ks);
     openRunFolder(o.out, manifest);
+    lock = acquireRunLock(o.out, shard);
     const mine = Array.from({ length: manifest.nChunks }, (_, c) => c).filter((c) => c % shard.count === shard.index);
     cleanTempFiles(o.out, mine);
     const todo = mine.filter((c) => !fs.existsSync(chunkPath(o.out, c)));
@@ -136,8 +141,51 @@ export async function extractDataset(model: tf.LayersModel, data: ExtractDataSou
       ? mergeExtraction(o.out, { ks }) : undefined;
     return { out: o.out, manifest, chunksComputed: run, chunksSkipped: skipped, complete, ...(merged ? { merged } : {}) };
   } finally {
+    lock?.release();
     split.dispose();
   }
+}
+
+/** A lock file held while a process computes chunks of a run folder (one per shard). */
+interface RunLock { file: string; release(): void }
+
+/** True if a process with this id runs on this machine. */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes `<out>/lock-<i>of<n>`, so a second process on the same folder and shard stops at once
+ * instead of computing the same chunks. A lock left by a process that no longer runs (same host)
+ * is taken over.
+ * @throws naming the holder and the lock file when another live process holds it
+ */
+function acquireRunLock(out: string, shard: Shard): RunLock {
+  const file = path.join(out, `lock-${shard.index}of${shard.count}`);
+  const me = { pid: process.pid, host: os.hostname(), started: new Date().toISOString() };
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(file, JSON.stringify(me) + '\n', { flag: 'wx' });
+      return { file, release: () => fs.rmSync(file, { force: true }) };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    let holder: { pid?: number; host?: string; started?: string } = {};
+    try { holder = JSON.parse(fs.readFileSync(file, 'utf8')); } catch { /* half-written: treat as held */ }
+    const stale = holder.host === me.host && typeof holder.pid === 'number' && !processAlive(holder.pid);
+    if (!stale) {
+      throw new Error(`${out} is being extracted by another process (pid ${holder.pid ?? '?'} on ${holder.host ?? '?'}, ` +
+        `since ${holder.started ?? '?'}; lock file ${file}); wait for it to finish, run another shard, ` +
+        `or delete the lock file if that process is gone`);
+    }
+    fs.rmSync(file, { force: true });
+  }
+  throw new Error(`${out}: could not take the lock file ${file}`);
 }
 
 /** Image range `[start, end)` of chunk `c`. */

@@ -3,7 +3,7 @@
  */
 import * as crypto from 'node:crypto';
 import * as tf from '@tensorflow/tfjs';
-import { imageChannels, type ImageSet } from '../data/fashion-mnist';
+import { imageChannels, unitPixelRange, type ImageSet } from '../data/image-set';
 
 /** A labelled image set for {@link extractDataset}. */
 export interface ExtractDataSource {
@@ -31,7 +31,6 @@ export interface ExtractDataSource {
  */
 export function imageSetSource(set: ImageSet, name: string, limit = set.n): ExtractDataSource {
   const n = Math.min(limit, set.n);
-  const px = set.height * set.width * imageChannels(set);
   return {
     name: limit < set.n ? `${name}[:${n}]` : name,
     imageSet: { set, name, limit },
@@ -40,13 +39,7 @@ export function imageSetSource(set: ImageSet, name: string, limit = set.n): Extr
     shape: [set.height, set.width, imageChannels(set)],
     labels: set.labels.subarray(0, n),
     pixels(start, end) {
-      if (!(Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start <= end && end <= n)) {
-        throw new Error(`imageSetSource: range [${start}, ${end}) is not within [0, ${n}]`);
-      }
-      const src = set.images.subarray(start * px, end * px);
-      const out = new Float32Array(src.length);
-      for (let i = 0; i < src.length; i++) out[i] = src[i] / 255;
-      return out;
+      return unitPixelRange({ ...set, n }, start, end, 'imageSetSource');
     },
   };
 }

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../backend';
 import { extractDataset, type ExtractRunOptions } from './run';
 import { imageSetSource } from './source';
-import type { ImageSet } from '../data/fashion-mnist';
+import type { ImageSet } from '../data/image-set';
 
 /** Parent -> worker. */
 export interface ExtractWorkerRun {

@@ -1,5 +1,5 @@
 /**
- * Graph-aware split of a tf.js LayersModel at a named layer (method.md stage 1: the Grad-CAM layer
+ * Graph-aware split of a tf.js LayersModel at a named layer (docs/method.md, Pipeline step 1: the Grad-CAM layer
  * `L`, e.g. VGG16 `block5_pool` or ResNet50 `conv5_block3_out`).
  *
  * `body` maps the model input to the activation `A` of layer `L` plus every tensor that is computed

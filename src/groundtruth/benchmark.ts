@@ -8,8 +8,7 @@
  * model's own part importance are measured on the held-out half.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ImageSet } from '../data/fashion-mnist';
-import { imageChannels } from '../data/fashion-mnist';
+import { imageChannels, type ImageSet } from '../data/image-set';
 import { activationsAt, headLogits, splitModel, type ModelSplit } from '../graph/split';
 import { minedFiltersFromTables } from '../ablation/mined';
 import { filterNorms } from '../ablation/vebi';

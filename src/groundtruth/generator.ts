@@ -10,7 +10,7 @@
  */
 import { rng, type Rng } from '../util/rng';
 import { imageSeed } from '../extract/seeds';
-import type { ImageSet } from '../data/fashion-mnist';
+import type { ImageSet } from '../data/image-set';
 import { GROUND_TRUTH_FORMAT, type Box, type GroundTruth, type GroundTruthImage, type PartDef, type PlantedPart } from './format';
 
 /** A part's shape: palette index (0 or 1) at local coordinates u, v in [0, 1), or -1 outside the part. */

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as crypto from 'node:crypto';
 import { PNG } from 'pngjs';
 import { loadImageFolderSet, resizeCropGeometry, scanImageFolder } from '../data/image-folder';
-import { imageChannels, type ImageSet } from '../data/fashion-mnist';
+import { imageChannels, type ImageSet } from '../data/image-set';
 import { generatePlantedParts, type PlantedPartsOptions } from './generator';
 import { mapBox, validateGroundTruth, type GroundTruth, type PartDef, type PlantedPart } from './format';
 

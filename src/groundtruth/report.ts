@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { aq } from '../mining/arquero';
+import { aq } from '../util/arquero';
 import { saveMiningTables } from '../mining/save';
 import type { GroundTruthBenchmark } from './benchmark';
 

@@ -3,7 +3,7 @@
  * boxes drawn, exemplar crops of a part, the patches a filter responds to most, and the measures as
  * bar charts. Pure over typed arrays; the widgets come from src/widgets.
  */
-import { imageChannels, type ImageSet } from '../data/fashion-mnist';
+import { imageChannels, type ImageSet } from '../data/image-set';
 import type { TransactionStore } from '../transactions/store';
 import type { PatchBox } from '../widgets/mosaic';
 import type { ImageStack } from '../widgets/raster';

@@ -1,7 +1,7 @@
 /**
  * Tid-list bitsets: a set of transaction indices as a `Uint32Array` with bit `t & 31` of word
  * `t >>> 5` set for transaction `t`. Intersection is a word-wise AND and support a popcount, which
- * is what makes Eclat (and the per-rule counts of method.md stage 4) fast.
+ * is what makes Eclat (and the per-rule counts of docs/method.md, Pipeline step 4) fast.
  */
 import { transactionCount, type Transactions } from './transactions';
 

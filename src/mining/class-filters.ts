@@ -1,5 +1,5 @@
 /**
- * Class-specific and class-shared filters (method.md stage 5). The filters of class `c` are the
+ * Class-specific and class-shared filters (docs/method.md, Pipeline step 5). The filters of class `c` are the
  * union of the antecedents of `c`'s kept rules. A filter set (a rule antecedent) or a single
  * filter that appears in the kept rules of exactly one class is class-specific; one that appears
  * in the rules of two or more classes is class-shared, listed with the classes that share it.
@@ -13,7 +13,7 @@ export type SharingKind = 'specific' | 'shared';
 
 /** The filters of one class. */
 export interface ClassFiltersRow {
-  cls: number;
+  class: number;
   /** Union of the class's kept-rule antecedents, ascending. */
   filters: number[];
   /** Number of kept rules of the class. */
@@ -50,13 +50,13 @@ export function classFilterRows(ctx: MiningContext, rules: readonly ClassRule[])
   const byClass = new Map<number, { set: Set<number>; n: number }>();
   for (const c of ctx.classIds) byClass.set(c, { set: new Set(), n: 0 });
   for (const r of rules) {
-    let e = byClass.get(r.cls);
-    if (!e) { e = { set: new Set(), n: 0 }; byClass.set(r.cls, e); }
+    let e = byClass.get(r.class);
+    if (!e) { e = { set: new Set(), n: 0 }; byClass.set(r.class, e); }
     e.n++;
     for (const f of r.antecedent) e.set.add(f);
   }
   return [...byClass.entries()].sort((a, b) => a[0] - b[0])
-    .map(([cls, e]) => ({ cls, filters: [...e.set].sort((x, y) => x - y), nRules: e.n }));
+    .map(([cls, e]) => ({ class: cls, filters: [...e.set].sort((x, y) => x - y), nRules: e.n }));
 }
 
 /**
@@ -71,7 +71,7 @@ export function filterRows(ctx: MiningContext, rules: readonly ClassRule[]): Fil
     for (const f of r.antecedent) {
       let s = classesOf.get(f);
       if (!s) { s = new Set(); classesOf.set(f, s); }
-      s.add(r.cls);
+      s.add(r.class);
     }
   }
   const { index, tx } = ctx;
@@ -100,10 +100,10 @@ export function filterSetRows(rules: readonly ClassRule[]): FilterSetRow[] {
     if (list) list.push(r); else bySet.set(key, [r]);
   }
   const rows = [...bySet.values()].map((list) => {
-    const sorted = [...list].sort((a, b) => a.cls - b.cls);
+    const sorted = [...list].sort((a, b) => a.class - b.class);
     return {
       set: [...sorted[0].antecedent],
-      classes: sorted.map((r) => r.cls),
+      classes: sorted.map((r) => r.class),
       kind: (sorted.length > 1 ? 'shared' : 'specific') as SharingKind,
       supports: sorted.map((r) => r.support),
       confidences: sorted.map((r) => r.confidence),

@@ -1,5 +1,5 @@
 /**
- * Filters -> class rules (method.md stage 4). Per class `c`, the frequent filter sets `A` of `c`'s
+ * Filters -> class rules (docs/method.md, Pipeline step 4). Per class `c`, the frequent filter sets `A` of `c`'s
  * transactions (at least `minLength` filters) give rules `A -> c` with support `count_c(A)` and
  * confidence `count_c(A) / count_all(A)` = P(c | A) over all transactions. Keep rules with
  * confidence >= minConfidence, per class the top `topN` by support x confidence, then drop a kept
@@ -17,11 +17,11 @@
  * support 2 tractable. With `topN: Infinity` there is no bound and every frequent set is visited:
  * then set `maxLength`.
  */
-import { hasBit, wordsFor } from './bitset';
+import { hasBit, popcount32, wordsFor } from './bitset';
 import type { MiningContext } from './context';
 import { absoluteSupport, checkMaxLength, withDefaults } from './support';
 
-/** Options of {@link mineClassRules}; defaults are the paper's (method.md stage 4). */
+/** Options of {@link mineClassRules}; defaults are the paper's (docs/method.md, Pipeline step 4). */
 export interface ClassRuleOptions {
   /** Minimum support within the class: integer >= 1 = transactions, (0, 1) = fraction of the class. Default 2. */
   minSupport?: number;
@@ -45,7 +45,7 @@ export const classRuleDefaults: Readonly<Required<ClassRuleOptions>> = Object.fr
 /** One filters -> class rule with its counts. */
 export interface ClassRule {
   /** The consequent class. */
-  cls: number;
+  class: number;
   /** The antecedent filters, ascending. */
   antecedent: number[];
   /** count_c(A): transactions of the class containing A. */
@@ -121,7 +121,7 @@ interface Scratch {
 }
 
 /**
- * Mines the kept rules of every class (method.md stage 4).
+ * Mines the kept rules of every class (docs/method.md, Pipeline step 4).
  * @param ctx the prepared transactions ({@link prepareMining})
  * @param options thresholds; defaults are the paper's
  * @returns the kept rules, by class ascending, each class's rules best first
@@ -252,7 +252,7 @@ function mineOneClass(ctx: MiningContext, cls: number, rows: Int32Array, o: Requ
         const qo = q * words;
         for (let w = 0; w < words; w++) {
           const v = nb[w] & itemBits[qo + w];
-          if (v !== 0) c += popcount(v);
+          if (v !== 0) c += popcount32(v);
         }
         if (c >= floor) { childQ[k] = q; childS[k] = c; k++; }
       }
@@ -301,7 +301,7 @@ function mineOneClass(ctx: MiningContext, cls: number, rows: Int32Array, o: Requ
       if (conf >= minConfidence) {
         const score = (node.s * node.s) / sall;
         if (!top.full || score >= top.threshold) {
-          top.offer({ cls, antecedent: [...items].sort((x, y) => x - y), support: node.s, antecedentSupport: sall, confidence: conf, score });
+          top.offer({ class: cls, antecedent: [...items].sort((x, y) => x - y), support: node.s, antecedentSupport: sall, confidence: conf, score });
         }
       }
     }
@@ -350,21 +350,14 @@ class PendingHeap {
   }
 }
 
-function popcount(x: number): number {
-  x = x - ((x >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
-}
-
 /**
  * Drops each rule whose antecedent is a proper subset of another rule's antecedent in the list
- * with the same class, support and confidence (method.md stage 4). Order is kept.
+ * with the same class, support and confidence (docs/method.md, Pipeline step 4). Order is kept.
  * @param rules rules of any classes, antecedents ascending
  */
 export function removeSubsetRules(rules: readonly ClassRule[]): ClassRule[] {
   return rules.filter((a) => !rules.some((b) =>
-    b !== a && b.cls === a.cls && b.support === a.support && b.antecedentSupport === a.antecedentSupport &&
+    b !== a && b.class === a.class && b.support === a.support && b.antecedentSupport === a.antecedentSupport &&
     b.antecedent.length > a.antecedent.length && isSubset(a.antecedent, b.antecedent)));
 }
 

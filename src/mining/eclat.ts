@@ -1,11 +1,12 @@
 /**
  * Eclat (Zaki 2000) on tid bitsets: depth-first over equivalence classes of itemsets sharing a
  * prefix, where the support of `P ∪ {a, b}` is the popcount of `bits(P ∪ {a}) & bits(P ∪ {b})`.
- * This is the miner of method.md stage 4 (the authors used Eclat too).
+ * This is the miner of docs/method.md, Pipeline step 4 (the authors used Eclat too).
  */
 import { andCount, wordsFor } from './bitset';
 import type { ItemsetSink } from './itemset-list';
 import { transactionCount, type Transactions } from './transactions';
+import { frequentItems } from './support';
 
 /**
  * Emits every itemset with support >= minCount and at most maxLength items.
@@ -19,15 +20,9 @@ import { transactionCount, type Transactions } from './transactions';
 export function eclat(tx: Transactions, minCount: number, maxLength: number, emit: ItemsetSink): void {
   const n = transactionCount(tx);
   const words = wordsFor(n);
-  const support = new Int32Array(tx.nItems);
-  for (let j = 0; j < tx.items.length; j++) support[tx.items[j]]++;
-  const freq: number[] = [];
-  for (let i = 0; i < tx.nItems; i++) if (support[i] >= minCount) freq.push(i);
-  freq.sort((a, b) => support[a] - support[b] || a - b);
+  const { support, items: freq, rank } = frequentItems(tx, minCount, 'ascending');
   const m = freq.length;
   if (m === 0 || maxLength < 1) return;
-  const rank = new Int32Array(tx.nItems).fill(-1);
-  freq.forEach((item, r) => { rank[item] = r; });
 
   // Per depth d: a flat buffer of up to m bitsets, their items and supports (reused across siblings).
   const bits: Uint32Array[] = [new Uint32Array(m * words)];

@@ -5,6 +5,7 @@
  */
 import type { ItemsetSink } from './itemset-list';
 import { transactionCount, type Transactions } from './transactions';
+import { frequentItems } from './support';
 
 /** A prefix tree over item ranks 0..m-1 (rank 0 = most frequent), nodes in growable typed arrays. */
 class FpTree {
@@ -71,15 +72,9 @@ class FpTree {
  */
 export function fpGrowth(tx: Transactions, minCount: number, maxLength: number, emit: ItemsetSink): void {
   const n = transactionCount(tx);
-  const support = new Int32Array(tx.nItems);
-  for (let j = 0; j < tx.items.length; j++) support[tx.items[j]]++;
-  const freq: number[] = [];
-  for (let i = 0; i < tx.nItems; i++) if (support[i] >= minCount) freq.push(i);
-  freq.sort((a, b) => support[b] - support[a] || a - b);
+  const { support, items: freq, rank } = frequentItems(tx, minCount, 'descending');
   const m = freq.length;
   if (m === 0 || maxLength < 1) return;
-  const rank = new Int32Array(tx.nItems).fill(-1);
-  freq.forEach((item, r) => { rank[item] = r; });
 
   const tree = new FpTree(m, Math.max(64, tx.items.length + 1));
   const path = new Int32Array(m);

@@ -1,5 +1,5 @@
 /**
- * Visual pattern groups (method.md stage 6): for each distinct antecedent of the kept rules, the
+ * Visual pattern groups (docs/method.md, Pipeline step 6): for each distinct antecedent of the kept rules, the
  * patches whose transaction contains it, assigned to the class holding most of them. The authors'
  * Python pass took 395 s on 84,616 transactions; here each group is one intersection of global
  * tid-lists (shortest list, bitset tests for the others).
@@ -44,7 +44,7 @@ export function patternGroups(ctx: MiningContext, rules: readonly ClassRule[]): 
   for (const r of rules) {
     const key = itemsetKey(r.antecedent);
     const g = seen.get(key);
-    if (g) { if (!g.ruleClasses.includes(r.cls)) g.ruleClasses.push(r.cls); continue; }
+    if (g) { if (!g.ruleClasses.includes(r.class)) g.ruleClasses.push(r.class); continue; }
     const len = intersectInto(ctx, r.antecedent, buf);
     const rows = buf.slice(0, len);
     let majorityClass = -1, majorityCount = 0;
@@ -58,7 +58,7 @@ export function patternGroups(ctx: MiningContext, rules: readonly ClassRule[]): 
     for (let p = 0; p < len; p++) patches[p] = tx.ids ? tx.ids[rows[p]] : rows[p];
     const group: PatternGroup = {
       antecedent: [...r.antecedent], rows, patches, majorityClass, majorityCount,
-      purity: len ? majorityCount / len : 0, ruleClasses: [r.cls],
+      purity: len ? majorityCount / len : 0, ruleClasses: [r.class],
     };
     seen.set(key, group);
     out.push(group);

@@ -1,5 +1,5 @@
 /**
- * Mining (method.md stages 4-6): transactions, frequent itemsets (Eclat, FP-Growth; closed and
+ * Mining (docs/method.md, Pipeline steps 4-6): transactions, frequent itemsets (Eclat, FP-Growth; closed and
  * maximal), rule measures, the paper's filters -> class rules, class-specific and class-shared
  * filters, pattern groups, and threshold sweeps. Results are arquero tables.
  */

@@ -2,13 +2,14 @@
  * Frequent itemset mining with pluggable algorithms (`eclat`, `fpgrowth`), absolute or relative
  * minimum support, a maximum itemset length, and all / closed / maximal results.
  */
-import { aq, type ColumnTable } from './arquero';
+import { aq, type ColumnTable } from '../util/arquero';
 import { filterItemsets, type ItemsetKind } from './closed';
 import { eclat } from './eclat';
 import { fpGrowth } from './fpgrowth';
 import { ItemsetBuilder, itemsetAt, sortItemsets, type ItemsetList, type ItemsetSink } from './itemset-list';
 import { absoluteSupport, checkMaxLength, withDefaults } from './support';
-import { transactionCount, type Transactions } from './transactions';
+import { compactItems, transactionCount, type Transactions } from './transactions';
+import { createRegistry } from '../util/registry';
 
 /** A frequent-itemset algorithm: emits every itemset with support >= minCount, size <= maxLength. */
 export interface ItemsetAlgorithm {
@@ -20,22 +21,19 @@ export interface ItemsetAlgorithm {
   mine(tx: Transactions, minCount: number, maxLength: number, emit: ItemsetSink): void;
 }
 
-const algorithms = new Map<string, ItemsetAlgorithm>();
+const algorithms = createRegistry<ItemsetAlgorithm>('itemset algorithm', { registerName: 'registerItemsetAlgorithm' });
 
 /**
  * Registers a frequent-itemset algorithm under its name.
  * @throws if the name is taken and `override` is not set
  */
 export function registerItemsetAlgorithm(def: ItemsetAlgorithm, options: { override?: boolean } = {}): void {
-  if (algorithms.has(def.name) && !options.override) {
-    throw new Error(`registerItemsetAlgorithm: '${def.name}' is already registered (pass {override: true} to replace it)`);
-  }
-  algorithms.set(def.name, def);
+  algorithms.register(def.name, def, options);
 }
 
 /** The names of the registered itemset algorithms. */
 export function itemsetAlgorithmNames(): string[] {
-  return [...algorithms.keys()].sort();
+  return algorithms.names();
 }
 
 /**
@@ -43,9 +41,7 @@ export function itemsetAlgorithmNames(): string[] {
  * @throws naming the known algorithms when there is none
  */
 export function getItemsetAlgorithm(name: string): ItemsetAlgorithm {
-  const a = algorithms.get(name);
-  if (!a) throw new Error(`unknown itemset algorithm '${name}'; expected one of ${itemsetAlgorithmNames().join(', ')}`);
-  return a;
+  return algorithms.get(name);
 }
 
 registerItemsetAlgorithm({ name: 'eclat', description: 'Eclat on tid bitsets (depth-first, vertical)', mine: eclat });
@@ -82,8 +78,20 @@ export function mineItemsets(tx: Transactions, options: MineItemsetsOptions = {}
   }
   const algo = getItemsetAlgorithm(o.algorithm);
   const builder = new ItemsetBuilder();
-  algo.mine(tx, minCount, o.maxLength, builder.sink);
+  const { tx: dense, itemIds } = compactItems(tx);
+  algo.mine(dense, minCount, o.maxLength, originalItems(builder.sink, itemIds));
   return sortItemsets(filterItemsets(builder.build(), o.kind));
+}
+
+/** A sink that renames dense item ids back to the original ones (see `compactItems`) before `sink`. */
+function originalItems(sink: ItemsetSink, itemIds: Int32Array | null): ItemsetSink {
+  if (!itemIds) return sink;
+  let scratch = new Int32Array(16);
+  return (items, len, support) => {
+    if (len > scratch.length) scratch = new Int32Array(len);
+    for (let j = 0; j < len; j++) scratch[j] = itemIds[items[j]];
+    sink(scratch, len, support);
+  };
 }
 
 /**
@@ -95,7 +103,7 @@ export function countItemsets(tx: Transactions, options: Omit<MineItemsetsOption
   const minCount = absoluteSupport(o.minSupport, transactionCount(tx));
   checkMaxLength(o.maxLength, 'countItemsets');
   let count = 0;
-  getItemsetAlgorithm(o.algorithm).mine(tx, minCount, o.maxLength, () => { count++; });
+  getItemsetAlgorithm(o.algorithm).mine(compactItems(tx).tx, minCount, o.maxLength, () => { count++; });
   return count;
 }
 

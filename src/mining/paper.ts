@@ -1,17 +1,17 @@
 /**
- * The paper's mining procedure end to end (method.md stages 4-6): filters -> class rules, the
+ * The paper's mining procedure end to end (docs/method.md, Pipeline steps 4-6): filters -> class rules, the
  * filters of each class, class-specific and class-shared filters and filter sets, and pattern
  * groups, each as an arquero table, with per-stage timings.
  */
 import { performance } from 'node:perf_hooks';
-import { aq, type ColumnTable } from './arquero';
+import { aq, type ColumnTable } from '../util/arquero';
 import { classFilterRows, filterRows, filterSetRows } from './class-filters';
 import { classRuleDefaults, mineClassRules, resolveClassRuleOptions, type ClassRule, type ClassRuleOptions } from './class-rules';
 import { asMiningContext, type MiningContext } from './context';
 import { patternGroups } from './groups';
 import { ruleMetrics } from './rules';
 import { withDefaults } from './support';
-import type { Transactions } from './transactions';
+import { compactItems, type Transactions } from './transactions';
 
 /** Options of {@link minePaperRules}: the rule thresholds plus which stages to run. */
 export interface PaperRulesOptions extends ClassRuleOptions {
@@ -80,7 +80,7 @@ export interface PaperRulesResult {
 }
 
 /**
- * Runs method.md stages 4-6 on transactions.
+ * Runs docs/method.md, Pipeline steps 4-6 on transactions.
  * @param tx transactions (true class per transaction, items = filter indices) or a prepared context
  * @param options thresholds (defaults: min support 2, min confidence 0.5, top 10, antecedents >= 2)
  * @returns the result tables, counts and timings
@@ -91,16 +91,20 @@ export function minePaperRules(tx: Transactions | MiningContext, options: PaperR
   const o = withDefaults(defaults, options);
   resolveClassRuleOptions(o);
   const t0 = performance.now();
-  const ctx = asMiningContext(tx);
+  // Sparse filter ids are mined renumbered (memory by distinct filters) and named back in the tables.
+  const { tx: dense, itemIds } = 'index' in tx ? { tx, itemIds: null } : compactItems(tx);
+  const original = (items: readonly number[]): number[] => (itemIds ? items.map((i) => itemIds[i]) : [...items]);
+  const ctx = asMiningContext(dense);
   const t1 = performance.now();
   const rules = mineClassRules(ctx, o);
-  const rulesTable = classRulesTable(ctx, rules);
+  const named = itemIds ? rules.map((r) => ({ ...r, antecedent: original(r.antecedent) })) : rules;
+  const rulesTable = classRulesTable(ctx, named);
   const t2 = performance.now();
-  const cf = classFilterRows(ctx, rules);
-  const fr = filterRows(ctx, rules);
-  const fs = filterSetRows(rules);
+  const cf = classFilterRows(ctx, named);
+  const fr = filterRows(ctx, rules).map((r) => ({ ...r, filter: itemIds ? itemIds[r.filter] : r.filter }));
+  const fs = filterSetRows(named);
   const classFilters = aq.table({
-    class: cf.map((r) => r.cls), filters: cf.map((r) => r.filters), nFilters: cf.map((r) => r.filters.length), nRules: cf.map((r) => r.nRules),
+    class: cf.map((r) => r.class), filters: cf.map((r) => r.filters), nFilters: cf.map((r) => r.filters.length), nRules: cf.map((r) => r.nRules),
   });
   const filters = aq.table({
     filter: fr.map((r) => r.filter), classes: fr.map((r) => r.classes), nClasses: fr.map((r) => r.classes.length),
@@ -113,7 +117,7 @@ export function minePaperRules(tx: Transactions | MiningContext, options: PaperR
   const t3 = performance.now();
   const gs = o.groups ? patternGroups(ctx, rules) : [];
   const groups = aq.table({
-    group: gs.map((_, i) => i), antecedent: gs.map((g) => g.antecedent), patches: gs.map((g) => g.patches), size: gs.map((g) => g.patches.length),
+    group: gs.map((_, i) => i), antecedent: gs.map((g) => original(g.antecedent)), patches: gs.map((g) => g.patches), size: gs.map((g) => g.patches.length),
     majorityClass: gs.map((g) => g.majorityClass), majorityCount: gs.map((g) => g.majorityCount), purity: gs.map((g) => g.purity),
     ruleClasses: gs.map((g) => g.ruleClasses),
   });
@@ -155,10 +159,10 @@ export function classRulesTable(ctx: MiningContext, rules: readonly ClassRule[])
   };
   let rank = 0;
   rules.forEach((r, i) => {
-    rank = i > 0 && rules[i - 1].cls === r.cls ? rank + 1 : 1;
-    const nc = classSize.get(r.cls) ?? 0;
+    rank = i > 0 && rules[i - 1].class === r.class ? rank + 1 : 1;
+    const nc = classSize.get(r.class) ?? 0;
     const m = ruleMetrics(r.support, r.antecedentSupport, nc, ctx.n);
-    cols.class.push(r.cls); cols.rank.push(rank); cols.antecedent.push([...r.antecedent]); cols.size.push(r.antecedent.length);
+    cols.class.push(r.class); cols.rank.push(rank); cols.antecedent.push([...r.antecedent]); cols.size.push(r.antecedent.length);
     cols.support.push(r.support); cols.antecedentSupport.push(r.antecedentSupport); cols.classSize.push(nc);
     cols.confidence.push(m.confidence); cols.lift.push(m.lift); cols.leverage.push(m.leverage); cols.conviction.push(m.conviction);
     cols.score.push(r.score);

@@ -5,15 +5,12 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { aq, type ColumnTable } from './arquero';
+import type { ColumnTable } from '../util/arquero';
+import { tableToCsv } from '../util/csv';
 
-/** A table as CSV text with array-valued cells written space-separated. */
+/** A table as CSV text with array-valued cells written space-separated, non-finite numbers empty (see `util/csv`). */
 export function miningTableToCsv(table: ColumnTable): string {
-  const format: Record<string, (v: unknown) => unknown> = {};
-  for (const name of table.columnNames()) {
-    format[name] = (v) => (Array.isArray(v) || ArrayBuffer.isView(v) ? Array.from(v as ArrayLike<unknown>).join(' ') : v);
-  }
-  return aq.toCSV(table, { format });
+  return tableToCsv(table);
 }
 
 /** A table as JSON text: an array of row objects. */

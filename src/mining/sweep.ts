@@ -3,7 +3,7 @@
  * one summary row per cell - the table a notebook plots while the user tunes thresholds.
  */
 import { performance } from 'node:perf_hooks';
-import { aq, type ColumnTable } from './arquero';
+import { aq, type ColumnTable } from '../util/arquero';
 import { prepareMining, type MiningContext } from './context';
 import { minePaperRules, type PaperRulesOptions } from './paper';
 import { topKTransactions, type Transactions } from './transactions';

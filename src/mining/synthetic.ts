@@ -1,5 +1,5 @@
 /**
- * Seeded synthetic transactions shaped like the paper's (method.md stage 3 output): each class
+ * Seeded synthetic transactions shaped like the paper's (docs/method.md, Pipeline step 3 output): each class
  * has a few signature filters (drawn at random, so a filter is the signature of several classes,
  * as most filters are shared in the authors' VGG16 results), a pool of filters common to all
  * classes fires often everywhere, and the rest is noise. A transaction is the top-k filters of a

@@ -1,10 +1,11 @@
 /**
- * The transaction database the miners work on (method.md stage 3 output, stage 4 input): one
+ * The transaction database the miners work on (docs/method.md, output of Pipeline step 3, input of step 4): one
  * transaction per patch, the indices of its top-k filters (best first) plus the patch's true class,
  * which is kept as its own column and never encoded as an item. Pure: no file I/O here (see
  * `load.ts`).
  */
-import type { ColumnTable } from './arquero';
+import type { ColumnTable } from '../util/arquero';
+import { splitCsvLine } from '../util/csv';
 
 /**
  * Transactions in compressed-row form. Transaction `t` has items
@@ -114,7 +115,7 @@ export function fromFimi(text: string): Transactions {
     const start = items.length;
     for (const tok of line.split(/\s+/)) {
       const v = parseNonNegInt(tok);
-      if (v < 0) throw new Error(`FIMI line ${li + 1}: item '${tok}' is not a non-negative integer`);
+      if (v < 0) throw new Error(`FIMI line ${li + 1}: item ${quoteToken(tok)} is not a non-negative integer`);
       for (let j = start; j < items.length; j++) {
         if (items[j] === v) throw new Error(`FIMI line ${li + 1}: item ${v} appears twice; expected distinct items per transaction`);
       }
@@ -148,11 +149,11 @@ export function fromTransactionsCsv(text: string, options: TransactionColumnsOpt
   const lines = text.split(/\r?\n/);
   while (lines.length && lines[lines.length - 1].trim() === '') lines.pop();
   if (lines.length === 0) throw new Error('transactions CSV: the file is empty; expected a header line patch,class,items');
-  const header = splitCsvLine(lines[0], 1).map((h) => h.trim());
+  const header = splitCsvLine(lines[0], 'transactions CSV line 1').map((h) => h.trim());
   const col: Record<string, number> = {};
   for (const name of REQUIRED_COLUMNS) {
     const i = header.indexOf(name);
-    if (i < 0) throw new Error(`transactions CSV line 1: missing column '${name}'; expected columns ${REQUIRED_COLUMNS.join(',')} (got ${header.join(',')})`);
+    if (i < 0) throw new Error(`transactions CSV line 1: missing column '${name}'; expected columns ${REQUIRED_COLUMNS.join(',')} (got ${header.join(',').slice(0, 200)})`);
     col[name] = i;
   }
   const items: number[] = [];
@@ -161,23 +162,23 @@ export function fromTransactionsCsv(text: string, options: TransactionColumnsOpt
   const ids: number[] = [];
   for (let li = 1; li < lines.length; li++) {
     const lineNo = li + 1;
-    const fields = splitCsvLine(lines[li], lineNo);
+    const fields = splitCsvLine(lines[li], `transactions CSV line ${lineNo}`);
     if (fields.length !== header.length) {
       throw new Error(`transactions CSV line ${lineNo}: ${fields.length} fields, expected ${header.length} (${header.join(',')})`);
     }
     const cls = fields[col.class].trim();
     if (cls === '') throw new Error(`transactions CSV line ${lineNo}: class is empty; expected a non-negative integer`);
     const c = parseNonNegInt(cls);
-    if (c < 0) throw new Error(`transactions CSV line ${lineNo}: class '${cls}' is not a non-negative integer`);
+    if (c < 0) throw new Error(`transactions CSV line ${lineNo}: class ${quoteToken(cls)} is not a non-negative integer`);
     const pat = fields[col.patch].trim();
     const p = parseNonNegInt(pat);
-    if (p < 0) throw new Error(`transactions CSV line ${lineNo}: patch '${pat}' is not a non-negative integer`);
+    if (p < 0) throw new Error(`transactions CSV line ${lineNo}: patch ${quoteToken(pat)} is not a non-negative integer`);
     const start = items.length;
     const itemText = fields[col.items].trim();
     if (itemText !== '') {
       for (const tok of itemText.split(/\s+/)) {
         const v = parseNonNegInt(tok);
-        if (v < 0) throw new Error(`transactions CSV line ${lineNo}: item '${tok}' is not a non-negative integer`);
+        if (v < 0) throw new Error(`transactions CSV line ${lineNo}: item ${quoteToken(tok)} is not a non-negative integer`);
         for (let j = start; j < items.length; j++) {
           if (items[j] === v) throw new Error(`transactions CSV line ${lineNo}: item ${v} appears twice; expected distinct items`);
         }
@@ -262,19 +263,52 @@ export function checkTransactions(tx: Transactions, who = 'transactions'): Trans
   if (tx.classes.length !== n) throw new Error(`${who}: ${n} transactions but ${tx.classes.length} classes`);
   if (tx.ids && tx.ids.length !== n) throw new Error(`${who}: ${n} transactions but ${tx.ids.length} ids`);
   if (!Number.isInteger(tx.nItems) || tx.nItems < 0) throw new Error(`${who}: nItems must be a non-negative integer, got ${tx.nItems}`);
-  const stamp = new Int32Array(tx.nItems).fill(-1);
+  // Repeats are found with a stamp per item id when ids are dense, else per transaction with a Set,
+  // so memory follows the data, not the largest id.
+  const stamp = tx.nItems <= denseLimit(tx.items.length) ? new Int32Array(tx.nItems).fill(-1) : null;
+  const seen = new Set<number>();
   for (let t = 0; t < n; t++) {
     const a = tx.offsets[t], b = tx.offsets[t + 1];
     if (b < a) throw new Error(`${who}: offsets decrease at transaction ${t}`);
     if (tx.classes[t] < 0) throw new Error(`${who}: transaction ${t}: class ${tx.classes[t]} is negative`);
+    seen.clear();
     for (let j = a; j < b; j++) {
       const v = tx.items[j];
       if (v < 0 || v >= tx.nItems) throw new Error(`${who}: transaction ${t}: item ${v} outside [0, ${tx.nItems})`);
-      if (stamp[v] === t) throw new Error(`${who}: transaction ${t}: item ${v} appears twice; expected distinct items`);
-      stamp[v] = t;
+      const repeated = stamp ? stamp[v] === t : seen.has(v);
+      if (repeated) throw new Error(`${who}: transaction ${t}: item ${v} appears twice; expected distinct items`);
+      if (stamp) stamp[v] = t; else seen.add(v);
     }
   }
   return tx;
+}
+
+/** Largest item-id range handled with per-id arrays for `itemCount` item occurrences. */
+function denseLimit(itemCount: number): number {
+  return 4 * itemCount + 4096;
+}
+
+/** Transactions over dense item ids and the original id of each dense one. */
+export interface CompactedTransactions {
+  /** The transactions with items renumbered 0..distinct-1, in the order of the original ids. */
+  tx: Transactions;
+  /** `itemIds[dense]` = the original item id; null when `tx` is the input unchanged. */
+  itemIds: Int32Array | null;
+}
+
+/**
+ * Renumbers sparse item ids (say one id of 1e9 among filters 0..511) to 0..distinct-1, keeping
+ * their order, so miners that allocate per item id use memory by the number of distinct items.
+ * Dense ids (range within a small factor of the data) are left as they are.
+ * @returns the transactions to mine and the map back to the original ids
+ */
+export function compactItems(tx: Transactions): CompactedTransactions {
+  if (tx.nItems <= denseLimit(tx.items.length)) return { tx, itemIds: null };
+  const itemIds = Int32Array.from(new Set(tx.items)).sort();
+  const dense = new Map<number, number>();
+  itemIds.forEach((v, i) => dense.set(v, i));
+  const items = tx.items.map((v) => dense.get(v)!);
+  return { tx: { ...tx, items, nItems: itemIds.length }, itemIds };
 }
 
 function isNonNegInt(v: unknown): v is number {
@@ -303,33 +337,13 @@ function toIntArray(a: ArrayLike<number>, what: string): Int32Array {
   return out;
 }
 
-/** Splits one CSV line into fields, honouring double quotes ("" inside quotes is a quote). */
-function splitCsvLine(line: string, lineNo: number): string[] {
-  const out: string[] = [];
-  let i = 0;
-  for (;;) {
-    if (line[i] === '"') {
-      let s = '';
-      i++;
-      for (;;) {
-        if (i >= line.length) throw new Error(`transactions CSV line ${lineNo}: unterminated quoted field`);
-        if (line[i] === '"') {
-          if (line[i + 1] === '"') { s += '"'; i += 2; continue; }
-          i++;
-          break;
-        }
-        s += line[i++];
-      }
-      out.push(s);
-      if (i < line.length && line[i] !== ',') throw new Error(`transactions CSV line ${lineNo}: text after a closing quote`);
-    } else {
-      const j = line.indexOf(',', i);
-      out.push(j < 0 ? line.slice(i) : line.slice(i, j));
-      i = j < 0 ? line.length : j;
-    }
-    if (i >= line.length) break;
-    i++; // skip the comma
-    if (i === line.length) { out.push(''); break; }
-  }
-  return out;
+/**
+ * A token for an error message: in single quotes (JSON-escaped when it holds control or non-ASCII
+ * characters) and cut to 40 characters, so a binary or minified file gives a one-line message.
+ */
+export function quoteToken(tok: string): string {
+  const cut = tok.length > 40 ? tok.slice(0, 40) : tok;
+  const body = /^[\x20-\x7e]*$/.test(cut) ? `'${cut}'` : JSON.stringify(cut);
+  return tok.length > 40 ? `${body}... (${tok.length} characters)` : body;
 }
+

@@ -3,7 +3,7 @@
  * norm uses its moving statistics).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ImageSet } from '../data/fashion-mnist';
+import type { ImageSet } from '../data/image-set';
 import { imageBatch } from '../data/batches';
 import { accuracyOf, type Accuracy } from './card';
 

@@ -17,6 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { nativeKernelsInstalled } from '../backend/native/kernels';
+import { replaceKernels, restoreKernels, type KernelReplacer } from '../backend/kernel-swap';
 
 type Kernel = tf.KernelConfig;
 
@@ -99,24 +100,17 @@ const builders: Record<string, (backendName: string, previous: Kernel) => Kernel
 export async function withFastTrainingKernels<T>(fn: () => Promise<T>): Promise<T> {
   const backendName = tf.getBackend();
   if (backendName !== 'wasm') return fn();
-  const saved: Kernel[] = [];
   // With the native addon, BatchMatMul and Conv2DBackpropInput already run natively (faster than
   // these reformulations, measured by `npm run bench -- models`); only the others still help.
   const skip = nativeKernelsInstalled(backendName) ? new Set<string>([tf.BatchMatMul, tf.Conv2DBackpropInput]) : new Set<string>();
+  const replacers: Record<string, KernelReplacer> = {};
   for (const [name, build] of Object.entries(builders)) {
-    if (skip.has(name)) continue;
-    const previous = tf.getKernel(name, backendName) as Kernel | undefined;
-    if (!previous) continue;
-    tf.unregisterKernel(name, backendName);
-    tf.registerKernel(build(backendName, previous));
-    saved.push(previous);
+    if (!skip.has(name)) replacers[name] = (previous) => build(backendName, previous);
   }
+  const saved = replaceKernels(backendName, replacers);
   try {
     return await fn();
   } finally {
-    for (const previous of saved) {
-      tf.unregisterKernel(previous.kernelName, backendName);
-      tf.registerKernel(previous);
-    }
+    restoreKernels(saved);
   }
 }

@@ -207,3 +207,19 @@ export async function loadModel(source: string): Promise<tf.LayersModel> {
 export async function loadWeightsInto(model: tf.LayersModel, source: string): Promise<void> {
   assignWeights(model, await loadModelArtifacts(source), source);
 }
+
+/**
+ * Serialises a LayersModel to in-memory artifacts (topology + weights), e.g. to send it to worker
+ * threads, which rebuild it with `tf.loadLayersModel(tf.io.fromMemory(artifacts))`.
+ * @param model the model
+ * @returns its artifacts
+ */
+export async function serializeModel(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
+  let artifacts: tf.io.ModelArtifacts | null = null;
+  await model.save(tf.io.withSaveHandler(async (a) => {
+    artifacts = a;
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  }));
+  if (!artifacts) throw new Error(`serializeModel: model '${model.name}' produced no artifacts`);
+  return artifacts;
+}

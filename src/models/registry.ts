@@ -6,6 +6,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { buildVggSmall, VGG_SMALL_ANALYSIS_LAYER } from './vgg-small';
 import { buildResnetSmall, RESNET_SMALL_ANALYSIS_LAYER } from './resnet-small';
+import { createRegistry } from '../util/registry';
 import { buildVggParts, buildResnetParts, PARTS_INPUT_SHAPE, VGG_PARTS_ANALYSIS_LAYER, RESNET_PARTS_ANALYSIS_LAYER } from './parts-nets';
 
 /** Options every registered builder accepts. */
@@ -32,17 +33,14 @@ export interface ArchitectureDef {
   build(options?: ArchitectureBuildOptions): tf.LayersModel;
 }
 
-const architectures = new Map<string, ArchitectureDef>();
+const architectures = createRegistry<ArchitectureDef>('model architecture', { registerName: 'registerArchitecture' });
 
 /**
  * Registers an architecture.
  * @throws if the name is taken and `override` is not set
  */
 export function registerArchitecture(def: ArchitectureDef, options: { override?: boolean } = {}): void {
-  if (architectures.has(def.name) && !options.override) {
-    throw new Error(`registerArchitecture: an architecture named '${def.name}' is already registered (pass {override: true} to replace it)`);
-  }
-  architectures.set(def.name, def);
+  architectures.register(def.name, def, options);
 }
 
 /**
@@ -50,31 +48,21 @@ export function registerArchitecture(def: ArchitectureDef, options: { override?:
  * @throws naming the known architectures if there is none
  */
 export function getArchitecture(name: string): ArchitectureDef {
-  const def = architectures.get(name);
-  if (!def) throw new Error(`unknown model architecture '${name}'; known: ${listArchitectures().join(', ')}`);
-  return def;
+  return architectures.get(name);
 }
 
 /** Names of all registered architectures, sorted. */
 export function listArchitectures(): string[] {
-  return [...architectures.keys()].sort();
+  return architectures.names();
 }
 
-registerArchitecture({
-  name: 'vgg-small',
-  description: 'VGG-style CNN for 28x28x1 input (4 conv layers, Keras VGG16 layer names, global-average-pooling head), logits output',
-  inputShape: [28, 28, 1],
-  analysisLayer: VGG_SMALL_ANALYSIS_LAYER,
-  build: (options = {}) => buildVggSmall(options),
-});
-
-registerArchitecture({
-  name: 'resnet-small',
-  description: 'ResNet-style CNN for 28x28x1 input (bottleneck blocks with batch norm, Keras ResNet50 layer names), logits output',
-  inputShape: [28, 28, 1],
-  analysisLayer: RESNET_SMALL_ANALYSIS_LAYER,
-  build: (options = {}) => buildResnetSmall(options),
-});
+const BUILT_IN: Array<[string, string, string, typeof buildVggSmall]> = [
+  ['vgg-small', 'VGG-style CNN for 28x28x1 input (4 conv layers, Keras VGG16 layer names), logits output', VGG_SMALL_ANALYSIS_LAYER, buildVggSmall],
+  ['resnet-small', 'ResNet-style CNN for 28x28x1 input (bottleneck blocks with batch norm, Keras ResNet50 layer names), logits output', RESNET_SMALL_ANALYSIS_LAYER, buildResnetSmall],
+];
+for (const [name, description, analysisLayer, build] of BUILT_IN) {
+  registerArchitecture({ name, description, inputShape: [28, 28, 1], analysisLayer, build: (options = {}) => build(options) });
+}
 
 registerArchitecture({
   name: 'vgg-parts',

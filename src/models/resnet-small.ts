@@ -10,24 +10,17 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { seededInitializers, type SeededInitializers } from './init';
+import { SMALL_MODEL_DEFAULTS, type SmallModelOptions } from './options';
 
-/** Options of {@link buildResnetSmall}. */
-export interface ResnetSmallOptions {
-  /** Seed of the weight initialisation. Default 0. */
-  seed?: number;
-  /** Multiplier on every filter count (1 = the shipped model; smaller for fast tests). Default 1. */
-  width?: number;
-  /** Number of classes. Default 10. */
-  classes?: number;
-  /** Input shape [height, width, channels]. Default [28, 28, 1]. */
-  inputShape?: [number, number, number];
+/** Options of {@link buildResnetSmall}: the shared ones plus its name and an optional stem pool. */
+export type ResnetSmallOptions = SmallModelOptions & {
   /** Model name. Default `resnet-small`. */
   name?: string;
   /** A 3x3 stride-2 max pool after the stem (`pool1_pool`, as in Keras ResNet50), for larger inputs. Default false. */
   stemPool?: boolean;
-}
+};
 
-const defaults: Required<ResnetSmallOptions> = { seed: 0, width: 1, classes: 10, inputShape: [28, 28, 1], name: 'resnet-small', stemPool: false };
+const defaults: Required<ResnetSmallOptions> = { ...SMALL_MODEL_DEFAULTS, name: 'resnet-small', stemPool: false };
 
 /** One stage: `blocks` bottleneck blocks of inner width `filters` and output width `out`. */
 interface Stage { name: string; filters: number; out: number; blocks: number; stride: number }

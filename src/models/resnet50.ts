@@ -2,27 +2,16 @@
  * The ResNet50 topology (He et al. 2016) exactly as Keras' `tf.keras.applications.ResNet50`
  * builds it (include_top=True), with the same layer names and weight order, so Keras weights
  * converted with `tensorflowjs_converter` load into it. The paper analyses `conv5_block3_out`
- * (method.md, Pipeline step 1).
+ * (docs/method.md, Pipeline step 1).
  */
 import * as tf from '@tensorflow/tfjs';
 import { seededInitializers, zeroInitializers, type SeededInitializers } from './init';
+import { IMAGENET_MODEL_DEFAULTS, type ImagenetModelOptions } from './options';
 
 /** Options of {@link buildResnet50}. */
-export interface Resnet50Options {
-  /** Seed of the (random) weight initialisation. Default 0. */
-  seed?: number;
-  /** Number of classes. Default 1000. */
-  classes?: number;
-  /** Drop the softmax of `predictions` so the model outputs logits. Default false (Keras: softmax). */
-  logits?: boolean;
-  /**
-   * `'random'`: seeded random weights (Keras' initialisers); `'zeros'`: all-zero weights, much
-   * faster to build, for when real weights are loaded next (`loadWeightsInto`). Default 'random'.
-   */
-  init?: 'random' | 'zeros';
-}
+export type Resnet50Options = ImagenetModelOptions;
 
-const defaults: Required<Resnet50Options> = { seed: 0, classes: 1000, logits: false, init: 'random' };
+const defaults = IMAGENET_MODEL_DEFAULTS;
 
 /** The layer the paper analyses in ResNet50 (7x7x2048). */
 export const RESNET50_ANALYSIS_LAYER = 'conv5_block3_out';

@@ -23,15 +23,42 @@ export interface ShippedModel {
   card: ModelCard;
 }
 
+/** The environment variable naming another folder of shipped models (default: `models/` at the package root). */
+export const MODELS_ENV_VAR = 'FILTERMINE_MODELS';
+
+/** The folder holding the shipped models: `$FILTERMINE_MODELS`, else `models/` at the package root. */
+export function shippedModelsDir(): string {
+  return process.env[MODELS_ENV_VAR] || path.join(packageRoot(), 'models');
+}
+
 /**
- * The folder of a shipped model.
+ * The folder of one shipped model, inside {@link shippedModelsDir} (so it honours `$FILTERMINE_MODELS` too).
  * @throws naming the shipped models if `name` is not one
  */
 export function shippedModelDir(name: ShippedModelName): string {
   if (!(SHIPPED_MODELS as readonly string[]).includes(name)) {
     throw new Error(`unknown shipped model '${name}'; shipped models: ${SHIPPED_MODELS.join(', ')}`);
   }
-  return path.join(packageRoot(), 'models', name);
+  return path.join(shippedModelsDir(), name);
+}
+
+/**
+ * Reads a model folder's `card.json`.
+ * @param dir the model folder
+ * @returns the card, or null when the folder has none
+ * @throws naming the file if it exists but is not a JSON object
+ */
+export function readModelCard(dir: string): ModelCard | null {
+  const file = path.join(dir, 'card.json');
+  if (!fs.existsSync(file)) return null;
+  let card: unknown;
+  try {
+    card = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`${file}: not valid JSON (${(e as Error).message}); expected a model card`);
+  }
+  if (card === null || typeof card !== 'object' || Array.isArray(card)) throw new Error(`${file}: expected a model card (a JSON object)`);
+  return card as ModelCard;
 }
 
 /**
@@ -43,11 +70,10 @@ export function shippedModelDir(name: ShippedModelName): string {
  */
 export async function loadShippedModel(name: ShippedModelName): Promise<ShippedModel> {
   const dir = shippedModelDir(name);
-  const cardFile = path.join(dir, 'card.json');
-  if (!fs.existsSync(cardFile)) {
-    throw new Error(`shipped model '${name}' is missing (${cardFile} not found); train it with 'npm run train -- --model ${name} --out models/${name}'`);
+  const card = readModelCard(dir);
+  if (!card) {
+    throw new Error(`shipped model '${name}' is missing (${path.join(dir, 'card.json')} not found); train it with 'npm run train -- --model ${name} --out models/${name}'`);
   }
-  const card = JSON.parse(fs.readFileSync(cardFile, 'utf8')) as ModelCard;
   const model = await loadModel(dir);
   return { model, card };
 }

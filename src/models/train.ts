@@ -6,11 +6,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { imageChannels, type ImageSet } from '../data/fashion-mnist';
+import { imageChannels, type ImageSet } from '../data/image-set';
 import { rng } from '../util/rng';
 import { getArchitecture } from './registry';
 import { assembleBatch, cosineLearningRate, defaultAugment, oneHot, permutation, type AugmentOptions } from './augment';
-import { progressReporter, type ProgressReporter } from './progress';
+import { progressReporter, type ProgressReporter } from '../util/progress';
 import { evaluateAccuracy } from './evaluate';
 import type { ModelCard } from './card';
 import { saveModel } from './io';

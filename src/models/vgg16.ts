@@ -2,27 +2,23 @@
  * The VGG16 topology (Simonyan & Zisserman 2015) exactly as Keras' `tf.keras.applications.VGG16`
  * builds it (include_top=True), with the same layer names and weight order, so Keras weights
  * converted with `tensorflowjs_converter` load into it. The paper analyses `block5_pool`
- * (method.md, Pipeline step 1).
+ * (docs/method.md, Pipeline step 1).
  */
 import * as tf from '@tensorflow/tfjs';
 import { seededInitializers, zeroInitializers } from './init';
+import { IMAGENET_MODEL_DEFAULTS, type ImagenetModelOptions } from './options';
 
 /** Options of {@link buildVgg16}. */
-export interface Vgg16Options {
-  /** Seed of the (random) weight initialisation. Default 0. */
-  seed?: number;
-  /** Number of classes. Default 1000. */
-  classes?: number;
-  /** Drop the softmax of `predictions` so the model outputs logits. Default false (Keras: softmax). */
-  logits?: boolean;
+export interface Vgg16Options extends ImagenetModelOptions {
   /**
-   * `'random'`: seeded random weights (Keras' initialisers); `'zeros'`: all-zero weights, much
-   * faster to build, for when real weights are loaded next (`loadWeightsInto`). Default 'random'.
+   * Height and width of the input: 224 (default, Keras' only size with the dense top) or another
+   * multiple of 32 from 32 up (the five pools halve it; fc1 then has (size/32)^2 * 512 inputs), for
+   * tests and experiments at small resolution.
    */
-  init?: 'random' | 'zeros';
+  inputSize?: number;
 }
 
-const defaults: Required<Vgg16Options> = { seed: 0, classes: 1000, logits: false, init: 'random' };
+const defaults: Required<Vgg16Options> = { ...IMAGENET_MODEL_DEFAULTS, inputSize: 224 };
 
 /** The layer the paper analyses in VGG16 (7x7x512). */
 export const VGG16_ANALYSIS_LAYER = 'block5_pool';
@@ -34,7 +30,7 @@ const BLOCKS: ReadonlyArray<{ convs: number; filters: number }> = [
 ];
 
 /**
- * Builds VGG16 for 224x224x3 input: block1_conv1 .. block5_pool, flatten, fc1, fc2, predictions.
+ * Builds VGG16 for 224x224x3 input (or `inputSize`): block1_conv1 .. block5_pool, flatten, fc1, fc2, predictions.
  * 138,357,544 parameters (550 MB of float32): build once, dispose when done.
  * @param options see {@link Vgg16Options}
  * @returns an uncompiled LayersModel named `vgg16` with random (seeded) weights
@@ -43,7 +39,10 @@ export function buildVgg16(options: Vgg16Options = {}): tf.LayersModel {
   const o = { ...defaults, ...options };
   if (o.init !== 'random' && o.init !== 'zeros') throw new Error(`buildVgg16: init must be 'random' or 'zeros', got '${String(o.init)}'`);
   const init = o.init === 'zeros' ? zeroInitializers() : seededInitializers(o.seed);
-  const input = tf.input({ shape: [224, 224, 3], name: 'input_1' });
+  if (!Number.isInteger(o.inputSize) || o.inputSize < 32 || o.inputSize % 32 !== 0) {
+    throw new Error(`buildVgg16: inputSize must be a multiple of 32 from 32 up (five 2x2 pools), got ${String(o.inputSize)}`);
+  }
+  const input = tf.input({ shape: [o.inputSize, o.inputSize, 3], name: 'input_1' });
   let x: tf.SymbolicTensor = input;
   BLOCKS.forEach((b, bi) => {
     for (let c = 1; c <= b.convs; c++) {

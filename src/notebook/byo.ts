@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ImageSet } from '../data/fashion-mnist';
+import type { ImageSet } from '../data/image-set';
 import type { ExtractDataSource } from '../extract/source';
 import { buildVggSmall } from '../models/vgg-small';
 import { saveModel } from '../models/io';

@@ -1,11 +1,11 @@
 /**
- * Explanations and patches of a few images, for the notebook that shows stages 1-2 of method.md
+ * Explanations and patches of a few images, for the notebook that shows Pipeline steps 1-2 of docs/method.md
  * step by step: CAM heatmaps by several methods, Monte-Carlo versus dense+NMS windows, and the
  * faithfulness stopping rule with its occlusion drops.
  */
 import * as tf from '@tensorflow/tfjs';
 import { explain } from '../cam/explain';
-import type { ImageSet } from '../data/fashion-mnist';
+import { unitPixelsAt, type ImageSet } from '../data/image-set';
 import { activationsAt, headLogits, splitModel } from '../graph/split';
 import type { PatchWindow } from '../patches/heatmap';
 import { faithfulPatches } from '../patches/occlusion';
@@ -17,13 +17,7 @@ import type { NotebookModel } from './pipeline';
 
 /** The chosen images of a set as model input `[n, H, W, 1]` in [0, 1] (a new array). */
 export function pickImages(set: Pick<ImageSet, 'images' | 'width' | 'height' | 'n'>, indices: readonly number[]): Float32Array {
-  const px = set.width * set.height;
-  const out = new Float32Array(indices.length * px);
-  indices.forEach((i, j) => {
-    if (!(Number.isInteger(i) && i >= 0 && i < set.n)) throw new Error(`pickImages: image index ${i} is not in [0, ${set.n})`);
-    for (let p = 0; p < px; p++) out[j * px + p] = set.images[i * px + p] / 255;
-  });
-  return out;
+  return unitPixelsAt(set, indices, 'pickImages');
 }
 
 /** What {@link explainImages} returns. */
@@ -89,7 +83,7 @@ export interface SamplePatchesOptions {
 
 /**
  * Patch windows of explained images by a sampler, with the faithfulness stopping rule
- * (cumulative occlusion, method.md Pipeline 2).
+ * (cumulative occlusion, docs/method.md, Pipeline step 2).
  * @param m the model
  * @param ex the explanations of the images ({@link explainImages})
  * @param sampler a registered patch sampler (`monte-carlo`, `dense-nms`)

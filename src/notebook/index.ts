@@ -10,3 +10,4 @@ export * from './views';
 export * from './explain';
 export * from './byo';
 export * from './display';
+export * from './checks';

@@ -1,5 +1,5 @@
 /**
- * High-level pipeline steps for the notebooks (method.md stages 1-6 and "Evaluation"), each
+ * High-level pipeline steps for the notebooks (docs/method.md, Pipeline steps 1-6 and "Evaluation"), each
  * cached on disk under a key of every parameter that decides it, so notebooks stay thin, share
  * work (one extraction per model and parameters serves the quickstart, mining and ablation
  * notebooks) and every cell can be re-run without hidden state:
@@ -25,8 +25,10 @@ import { minedFiltersFromTables } from '../ablation/mined';
 import { MaskScorer } from '../ablation/scorer';
 import { defaultVariants, minedSourceName } from '../ablation/variants';
 import { filterNorms } from '../ablation/vebi';
-import { imageChannels, loadFashionMnist, type ImageSet } from '../data/fashion-mnist';
-import { resolveExtractModel, shippedModelsDir } from '../extract/model';
+import { loadFashionMnist } from '../data/fashion-mnist';
+import { imageChannels, type ImageSet } from '../data/image-set';
+import { resolveModel } from '../extract/model';
+import { readModelCard, shippedModelsDir } from '../models/shipped';
 import type { ExtractSummaryCounts } from '../extract/merge';
 import { extractDatasetParallel } from '../extract/parallel';
 import { activeBackendId } from '../backend/select';
@@ -39,7 +41,8 @@ import { getArchitecture, listArchitectures } from '../models/registry';
 import { minePaperRules, type PaperRulesResult } from '../mining/paper';
 import { fromTransactionTable } from '../mining/transactions';
 import { loadTransactionStore } from '../transactions/io';
-import { transactionsForK, type AqTable, type TransactionStore } from '../transactions/store';
+import { transactionsForK, type TransactionStore } from '../transactions/store';
+import type { ColumnTable } from '../util/arquero';
 import { cachedJson, cacheKey, notebookCacheRoot } from './cache';
 
 /** A model ready for the notebooks. Call `dispose()` when done. */
@@ -88,10 +91,9 @@ function localFolder(source: string, modelsDir: string): string | null {
  * @example const m = await loadNotebookModel('vgg-small'); ...; m.dispose();
  */
 export async function loadNotebookModel(source: string, options: LoadNotebookModelOptions = {}): Promise<NotebookModel> {
-  const resolved = await resolveExtractModel(source);
+  const resolved = await resolveModel(source);
   const folder = localFolder(source, shippedModelsDir());
-  const cardFile = folder ? path.join(folder, 'card.json') : null;
-  const card = cardFile && fs.existsSync(cardFile) ? (JSON.parse(fs.readFileSync(cardFile, 'utf8')) as ModelCard) : null;
+  const card = folder ? readModelCard(folder) : null;
   const model = resolved.model;
   try {
     const archLayer = listArchitectures().includes(model.name) ? getArchitecture(model.name).analysisLayer : undefined;
@@ -191,7 +193,7 @@ export function extractionIdentity(m: Pick<NotebookModel, 'name' | 'fingerprint'
 }
 
 /**
- * Runs (or finds on disk) the extraction of method.md stages 1-3 over the test set (or `req.data`).
+ * Runs (or finds on disk) the extraction of docs/method.md, Pipeline steps 1-3 over the test set (or `req.data`).
  * @param m the model (see {@link loadNotebookModel})
  * @param req the parameters (see {@link ExtractionRequest})
  * @returns the run; an interrupted run resumes where it stopped
@@ -206,7 +208,7 @@ export async function runExtraction(m: NotebookModel, req: ExtractionRequest = {
     throw new Error(`runExtraction: model '${m.name}' takes ${H}x${W}x${C} inputs, but the data is ${set.height}x${set.width}x${imageChannels(set)}`);
   }
   // With the native addon one process already uses every core; else wasm worker threads help.
-  const native = activeBackendId() === 'wasm-native';
+  const native = activeBackendId() === 'native';
   const workers = req.workers === undefined || req.workers === 'auto'
     ? (!native && n >= 2000 && os.availableParallelism() >= 2 ? 2 : 1) : req.workers;
   // The compute path is part of the cache key: its float rounding differs, and a run folder
@@ -251,7 +253,7 @@ export function runStore(run: Pick<ExtractionRun, 'dir'>): TransactionStore {
  * The transaction table of a run for any k (top-k filters of each patch, from the cached scores).
  * Columns: image, patch, x, y, size, label, pred, score, drop, items, class.
  */
-export function runTransactions(run: Pick<ExtractionRun, 'dir'>, k: number): AqTable {
+export function runTransactions(run: Pick<ExtractionRun, 'dir'>, k: number): ColumnTable {
   return transactionsForK(runStore(run), k);
 }
 
@@ -274,7 +276,7 @@ export interface MiningRequest {
 /** The mining result of a run, with its transactions. */
 export interface RunMining extends PaperRulesResult {
   /** The transaction table mined. */
-  transactions: AqTable;
+  transactions: ColumnTable;
   k: number;
   /** Milliseconds for top-k + mining (no model run). */
   ms: number;
@@ -349,7 +351,7 @@ export interface AblationStudy {
 const ablationDefaults = { ks: [5, 10, 25], minSupport: 2, minConfidence: 0.5, topN: 10, maxLength: undefined as number | undefined, draws: 10, seed: 0, otherPerClass: 100 as number | 'all', vebiFiltersPerClass: 5, curveDraws: 5, curveImagesPerClass: 'all' as number | 'all' };
 
 /**
- * The ablation study of a run (method.md "Evaluation"): mines each k, then ablates per class the
+ * The ablation study of a run (docs/method.md, "Evaluation"): mines each k, then ablates per class the
  * mined filters, random filters (same count, all channels, seeded draws), class-specific-only and
  * class-shared-only filters and VEBI, on the run's images; plus accuracy-vs-filters curves.
  * Cached as JSON under every parameter and the run folder.

@@ -5,8 +5,8 @@
  */
 import type { CurvePoint } from '../ablation/curves';
 import type { AblationResultRow } from '../ablation/evaluate';
-import { imageChannels, type ImageSet } from '../data/fashion-mnist';
-import type { ColumnTable } from '../mining/arquero';
+import { imageChannels, type ImageSet } from '../data/image-set';
+import type { ColumnTable } from '../util/arquero';
 import type { AblationCurveRow } from '../widgets/ablation-curve';
 import type { ImageStack } from '../widgets/raster';
 import type { PatchBox } from '../widgets/mosaic';

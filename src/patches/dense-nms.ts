@@ -1,5 +1,5 @@
 /**
- * A deterministic alternative to the Monte-Carlo extraction (method.md, Pipeline 2): score every
+ * A deterministic alternative to the Monte-Carlo extraction (docs/method.md, Pipeline step 2): score every
  * window on a regular grid by its mean heatmap value and keep the best ones by greedy
  * non-maximum suppression.
  */

@@ -1,5 +1,5 @@
 /**
- * The faithfulness stopping rule (method.md, Pipeline 2), pure part: build cumulatively occluded
+ * The faithfulness stopping rule (docs/method.md, Pipeline step 2), pure part: build cumulatively occluded
  * copies of an image, turn logits into drops, and count the patches to keep.
  */
 import type { PatchWindow } from './heatmap';

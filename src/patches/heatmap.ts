@@ -1,5 +1,5 @@
 /**
- * Heatmaps as plain typed arrays (method.md, Pipeline 1-2): a row-major `Float32Array` of
+ * Heatmaps as plain typed arrays (docs/method.md, Pipeline steps 1-2): a row-major `Float32Array` of
  * `height * width` values with its size, plus the square patch windows cut from it.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The paper's Monte-Carlo patch extraction (method.md, Pipeline 2): per round, sample random
+ * The paper's Monte-Carlo patch extraction (docs/method.md, Pipeline step 2): per round, sample random
  * square windows, keep the one with the highest mean heatmap value, then zero the heatmap inside
  * that window (inset by a margin) so the next round finds another region.
  */

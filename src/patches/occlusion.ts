@@ -1,5 +1,5 @@
 /**
- * The faithfulness stopping rule (method.md, Pipeline 2), tfjs adapter: occlude the chosen
+ * The faithfulness stopping rule (docs/method.md, Pipeline step 2), tfjs adapter: occlude the chosen
  * patches of every image cumulatively, run the model once over all variants of a batch of
  * images, and keep the patches before the drop stops growing by `threshold`.
  */

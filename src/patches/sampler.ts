@@ -7,6 +7,7 @@ import type { Rng } from '../util/rng';
 import type { Heatmap, PatchWindow } from './heatmap';
 import { monteCarloPatches, type MonteCarloOptions } from './monte-carlo';
 import { densePatches, type DenseNmsOptions } from './dense-nms';
+import { createRegistry } from '../util/registry';
 
 /** Options every sampler receives (each uses the fields it knows). */
 export type PatchSamplerOptions = MonteCarloOptions & DenseNmsOptions & { rng?: Rng };
@@ -14,20 +15,16 @@ export type PatchSamplerOptions = MonteCarloOptions & DenseNmsOptions & { rng?: 
 /** A patch sampler: windows of a heatmap, in order of preference, never outside the image. */
 export type PatchSampler = (heatmap: Heatmap, options?: PatchSamplerOptions) => PatchWindow[];
 
-const samplers = new Map<string, PatchSampler>([
-  ['monte-carlo', monteCarloPatches],
-  ['dense-nms', densePatches],
-]);
+const samplers = createRegistry<PatchSampler>('patch sampler', { registerName: 'registerPatchSampler', order: 'registration' });
+samplers.register('monte-carlo', monteCarloPatches);
+samplers.register('dense-nms', densePatches);
 
 /**
  * Registers a patch sampler under a name.
  * @throws if the name is taken and `override` is not set
  */
 export function registerPatchSampler(name: string, sampler: PatchSampler, options: { override?: boolean } = {}): void {
-  if (samplers.has(name) && !options.override) {
-    throw new Error(`registerPatchSampler: a sampler named '${name}' is already registered (pass {override: true} to replace it)`);
-  }
-  samplers.set(name, sampler);
+  samplers.register(name, sampler, options);
 }
 
 /**
@@ -35,12 +32,10 @@ export function registerPatchSampler(name: string, sampler: PatchSampler, option
  * @throws listing the known names if there is none
  */
 export function getPatchSampler(name: string): PatchSampler {
-  const s = samplers.get(name);
-  if (!s) throw new Error(`getPatchSampler: unknown patch sampler '${name}'; known: ${[...samplers.keys()].join(', ')}`);
-  return s;
+  return samplers.get(name);
 }
 
 /** Names of the registered samplers. */
 export function listPatchSamplers(): string[] {
-  return [...samplers.keys()];
+  return samplers.names();
 }

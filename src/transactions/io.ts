@@ -6,8 +6,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { aq, float32, int32, list } from './aq';
-import { checkTransactionStore, PATCH_COLUMNS, type AqTable, type PatchColumns, type TransactionStore } from './store';
+import { aq, float32, int32, list, type ColumnTable } from '../util/arquero';
+import { checkTransactionStore, PATCH_COLUMNS, type PatchColumns, type TransactionStore } from './store';
+import { fromTransactionsCsv } from '../mining/transactions';
+import { tableToCsv } from '../util/csv';
+import { writeFileAtomic } from '../util/files';
 
 const INT_COLUMNS = new Set(['image', 'patch', 'x', 'y', 'size', 'label', 'pred', 'class']);
 const FLOAT_COLUMNS = new Set(['score', 'drop']);
@@ -16,7 +19,7 @@ const FLOAT_COLUMNS = new Set(['score', 'drop']);
  * A table as Arrow IPC (stream format) bytes with fixed column types: int32 for ids, boxes and
  * classes, float32 for score and drop, list<int32> for items. Other columns are inferred.
  */
-export function transactionsToArrowIPC(table: AqTable): Uint8Array {
+export function transactionsToArrowIPC(table: ColumnTable): Uint8Array {
   const types: Record<string, unknown> = {};
   for (const name of table.columnNames()) {
     if (INT_COLUMNS.has(name)) types[name] = int32();
@@ -27,7 +30,7 @@ export function transactionsToArrowIPC(table: AqTable): Uint8Array {
 }
 
 /** The table in Arrow IPC bytes, with `items` as plain `number[]` (as {@link transactionsForK} makes them). */
-export function transactionsFromArrowIPC(bytes: Uint8Array): AqTable {
+export function transactionsFromArrowIPC(bytes: Uint8Array): ColumnTable {
   const t = aq.fromArrow(bytes);
   const cols: Record<string, unknown> = {};
   for (const name of t.columnNames()) {
@@ -45,33 +48,26 @@ export function transactionsFromArrowIPC(bytes: Uint8Array): AqTable {
  * space-separated, best first.
  * @throws if the table lacks one of the three columns
  */
-export function transactionsToCsv(table: AqTable): string {
+export function transactionsToCsv(table: ColumnTable): string {
   for (const c of ['patch', 'class', 'items']) {
     if (!table.columnNames().includes(c)) throw new Error(`transactionsToCsv: the table has no '${c}' column (has ${table.columnNames().join(', ')})`);
   }
-  const patch = table.array('patch') as ArrayLike<number>;
-  const cls = table.array('class') as ArrayLike<number>;
-  const items = table.array('items') as ArrayLike<ArrayLike<number>>;
-  const lines = ['patch,class,items'];
-  for (let i = 0; i < patch.length; i++) lines.push(`${patch[i]},${cls[i]},${Array.from(items[i]).join(' ')}`);
-  return lines.join('\n') + '\n';
+  return tableToCsv(table, ['patch', 'class', 'items']);
 }
 
 /**
- * Parses the CSV of {@link transactionsToCsv} back into a table with columns patch, class, items.
- * @throws naming the line that does not parse
+ * Parses the CSV of {@link transactionsToCsv} (any CSV with columns patch, class, items; quoting
+ * allowed) back into a table with columns patch, class, items. The one reader of this format is
+ * `fromTransactionsCsv` (mining); this is its table form.
+ * @throws naming the line, column and value that do not parse
  */
-export function transactionsFromCsv(text: string): AqTable {
-  const lines = text.split('\n').filter((l) => l.length > 0);
-  if (lines[0] !== 'patch,class,items') throw new Error(`transactionsFromCsv: expected header 'patch,class,items', got '${lines[0]}'`);
-  const patch: number[] = [], cls: number[] = [], items: number[][] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const m = /^(-?\d+),(-?\d+),([\d ]*)$/.exec(lines[i]);
-    if (!m) throw new Error(`transactionsFromCsv: line ${i + 1} is not 'patch,class,items': '${lines[i]}'`);
-    patch.push(Number(m[1])); cls.push(Number(m[2]));
-    items.push(m[3].length ? m[3].split(' ').map(Number) : []);
-  }
-  return aq.table({ patch: Int32Array.from(patch), class: Int32Array.from(cls), items });
+export function transactionsFromCsv(text: string): ColumnTable {
+  const tx = fromTransactionsCsv(text);
+  const n = tx.classes.length;
+  const items: number[][] = [];
+  for (let t = 0; t < n; t++) items.push(Array.from(tx.items.subarray(tx.offsets[t], tx.offsets[t + 1])));
+  // fromTransactionsCsv keeps the patch column as the transaction ids.
+  return aq.table({ patch: Int32Array.from(tx.ids ?? []), class: Int32Array.from(tx.classes), items });
 }
 
 /** The JSON header stored next to a raw scores file. */
@@ -105,21 +101,8 @@ export function float32FromBytesLE(bytes: Uint8Array): Float32Array {
   return out;
 }
 
-/**
- * Writes a file atomically: to a temporary name in the same folder, then renamed over the
- * target, so a reader (or a resumed run) never sees a half-written file.
- */
-export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  try {
-    fs.writeFileSync(tmp, data);
-    fs.renameSync(tmp, file);
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
-}
+/** @deprecated moved to `util/files`; re-exported here for a short transition. */
+export { writeFileAtomic };
 
 /** File names inside a saved store folder. */
 export const STORE_FILES = { patches: 'patches.arrow', scores: 'scores.f32', header: 'scores.json' } as const;
@@ -165,12 +148,12 @@ export function loadTransactionStore(dir: string): TransactionStore {
 }
 
 /** Saves a transaction table as Arrow IPC (`<base>.arrow`) and CSV (`<base>.csv`). */
-export function saveTransactions(table: AqTable, base: string): void {
+export function saveTransactions(table: ColumnTable, base: string): void {
   writeFileAtomic(`${base}.arrow`, transactionsToArrowIPC(table));
   writeFileAtomic(`${base}.csv`, transactionsToCsv(table));
 }
 
 /** Loads a transaction table saved as Arrow IPC by {@link saveTransactions}. */
-export function loadTransactions(file: string): AqTable {
+export function loadTransactions(file: string): ColumnTable {
   return transactionsFromArrowIPC(fs.readFileSync(file));
 }

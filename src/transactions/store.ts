@@ -1,13 +1,13 @@
 /**
- * Transactions (method.md, Pipeline 3): one row per patch with its box, classes, heatmap score,
+ * Transactions (docs/method.md, Pipeline step 3): one row per patch with its box, classes, heatmap score,
  * occlusion drop and the top-k filters as items. The per-filter scores are kept next to the
  * table so any k can be produced later without re-running the model.
  */
-import { aq } from './aq';
+import { aq, type ColumnTable } from '../util/arquero';
 import { topKIndices } from './top-k';
 
-/** An arquero table (the type arquero's `table()` returns). */
-export type AqTable = ReturnType<typeof aq.table>;
+/** @deprecated The same type as {@link ColumnTable} (from `util/arquero`); use that name. */
+export type AqTable = ColumnTable;
 
 /** The patch columns, one entry per patch. Integer columns are Int32Array. */
 export interface PatchColumns {
@@ -82,19 +82,19 @@ export function topKItems(store: TransactionStore, ks: readonly number[]): Map<n
  * items (`number[]`, best first) and `class` (= label, for the miner). The store is not modified.
  * @example const t = transactionsForK(store, 10); t.print();
  */
-export function transactionsForK(store: TransactionStore, k: number): AqTable {
+export function transactionsForK(store: TransactionStore, k: number): ColumnTable {
   return transactionsForKs(store, [k]).get(k)!;
 }
 
 /** {@link transactionsForK} for several k from one ranking pass. */
-export function transactionsForKs(store: TransactionStore, ks: readonly number[] = DEFAULT_TOP_KS): Map<number, AqTable> {
+export function transactionsForKs(store: TransactionStore, ks: readonly number[] = DEFAULT_TOP_KS): Map<number, ColumnTable> {
   const items = topKItems(store, ks);
   const base = patchTable(store.columns);
   return new Map(ks.map((k) => [k, base.assign({ items: items.get(k)!, class: Array.from(store.columns.label) })]));
 }
 
 /** The patch columns as an arquero table (copies, so the table never aliases the store). */
-export function patchTable(c: PatchColumns): AqTable {
+export function patchTable(c: PatchColumns): ColumnTable {
   const cols: Record<string, unknown> = {};
   for (const name of PATCH_COLUMNS) cols[name] = c[name].slice();
   return aq.table(cols);

@@ -1,5 +1,5 @@
 /**
- * Top-k filters of a patch (method.md, Pipeline 3): the transaction items, best first.
+ * Top-k filters of a patch (docs/method.md, Pipeline step 3): the transaction items, best first.
  * Pure: no tfjs import.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Filter scores of a patch (method.md, Pipeline 3): for each filter `f` of layer `L`, the sum of
+ * Filter scores of a patch (docs/method.md, Pipeline step 3): for each filter `f` of layer `L`, the sum of
  * its activation map, bilinearly upsampled to input size, inside the patch window.
  *
  * The upsample is linear and separable (`U_f = Wy · A_f · Wxᵀ`, see src/cam/upsample.ts for the

@@ -1,7 +1,7 @@
 /**
  * Ablation accuracy curves (plotly.js): accuracy versus the number of filters ablated per class,
  * one trace per method and top-k variant, with a ±std band where rows carry a spread (the random
- * baseline over seeded draws). method.md, "Evaluation".
+ * baseline over seeded draws). docs/method.md, "Evaluation".
  */
 import type { Displayable } from './displayable';
 import { chartHtml, type ChartOptions } from './chart-html';
@@ -62,7 +62,7 @@ interface Curve {
   name: string;
   method: string;
   k: number | null;
-  cls: string | null;
+  class: string | null;
   color: string;
   points: AblationCurveRow[];
 }
@@ -87,7 +87,7 @@ function curves(rows: readonly AblationCurveRow[]): Curve[] {
     let c = byKey.get(key);
     if (!c) {
       const name = r.method + (k !== null ? ` (k=${k})` : '') + (cls !== null ? ` · ${cls}` : '');
-      c = { name, method: r.method, k, cls, color: palette[byKey.size % palette.length], points: [] };
+      c = { name, method: r.method, k, class: cls, color: palette[byKey.size % palette.length], points: [] };
       byKey.set(key, c);
     }
     if (c.points.some((p) => p.n === r.n)) bad(`duplicate n=${r.n} for trace '${c.name}'`);
@@ -137,7 +137,7 @@ export function ablationCurveFigure(input: readonly AblationCurveRow[] | TableLi
       line: { color: c.color, width: 2, dash: c.method.toLowerCase().startsWith('random') ? 'dash' : 'solid' },
       marker: { color: c.color, size: 6 },
       customdata: c.points.map((p) => [
-        escapeHtml(c.cls ?? 'all classes'),
+        escapeHtml(c.class ?? 'all classes'),
         typeof p.std === 'number' ? `± ${escapeHtml(formatNumber(p.std, 3))}` : '',
       ]),
       hovertemplate: `<b>${group}</b><br>class: %{customdata[0]}<br>filters ablated: %{x}<br>accuracy: %{y:.4~f} %{customdata[1]}<extra></extra>`,

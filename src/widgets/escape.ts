@@ -1,7 +1,7 @@
 /**
  * Escaping for everything the widgets put into HTML: text and attribute values, and JSON embedded in
  * an inline `<script>`. A class name such as `<img src=x onerror=alert(1)>` must reach the reader as
- * text, never as markup (issue 7, acceptance 4).
+ * text, never as markup.
  */
 
 const htmlEntities: Record<string, string> = {

@@ -1,6 +1,6 @@
 /**
  * Widgets: pure functions from results to displayable outputs (charts, mosaics, tables, progress),
- * rendered offline with locally bundled plotly.js and vega-lite. See issue 7.
+ * rendered offline with locally bundled plotly.js and vega-lite.
  */
 export * from './displayable';
 export * from './escape';

@@ -1,5 +1,5 @@
 /**
- * Patch mosaics (method.md, "Visual patterns"): a grid of the patches of a filter set or class,
+ * Patch mosaics (docs/method.md, "Visual patterns"): a grid of the patches of a filter set or class,
  * sorted by heatmap score, up to 128, numbered; the pixel-average patch; heatmap overlays on the
  * input images. Pure: pixels in, PNG bytes and HTML out.
  */
@@ -257,7 +257,7 @@ export function averagePatchRaster(images: ImageStack, boxes: readonly PatchBox[
 }
 
 /**
- * The pixel-average image of a group of patches (method.md, "Visual patterns").
+ * The pixel-average image of a group of patches (docs/method.md, "Visual patterns").
  * @param images The image stack.
  * @param boxes The group's patch windows (all are averaged, not only the first 128).
  * @param options Size, value range, title.

@@ -4,6 +4,7 @@
  */
 import { escapeHtml } from './escape';
 import { formatNumber } from './format';
+import { formatDuration } from '../util/progress';
 
 /** What a progress bar shows at one moment. */
 export interface ProgressBarState {
@@ -54,8 +55,7 @@ function fraction(s: ProgressBarState): number {
 }
 
 function duration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return formatDuration(ms / 1000);
 }
 
 function eta(s: ProgressBarState): string {

@@ -1,6 +1,6 @@
 /**
  * Charts of rules and filters (vega-lite): support x confidence of the mined rules, filters per
- * class, and the class x filter matrix of class-specific and class-shared filters (method.md,
+ * class, and the class x filter matrix of class-specific and class-shared filters (docs/method.md,
  * "Mine" and "Class-specific and class-shared filters").
  */
 import type { Displayable } from './displayable';

@@ -1,7 +1,7 @@
 /**
  * Opens an HTML page (a widget page or a published notebook, out/*.html) in headless Chromium with
  * no network, and reports whether its charts rendered, its images are non-blank and it logged no
- * errors (issue 7, acceptance 2). Reusable: the lead points it at the published notebooks.
+ * errors. Reusable: point it at any published notebook page.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -46,14 +46,14 @@ export interface ImageCheck {
 export interface PageCheck {
   /** Every plotly and vega-lite chart found. */
   charts: ChartCheck[];
-  /** All plotly charts rendered (true when there are none: check `charts`). */
-  plotlyOk: boolean;
-  /** All vega-lite charts rendered (true when there are none). */
-  vegaOk: boolean;
+  /** All plotly charts rendered; null when the page has none (never vacuously true). */
+  plotlyOk: boolean | null;
+  /** All vega-lite charts rendered; null when the page has none. */
+  vegaOk: boolean | null;
   /** The widget images (mosaics, averages, overlays). */
   images: ImageCheck[];
-  /** All widget images are non-blank (true when there are none: check `images`). */
-  mosaicsNonBlank: boolean;
+  /** All widget images are non-blank; null when the page has none. */
+  mosaicsNonBlank: boolean | null;
   /** Console errors and uncaught page errors. */
   consoleErrors: string[];
   /** Requests the checker refused (anything but file: and data:). */
@@ -86,6 +86,11 @@ const chromiumArgs = [
   '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync',
 ];
+
+/** Whether every item passes; null for an empty list (so a page with nothing found never passes by accident). */
+function allOrNull<T>(items: readonly T[], pass: (item: T) => boolean): boolean | null {
+  return items.length === 0 ? null : items.every(pass);
+}
 
 /** Runs inside the page: finds charts and images and measures them. */
 function inspectPage(arg: { blankVariance: number; expectText: string[] }): {
@@ -188,26 +193,35 @@ export async function checkRenderedPage(file: string, options: CheckPageOptions 
       void d.dismiss();
     });
     await page.goto(pathToFileURL(abs).href, { waitUntil: 'load', timeout: timeoutMs });
-    // Widget charts report their state; wait until none is still pending or rendering.
+    // Wait for a settled page: every widget chart reports a final state (a finished one has drawn
+    // its SVG) and every widget image has decoded. No fixed sleep: the condition is polled.
     await page
       .waitForFunction(
-        () => Array.from(document.querySelectorAll('[data-fm-kind="plotly"], [data-fm-kind="vega-lite"]'))
-          .every((e) => ['done', 'error', 'no-library'].includes(e.getAttribute('data-fm-state') ?? '')),
+        () => {
+          for (const e of Array.from(document.querySelectorAll('[data-fm-kind="plotly"], [data-fm-kind="vega-lite"]'))) {
+            const state = e.getAttribute('data-fm-state') ?? '';
+            if (!['done', 'error', 'no-library'].includes(state)) return false;
+            if (state === 'done' && !e.querySelector('svg')) return false;
+          }
+          for (const img of Array.from(document.querySelectorAll('figure.fm-image img, img.fm-image-png')) as HTMLImageElement[]) {
+            if (!img.complete) return false;
+          }
+          return true;
+        },
         undefined,
-        { timeout: timeoutMs },
+        { timeout: timeoutMs, polling: 100 },
       )
       .catch(() => undefined); // reported below as charts not ok
-    await page.waitForTimeout(300);
     const found = await page.evaluate(inspectPage, { blankVariance: options.blankVariance ?? 4, expectText: [...(options.expectText ?? [])] });
     await page.screenshot({ path: screenshot, fullPage: true });
     const plotly = found.charts.filter((c) => c.kind === 'plotly');
     const vega = found.charts.filter((c) => c.kind === 'vega-lite');
     return {
       charts: found.charts,
-      plotlyOk: plotly.every((c) => c.ok),
-      vegaOk: vega.every((c) => c.ok),
+      plotlyOk: allOrNull(plotly, (c) => c.ok),
+      vegaOk: allOrNull(vega, (c) => c.ok),
       images: found.images,
-      mosaicsNonBlank: found.images.every((i) => i.nonBlank),
+      mosaicsNonBlank: allOrNull(found.images, (i) => i.nonBlank),
       consoleErrors,
       blockedRequests,
       dialogs,

@@ -228,7 +228,7 @@ describe('cam/explain', () => {
   it('errors: unknown layer lists the valid ones; unknown method lists the methods; bad options', async () => {
     await assert.rejects(explain({ model, layer: 'nope' }, x), /no layer named 'nope'; layers with a spatial \(4-D\) output: c1, r1, c2, t2, proj, add, bn/);
     await assert.rejects(explain({ model, layer: 'gap' }, x), /'gap' has output shape \[null,4\], not a spatial/);
-    await assert.rejects(explain({ model, layer: LAYER }, x, { method: 'gradkam' }), /unknown CAM method 'gradkam'; registered methods: gradcam, gradcam\+\+, xgradcam, layercam, hirescam/);
+    await assert.rejects(explain({ model, layer: LAYER }, x, { method: 'gradkam' }), /unknown CAM method 'gradkam'; known: gradcam, gradcam\+\+, xgradcam, layercam, hirescam/);
     await assert.rejects(explain({ model, layer: LAYER }, x, { batchSize: 0 }), /batchSize must be a positive integer, got 0/);
     await assert.rejects(explain({ model, layer: LAYER }, x, { outputSize: [0, 3] }), /outputSize must be 'input', 'layer' or \[height, width\]/);
     await assert.rejects(explain({ model, layer: LAYER }, x, { target: classTarget(7) }), /class 7 is out of range for 5 logits/);
@@ -283,5 +283,22 @@ describe('cam/explain', () => {
         images.dispose();
       }
     });
+  });
+
+  describe('failed calls leak no tensors', () => {
+    const failing: Array<[string, CamTarget, RegExp]> = [
+      ['a target that throws', () => { throw new Error('target failed'); }, /target failed/],
+      ['classTarget(99)', classTarget(99), /class 99 is out of range for \d+ logits/],
+      ['a mask of the wrong shape', (logits) => tf.ones([logits.shape[0], 2]) as tf.Tensor2D, /mask of shape \[\d+,\d+\] \(like the logits\), got shape \[\d+,2\]/],
+    ];
+    for (const [what, target, message] of failing) {
+      for (const method of ['gradcam', 'gradcam++']) {
+        it(`${what} (${method})`, async () => {
+          const before = tf.memory().numTensors;
+          await assert.rejects(explain({ model, layer: LAYER }, x, { target, method, batchSize: 2 }), message);
+          assert.equal(tf.memory().numTensors, before, 'tensors after the failed call');
+        });
+      }
+    }
   });
 });

@@ -16,7 +16,7 @@ describe('cam/registry', () => {
   });
 
   it('an unknown name is an error listing the registered methods', () => {
-    assert.throws(() => getCamMethod('scorecam'), /unknown CAM method 'scorecam'; registered methods: gradcam, gradcam\+\+, xgradcam, layercam, hirescam/);
+    assert.throws(() => getCamMethod('scorecam'), /unknown CAM method 'scorecam'; known: gradcam, gradcam\+\+, xgradcam, layercam, hirescam/);
   });
 
   it('refuses duplicates unless override is set', () => {

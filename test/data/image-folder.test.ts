@@ -134,7 +134,7 @@ describe('data/image-folder', () => {
 
   it('bad options are errors naming the value; the options object is not modified', async () => {
     const options = { size: 4, preset: 'imagenet', classes: ['cat'] };
-    assert.throws(() => openImageFolder(root, options), /unknown preprocessing preset 'imagenet'; known presets: caffe/);
+    assert.throws(() => openImageFolder(root, options), /unknown preprocessing preset 'imagenet'; known: caffe/);
     assert.deepEqual(options, { size: 4, preset: 'imagenet', classes: ['cat'] });
     assert.throws(() => openImageFolder(root, { size: 0 }), /size must be a positive integer, got 0/);
     assert.throws(() => openImageFolder(root, { size: 8, resize: 4 }), /resize \(4\) must be at least size \(8\)/);

@@ -7,6 +7,7 @@ import '../../src/cli/commands/extract';
 import { getCommand } from '../../src/cli/registry';
 import { saveModel } from '../../src/models/io';
 import { fashionMnistSearchPath } from '../../src/data/fashion-mnist';
+import { skipOrFailInCI } from '../helpers';
 
 /** A tiny seeded CNN for 28x28x1 input with a spatial layer 'feat' (7x7x4). */
 function tiny28(): tf.LayersModel {
@@ -22,7 +23,7 @@ describe('cli extract', function () {
   const hasData = fashionMnistSearchPath().some((d) => fs.existsSync(path.join(d, 't10k-images-idx3-ubyte.gz')));
   let dir = '';
   before(async function () {
-    if (!hasData) this.skip();
+    if (!hasData) skipOrFailInCI(this, 'the Fashion-MNIST data set is not installed (apt-get install dataset-fashion-mnist)');
     await tf.setBackend('cpu');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fm-cli-'));
     const m = tiny28();

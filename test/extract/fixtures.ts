@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ImageSet } from '../../src/data/fashion-mnist';
+import type { ImageSet } from '../../src/data/image-set';
 import { rng } from '../../src/util/rng';
 
 /**

@@ -96,7 +96,7 @@ describe('groundtruth/benchmark (a folder and a model the project did not make)'
   before(async () => {
     await tf.setBackend('cpu');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fm-gt-foreign-'));
-    truthFile = writeForeignFolder(path.join(dir, 'data'), 8);
+    truthFile = writeForeignFolder(path.join(dir, 'data'), 12);
     modelDir = path.join(dir, 'model');
     const m = detectorNet();
     await saveModel(m, modelDir);
@@ -162,7 +162,7 @@ describe('groundtruth/benchmark (a folder and a model the project did not make)'
     }
     assert.equal(code, 0);
     const text = lines.join('');
-    assert.match(text, /accuracy 100\.0% on 24 images \(12 mining, 12 held out\)/);
+    assert.match(text, /accuracy 100\.0% on 36 images \(18 mining, 18 held out\)/);
     assert.match(text, /\| mined gradcam k=2 \|/);
     for (const s of ['mean activation', 'grad-cam weight', 'vebi', 'random']) assert.match(text, new RegExp(`\\| ${s} \\|`));
     const report = JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8'));

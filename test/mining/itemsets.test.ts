@@ -1,7 +1,12 @@
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import { rng } from '../../src/util/rng';
+import { packageRoot } from '../../src/util/package-root';
 import { fromTransactionArrays, mineItemsets, countItemsets, itemsetAt, itemsetsTable, loadFimi, registerItemsetAlgorithm, type ItemsetList } from '../../src/mining';
 import { apriori, bruteFrequent, bruteSelect, randomDb } from './reference';
+
+/** The FIMI data sets shipped with the tests (test/data/fimi). */
+const fimi = (name: string) => path.join(packageRoot(), 'test', 'data', 'fimi', `${name}.dat.gz`);
 
 function asMap(list: ItemsetList): Map<string, number> {
   const m = new Map<string, number>();
@@ -53,7 +58,7 @@ describe('mining/itemsets', () => {
     assert.throws(() => mineItemsets(tx, { minSupport: 0 }), /minimum support must be .* got 0/);
     assert.throws(() => mineItemsets(tx, { minSupport: 1.5 }), /minimum support .* got 1\.5/);
     assert.throws(() => mineItemsets(tx, { minSupport: -0.2 }), /got -0\.2/);
-    assert.throws(() => mineItemsets(tx, { algorithm: 'apriorix' }), /unknown itemset algorithm 'apriorix'; expected one of eclat, fpgrowth/);
+    assert.throws(() => mineItemsets(tx, { algorithm: 'apriorix' }), /unknown itemset algorithm 'apriorix'; known: eclat, fpgrowth/);
     assert.throws(() => mineItemsets(tx, { kind: 'open' as 'all' }), /unknown kind 'open'/);
     assert.throws(() => mineItemsets(tx, { maxLength: 0 }), /maxLength must be a positive integer/);
     assert.throws(() => registerItemsetAlgorithm({ name: 'eclat', description: '', mine: () => undefined }), /already registered/);
@@ -73,7 +78,7 @@ describe('mining/itemsets', () => {
     this.timeout(30000);
     const cases: [string, number][] = [['mushroom', 0.4], ['chess', 0.9]];
     for (const [name, minSupport] of cases) {
-      const tx = await loadFimi(`/work/shared/data/fimi/${name}.dat`);
+      const tx = await loadFimi(fimi(name));
       const db: number[][] = [];
       for (let t = 0; t < tx.offsets.length - 1; t++) db.push(Array.from(tx.items.subarray(tx.offsets[t], tx.offsets[t + 1])));
       const minCount = Math.ceil(minSupport * db.length);
@@ -84,7 +89,7 @@ describe('mining/itemsets', () => {
       assertSameSets(f, ref, `${name} fpgrowth`);
     }
     // Published counts (FIMI / SPMF literature): mushroom 30% -> 2,735 frequent itemsets; chess 80% -> 8,227.
-    assert.equal(countItemsets(await loadFimi('/work/shared/data/fimi/mushroom.dat'), { minSupport: 0.3 }), 2735);
-    assert.equal(countItemsets(await loadFimi('/work/shared/data/fimi/chess.dat'), { minSupport: 0.8, algorithm: 'fpgrowth' }), 8227);
+    assert.equal(countItemsets(await loadFimi(fimi('mushroom')), { minSupport: 0.3 }), 2735);
+    assert.equal(countItemsets(await loadFimi(fimi('chess')), { minSupport: 0.8, algorithm: 'fpgrowth' }), 8227);
   });
 });

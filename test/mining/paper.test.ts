@@ -87,7 +87,7 @@ describe('mining/paper', () => {
 
   it('matches a brute-force implementation of the procedure on 80 random seeded data sets', () => {
     const r = rng(11);
-    const key = (x: ClassRule): string => `${x.cls}:${x.antecedent.join(' ')}:${x.support}:${x.antecedentSupport}`;
+    const key = (x: ClassRule): string => `${x.class}:${x.antecedent.join(' ')}:${x.support}:${x.antecedentSupport}`;
     for (let trial = 0; trial < 80; trial++) {
       const n = 10 + r.int(40), m = 4 + r.int(7), nClasses = 1 + r.int(3);
       const db = randomDb(() => r.next(), n, m, 0.25 + 0.4 * r.next());

@@ -90,7 +90,7 @@ export function brutePaperRules(db: Db, classes: number[], o: { minCount: number
       if (antecedent.length < o.minLength) continue;
       const sall = supportOf(db, antecedent);
       const confidence = s / sall;
-      if (confidence >= o.minConf) rules.push({ cls: c, antecedent, support: s, antecedentSupport: sall, confidence, score: (s * s) / sall });
+      if (confidence >= o.minConf) rules.push({ class: c, antecedent, support: s, antecedentSupport: sall, confidence, score: (s * s) / sall });
     }
     rules.sort(compareRules);
     const kept = rules.slice(0, o.topN);

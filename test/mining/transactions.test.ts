@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { aq } from '../../src/mining/arquero';
+import { aq } from '../../src/util/arquero';
 import {
   fromFimi, fromTransactionArrays, fromTransactionTable, fromTransactionsCsv, loadFimi, loadTransactionsCsv, topKTransactions,
 } from '../../src/mining';

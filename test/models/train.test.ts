@@ -52,7 +52,7 @@ describe('models/train', () => {
 
   it('learns: loss falls over a few epochs on a small set', async () => {
     await selectBackend('wasm');
-    const r = await trainModel(set, { architecture: 'vgg-small', seed: 1, epochs: 3, batchSize: 32, width: 0.5, augment: false, learningRate: 3e-3, progress: null });
+    const r = await trainModel(set, { architecture: 'vgg-small', seed: 1, epochs: 3, batchSize: 32, width: 0.5, augment: false, progress: null });
     r.model.dispose();
     assert.ok(r.history[2].loss < r.history[0].loss * 0.8, `losses ${r.history.map((h) => h.loss.toFixed(3))}`);
   });

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cacheKey, cachedJson } from '../../src/notebook/cache';
+import { cacheKey, cachedJson, codeVersion } from '../../src/notebook/cache';
 import { notebookParams, isFastMode } from '../../src/notebook/params';
 import { curveRowsOf, describeAblation } from '../../src/notebook/views';
 import { arraySource } from '../../src/notebook/byo';
@@ -11,6 +11,8 @@ import type { CurvePoint } from '../../src/ablation/curves';
 import { loadNotebookModel, runExtraction } from '../../src/notebook/pipeline';
 import { selectBackend } from '../../src/backend';
 import { loadNativeAddon } from '../../src/backend/native';
+import { skipOrFailInCI } from '../helpers';
+import { packageRoot } from '../../src/util/package-root';
 
 describe('notebook/cache', () => {
   it('cacheKey ignores key order and changes with any value', () => {
@@ -29,8 +31,30 @@ describe('notebook/cache', () => {
       assert.deepEqual([a.hit, b.hit, c.hit, calls], [false, true, false, 2]);
       assert.deepEqual(b.value, { x: 1 });
       await assert.rejects(cachedJson('../x', {}, f, { root }), /kind must be/);
+      const entry = JSON.parse(fs.readFileSync(a.file, 'utf8')) as { code: string };
+      assert.equal(entry.code, codeVersion(), 'the entry records the code that computed it');
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+  it('codeVersion is the package version plus a hash of the compiled files, which any change of the code changes', () => {
+    const version = (JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+    assert.match(codeVersion(), new RegExp(`^${version.replace(/\./g, '\\.')}\\+[0-9a-f]{16}$`));
+    const lib = fs.mkdtempSync(path.join(os.tmpdir(), 'fm-codever-'));
+    try {
+      fs.mkdirSync(path.join(lib, 'a'));
+      fs.writeFileSync(path.join(lib, 'a', 'x.js'), 'exports.x = 1;');
+      fs.writeFileSync(path.join(lib, 'y.js'), 'exports.y = 2;');
+      const v1 = codeVersion(lib);
+      assert.equal(codeVersion(lib), v1, 'stable');
+      fs.writeFileSync(path.join(lib, 'a', 'x.js'), 'exports.x = 3;');
+      const v2 = codeVersion(lib);
+      assert.notEqual(v2, v1, 'an edited file changes it');
+      fs.renameSync(path.join(lib, 'y.js'), path.join(lib, 'z.js'));
+      assert.notEqual(codeVersion(lib), v2, 'a renamed file changes it');
+      assert.notEqual(codeVersion(lib), codeVersion(), 'another code tree, another version');
+    } finally {
+      fs.rmSync(lib, { recursive: true, force: true });
     }
   });
 });
@@ -93,10 +117,8 @@ describe('notebook/pipeline runExtraction', function () {
   });
 
   it('keys its cache by the compute path (native vs plain wasm) and reuses a finished run', async function () {
-    if ('error' in loadNativeAddon()) {
-      if (process.env.CI === 'true') throw new Error('CI builds the native addon');
-      this.skip();
-    }
+    const loaded = loadNativeAddon();
+    if ('error' in loaded) skipOrFailInCI(this, `the native addon is not built: ${loaded.error}`);
     const model = await loadNotebookModel('vgg-small');
     const dirs: string[] = [];
     for (const backend of ['native', 'wasm', 'native'] as const) {
@@ -108,7 +130,7 @@ describe('notebook/pipeline runExtraction', function () {
     assert.notEqual(dirs[0], dirs[1], 'plain wasm must not reuse the native run');
     assert.equal(dirs[2], dirs[0]);
     const manifest = JSON.parse(fs.readFileSync(path.join(dirs[0], 'manifest.json'), 'utf8')) as { identity: { backend: string } };
-    assert.equal(manifest.identity.backend, 'wasm-native');
+    assert.equal(manifest.identity.backend, 'native');
     model.model.dispose();
   });
 });

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PROJECT_ROOT, runScript, type ScriptResult } from '../setup/run-script';
 import { checkRenderedPage, chromiumAvailable } from '../browser/check-page';
+import { skipOrFailInCI, useTempDir } from '../helpers';
 
 const PUBLISH = 'scripts/publish-notebooks.js';
 const NOTEBOOKS = path.join(PROJECT_ROOT, 'notebooks');
@@ -41,12 +42,40 @@ function writeNotebook(file: string, sources: string[]): void {
   fs.writeFileSync(file, JSON.stringify(nb, null, 1));
 }
 
-describe('notebooks (executed headless in fast mode)', function () {
+/** Counts of the widgets a published notebook holds, read from its executed outputs. */
+function expectedWidgets(nb: Notebook): { plotly: number; vega: number; images: number } {
+  const html = nb.cells.flatMap((c) => (c.outputs ?? []).map((o) => joined((o as { data?: Record<string, string | string[]> }).data?.['text/html']))).join('\n');
+  const count = (re: RegExp): number => (html.match(re) ?? []).length;
+  return {
+    plotly: count(/data-fm-kind="plotly"/g),
+    vega: count(/data-fm-kind="vega-lite"/g),
+    images: count(/<figure class="fm-image[ "]/g) + count(/class="fm-image-png[ "]/g),
+  };
+}
+
+describe('notebooks (executed headless in fast mode, on a fresh cache)', function () {
   this.timeout(600_000);
   const names = fs.readdirSync(NOTEBOOKS).filter((f) => f.endsWith('.ipynb')).sort().map((f) => f.slice(0, -'.ipynb'.length));
-  let out: string;
-  before(() => { out = fs.mkdtempSync(path.join(os.tmpdir(), 'filtermine-out-')); });
-  after(() => fs.rmSync(out, { recursive: true, force: true }));
+  // One fresh result cache and output folder per test run: nothing computed by an earlier run (or
+  // by the user's own notebooks in .cache/notebooks) can make a notebook pass.
+  let work: string, out: string, cache: string;
+  const runs = new Map<string, Promise<ScriptResult>>();
+  before(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'filtermine-nbtest-'));
+    out = path.join(work, 'out');
+    cache = path.join(work, 'cache');
+  });
+  after(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  /** Publishes one notebook (once per test run): each test runs what it needs, so any one runs alone with --grep. */
+  function published(name: string): Promise<ScriptResult> {
+    let r = runs.get(name);
+    if (!r) {
+      r = runScript(PUBLISH, ['--fast', '--out', out, name], { FILTERMINE_CACHE: cache });
+      runs.set(name, r);
+    }
+    return r;
+  }
 
   it('finds the smoke notebook among the notebooks', () => {
     assert.ok(names.includes('00-smoke'), `notebooks/: ${names.join(', ')}`);
@@ -57,7 +86,7 @@ describe('notebooks (executed headless in fast mode)', function () {
       const source = readJson<Notebook>(path.join(NOTEBOOKS, `${name}.ipynb`));
       assert.equal(source.metadata.kernelspec?.name, 'filtermine', `${name}.ipynb metadata.kernelspec.name`);
 
-      const r = await runScript(PUBLISH, ['--fast', '--out', out, name]);
+      const r = await published(name);
       assert.equal(r.status, 0, explain(r));
       // Check the executed notebook independently of the runner's verdict.
       const executed = readJson<Notebook>(path.join(out, `${name}.ipynb`));
@@ -68,18 +97,24 @@ describe('notebooks (executed headless in fast mode)', function () {
     });
   }
 
-  // Issue 7, acceptance 2: the published pages render offline (the checker blocks every request but
-  // file: and data:): each plotly / vega-lite chart drew an SVG with marks, every mosaic is non-blank,
-  // and the page logged no error. Screenshots go to test-output/.
+  // The published pages render offline (the checker blocks every request but file: and data:):
+  // every plotly / vega-lite chart the notebook output drew an SVG with marks, every mosaic is
+  // non-blank, and the page logged no error. Screenshots go to test-output/.
   it('the published HTML of every pipeline notebook renders its charts and mosaics offline in headless Chromium', async function () {
-    if (!chromiumAvailable()) this.skip();
-    const pages = names.filter((n) => n !== '00-smoke' && fs.existsSync(path.join(out, `${n}.html`)));
-    assert.ok(pages.length >= 1, `no published pipeline notebook in ${out}`);
+    if (!chromiumAvailable()) skipOrFailInCI(this, 'no Chromium for the page check (apt-get install chromium)');
+    const pages = names.filter((n) => n !== '00-smoke');
+    assert.ok(pages.length >= 1, 'no pipeline notebook in notebooks/');
     let charts = 0, images = 0;
     for (const name of pages) {
+      const r = await published(name);
+      assert.equal(r.status, 0, explain(r));
+      const want = expectedWidgets(readJson<Notebook>(path.join(out, `${name}.ipynb`)));
       const c = await checkRenderedPage(path.join(out, `${name}.html`), { screenshotName: `notebook-${name}.png` });
-      assert.ok(c.plotlyOk && c.vegaOk, `${name}: a chart did not render: ${JSON.stringify(c.charts)}`);
-      assert.ok(c.mosaicsNonBlank, `${name}: a blank image: ${JSON.stringify(c.images)}`);
+      const found = { plotly: c.charts.filter((x) => x.kind === 'plotly').length, vega: c.charts.filter((x) => x.kind === 'vega-lite').length, images: c.images.length };
+      assert.deepEqual(found, want, `${name}: widgets found on the page vs in the notebook's outputs`);
+      assert.equal(c.plotlyOk, want.plotly ? true : null, `${name}: a plotly chart did not render: ${JSON.stringify(c.charts)}`);
+      assert.equal(c.vegaOk, want.vega ? true : null, `${name}: a vega-lite chart did not render: ${JSON.stringify(c.charts)}`);
+      assert.equal(c.mosaicsNonBlank, want.images ? true : null, `${name}: a blank image: ${JSON.stringify(c.images)}`);
       assert.deepEqual(c.consoleErrors, [], `${name}: console errors`);
       assert.deepEqual(c.dialogs, [], `${name}: dialogs`);
       charts += c.charts.length; images += c.images.length;
@@ -87,7 +122,9 @@ describe('notebooks (executed headless in fast mode)', function () {
     assert.ok(charts > 0 && images > 0, `charts ${charts}, images ${images} over ${pages.join(', ')}`);
   });
 
-  it('00-smoke imports filtermine by name and reports the wasm backend', () => {
+  it('00-smoke imports filtermine by name and reports the wasm backend', async () => {
+    const r = await published('00-smoke');
+    assert.equal(r.status, 0, explain(r));
     const executed = readJson<Notebook>(path.join(out, '00-smoke.ipynb'));
     const printed = executed.cells.flatMap((c) => (c.outputs ?? []).filter((o) => o.name === 'stdout').map((o) => joined(o.text))).join('');
     const line = printed.split('\n').find((l) => l.startsWith('smoke: '));
@@ -97,6 +134,33 @@ describe('notebooks (executed headless in fast mode)', function () {
     assert.equal(found.backend, expectedBackend());
     assert.equal(fs.realpathSync(found.packageRoot), fs.realpathSync(PROJECT_ROOT));
     assert.match(found.tfjs, /^\d+\.\d+\.\d+$/);
+  });
+
+  it("the notebooks' value checks run: 01-quickstart printed Ours vs random and its range checks", async () => {
+    const r = await published('01-quickstart');
+    assert.equal(r.status, 0, explain(r));
+    const executed = readJson<Notebook>(path.join(out, '01-quickstart.ipynb'));
+    const printed = executed.cells.flatMap((c) => (c.outputs ?? []).filter((o) => o.name === 'stdout').map((o) => joined(o.text))).join('');
+    assert.match(printed, /^ok: ours-\d+ drops accuracy by .* random-\d+ by /m, printed);
+    assert.ok((printed.match(/^ok: /gm) ?? []).length >= 3, printed);
+  });
+});
+
+describe('notebooks: a broken evaluateAblation fails the run', function () {
+  this.timeout(600_000);
+  const tmp = useTempDir('filtermine-nbbroken-');
+
+  // The kernel preloads a hook that replaces evaluateAblation with one that throws. On a fresh
+  // cache the quickstart must then fail in its ablation cell: no cached result can hide the break.
+  it('01-quickstart fails, naming the broken function, when evaluateAblation throws', async () => {
+    const hook = path.join(__dirname, 'break-evaluate-ablation.js');
+    const nodeOptions = [process.env.NODE_OPTIONS, `--require ${JSON.stringify(hook)}`].filter(Boolean).join(' ');
+    const r = await runScript(PUBLISH, ['--fast', '--out', path.join(tmp(), 'out'), '01-quickstart'],
+      { FILTERMINE_CACHE: path.join(tmp(), 'cache'), NODE_OPTIONS: nodeOptions });
+    assert.equal(r.status, 1, explain(r));
+    assert.match(r.stdout, /publish: FAILED: 01-quickstart/, explain(r));
+    assert.match(r.stdout, /evaluateAblation deliberately broken by the negative notebook test/, explain(r));
+    assert.match(r.stdout, /runAblationStudy/, `the failing cell is the ablation cell\n${explain(r)}`);
   });
 });
 

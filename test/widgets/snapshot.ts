@@ -1,11 +1,13 @@
 /**
  * Snapshot testing of widget specs (vega-lite / plotly JSON) with rounded numbers, so a change in a
  * chart shows up in review as a diff of test/widgets/__snapshots__/<name>.json.
- * Missing snapshots are written on first run; UPDATE_SNAPSHOTS=1 rewrites them all.
+ * Missing snapshots are written on first run; UPDATE_SNAPSHOTS=1 rewrites them all. Under CI=true a
+ * snapshot never writes itself: a missing one fails, and UPDATE_SNAPSHOTS=1 is refused.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { IN_CI } from '../helpers';
 
 /** The snapshot folder in the source tree (tests run from dist/test/widgets). */
 export const snapshotDir = path.resolve(__dirname, '../../../test/widgets/__snapshots__');
@@ -28,12 +30,16 @@ export function roundForSnapshot(value: unknown, digits = 6): unknown {
 
 /**
  * Compares `value` (rounded) with the stored snapshot `name`, writing it when missing or when
- * UPDATE_SNAPSHOTS=1.
+ * UPDATE_SNAPSHOTS=1, except under CI=true, where both are failures.
+ * @param options `ci`: behave as under CI=true (default: whether CI=true)
  * @returns 'written' or 'matched'.
  */
-export function matchSnapshot(name: string, value: unknown): 'written' | 'matched' {
+export function matchSnapshot(name: string, value: unknown, options: { ci?: boolean } = {}): 'written' | 'matched' {
   const file = path.join(snapshotDir, `${name}.json`);
   const text = JSON.stringify(roundForSnapshot(value), null, 2) + '\n';
+  const ci = options.ci ?? IN_CI;
+  if (ci && process.env.UPDATE_SNAPSHOTS === '1') throw new Error(`snapshot ${name}: UPDATE_SNAPSHOTS=1 under CI=true; snapshots are updated on a developer machine and committed`);
+  if (ci && !fs.existsSync(file)) throw new Error(`snapshot ${name} is missing (${file}); under CI=true a snapshot must be committed, not written by the run`);
   if (process.env.UPDATE_SNAPSHOTS === '1' || !fs.existsSync(file)) {
     fs.mkdirSync(snapshotDir, { recursive: true });
     fs.writeFileSync(file, text);

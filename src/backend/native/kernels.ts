@@ -12,8 +12,21 @@ import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import type { NativeAddon } from './addon';
 import { ADD_RELU } from '../fused-ops';
+import { replaceKernels, restoreKernels } from '../kernel-swap';
 
-/** The parts of tfjs-backend-wasm's BackendWasm these kernels use. */
+/**
+ * The tfjs version these kernels were written and tested against. They read private fields of
+ * tfjs-backend-wasm's `BackendWasm` ({@link WasmBackendLike}), which no release promises to keep:
+ * this is why package.json pins `@tensorflow/tfjs` and `@tensorflow/tfjs-backend-wasm` to exact
+ * versions. {@link installNativeKernels} refuses another version, and test/backend/tfjs-pin.test.ts
+ * fails on an upgrade, naming what to re-check.
+ */
+export const NATIVE_TFJS_VERSION = '4.22.0';
+
+/**
+ * The parts of tfjs-backend-wasm's BackendWasm these kernels use (private in tfjs: not part of its
+ * public API; see {@link NATIVE_TFJS_VERSION}).
+ */
 interface WasmBackendLike {
   dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } | undefined };
   incRef(dataId: tf.DataId): void;
@@ -228,6 +241,23 @@ const BUILDERS: Record<string, (addon: NativeAddon, previous: tf.KernelConfig) =
   [tf.Identity]: identityKernel,
 };
 
+/**
+ * What does not match {@link WasmBackendLike} in a live wasm backend object (empty when all is
+ * as the kernels expect): the check behind {@link installNativeKernels} and the tfjs pin test.
+ */
+export function wasmBackendMismatches(backend: unknown): string[] {
+  const b = backend as Partial<Record<keyof WasmBackendLike, unknown>> | null;
+  if (b == null || typeof b !== 'object') return ['the backend is not an object'];
+  const problems: string[] = [];
+  const map = b.dataIdMap as { get?: unknown } | undefined;
+  if (typeof map?.get !== 'function') problems.push('dataIdMap.get is not a function');
+  if (typeof b.incRef !== 'function') problems.push('incRef is not a function');
+  if (typeof b.makeOutput !== 'function') problems.push('makeOutput is not a function');
+  const heap = (b.wasm as { HEAPU8?: unknown } | undefined)?.HEAPU8;
+  if (!(heap instanceof Uint8Array)) problems.push('wasm.HEAPU8 is not a Uint8Array');
+  return problems;
+}
+
 /** The kernels currently replaced, per backend, with the kernels they replaced. */
 const installed = new Map<string, tf.KernelConfig[]>();
 
@@ -236,17 +266,19 @@ const installed = new Map<string, tf.KernelConfig[]>();
  * @param addon the loaded addon (see {@link loadNativeAddon})
  * @param backendName default `wasm` (the kernels read the wasm heap; no other backend works)
  * @returns the kernel names now served natively
+ * @throws if tfjs is not version {@link NATIVE_TFJS_VERSION} or the backend's private fields differ
+ *   (the kernels would read the wrong memory)
  */
 export function installNativeKernels(addon: NativeAddon, backendName = 'wasm'): string[] {
   if (installed.has(backendName)) return installed.get(backendName)!.map((k) => k.kernelName);
-  const saved: tf.KernelConfig[] = [];
-  for (const [name, build] of Object.entries(BUILDERS)) {
-    const previous = tf.getKernel(name, backendName);
-    if (!previous) continue;
-    tf.unregisterKernel(name, backendName);
-    tf.registerKernel(build(addon, previous));
-    saved.push(previous);
+  if (tf.version_core !== NATIVE_TFJS_VERSION) {
+    throw new Error(`native kernels: written for tfjs ${NATIVE_TFJS_VERSION}, found tfjs-core ${tf.version_core}; ` +
+      `they read private fields of the wasm backend, so they stay off (plain wasm still works)`);
   }
+  const problems = wasmBackendMismatches(tf.findBackend(backendName));
+  if (problems.length) throw new Error(`native kernels: the '${backendName}' backend is not what they expect: ${problems.join('; ')}`);
+  const saved = replaceKernels(backendName, Object.fromEntries(
+    Object.entries(BUILDERS).map(([name, build]) => [name, (previous: tf.KernelConfig) => build(addon, previous)])));
   // A kernel of filtermine's own: registered, not replaced.
   if (tf.getKernel(ADD_RELU, backendName) == null) tf.registerKernel(addReluKernel(addon, backendName));
   installed.set(backendName, saved);
@@ -257,10 +289,7 @@ export function installNativeKernels(addon: NativeAddon, backendName = 'wasm'): 
 export function uninstallNativeKernels(backendName = 'wasm'): void {
   const saved = installed.get(backendName);
   if (!saved) return;
-  for (const previous of saved) {
-    tf.unregisterKernel(previous.kernelName, backendName);
-    tf.registerKernel(previous);
-  }
+  restoreKernels(saved);
   if (tf.getKernel(ADD_RELU, backendName) != null) tf.unregisterKernel(ADD_RELU, backendName);
   installed.delete(backendName);
 }

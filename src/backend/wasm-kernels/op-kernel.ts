@@ -17,7 +17,7 @@ export type KernelTensors = Record<string, tf.Tensor>;
  * directly may pass a bare TensorInfo; that one gets a temporary tracked handle (disposed by the
  * surrounding tidy, which leaves the caller's data alone).
  */
-function asTensor(info: tf.TensorInfo): tf.Tensor {
+export function asTensor(info: tf.TensorInfo): tf.Tensor {
   return (info as Partial<tf.Tensor>).rank != null ? info as tf.Tensor : tf.engine().makeTensorFromTensorInfo(info);
 }
 

@@ -2,7 +2,7 @@ import type { CamMethodDef, CamShape } from '../types';
 import { requireGradients } from './common';
 
 /**
- * Grad-CAM (Selvaraju et al., ICCV 2017; method.md stage 1): the weight of channel `f` is the
+ * Grad-CAM (Selvaraju et al., ICCV 2017; docs/method.md, Pipeline step 1): the weight of channel `f` is the
  * spatial mean of d(score)/dA_f.
  */
 export const gradCam: CamMethodDef = {

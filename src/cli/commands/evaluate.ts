@@ -1,5 +1,5 @@
 /**
- * `filtermine evaluate`: the evaluation of method.md ("Evaluation") from an extraction run:
+ * `filtermine evaluate`: the evaluation of docs/method.md ("Evaluation") from an extraction run:
  * mines the transactions for each k with the paper's thresholds, then ablates per class the mined
  * filters, random filters (same count, all channels, seeded draws), class-specific-only and
  * class-shared-only filters and VEBI's filters, and writes the results table in the paper's form,
@@ -22,8 +22,9 @@ import { MaskScorer } from '../../ablation/scorer';
 import { defaultVariants, minedSourceName } from '../../ablation/variants';
 import { filterNorms } from '../../ablation/vebi';
 import type { ClassFilterLists } from '../../ablation/class-conditional';
-import { loadFashionMnist, type ImageSet } from '../../data/fashion-mnist';
-import { resolveExtractModel } from '../../extract/model';
+import { loadFashionMnist } from '../../data/fashion-mnist';
+import type { ImageSet } from '../../data/image-set';
+import { resolveModel } from '../../extract/model';
 import { splitModel } from '../../graph/split';
 import { minePaperRules, type PaperRulesOptions } from '../../mining/paper';
 import { fromTransactionTable } from '../../mining/transactions';
@@ -136,7 +137,7 @@ async function run(argv: string[]): Promise<number> {
   if (!loadData) throw new Error(`evaluate: unknown data '${dataName}'; known: ${Object.keys(DATA).join(', ')}`);
 
   const backend = await selectBackend(values.backend as BackendName);
-  const resolved = await resolveExtractModel(values.model);
+  const resolved = await resolveModel(values.model);
   try {
     const layer = values.layer ?? info.layer ?? resolved.defaultLayer;
     if (!layer) throw new Error(`evaluate: --layer is required for model '${resolved.name}'`);

@@ -1,5 +1,5 @@
 /**
- * `filtermine extract`: method.md stages 1-3 over a data set (explain -> patches -> occlusion ->
+ * `filtermine extract`: docs/method.md, Pipeline steps 1-3 over a data set (explain -> patches -> occlusion ->
  * filter scores -> transactions), resumable and shardable; `filtermine extract merge` joins shards.
  */
 import * as crypto from 'node:crypto';
@@ -10,7 +10,7 @@ import { selectBackend, type BackendName } from '../../backend';
 import { loadFashionMnist } from '../../data/fashion-mnist';
 import { canonicalJson } from '../../extract/manifest';
 import { mergeExtraction } from '../../extract/merge';
-import { resolveExtractModel } from '../../extract/model';
+import { resolveModel } from '../../extract/model';
 import { extractDataset, parseShard } from '../../extract/run';
 import { extractDatasetParallel } from '../../extract/parallel';
 import { imageSetSource, type ExtractDataSource } from '../../extract/source';
@@ -79,7 +79,7 @@ async function runMerge(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { out: { type: 'string' }, k: { type: 'string' } }, strict: true });
   if (!values.out) throw new Error('extract merge: --out DIR is required');
   const r = mergeExtraction(values.out, { ks: parseKs(values.k) });
-  process.stdout.write(`merged ${r.counts.images} images, ${r.counts.patches} patches into ${r.out}: ${r.files.join(', ')}\n`);
+  process.stdout.write(`merged ${r.counts.images} images, ${r.counts.patches} patches into ${r.out}: ${r.files.join(', ')}\n${removedNote(r.removed)}`);
   return 0;
 }
 
@@ -99,12 +99,15 @@ async function run(argv: string[]): Promise<number> {
   const makeData = DATA_SETS[values.data!];
   if (!makeData) throw new Error(`extract: unknown --data '${values.data}'; known: ${Object.keys(DATA_SETS).join(', ')}`);
   const ks = parseKs(values.k);
+  // Checked before the backend and the model load: a bad value fails at once and leaves nothing behind.
+  const limit = intOpt('limit', values.limit);
+  if (limit !== undefined && limit < 1) throw new Error(`extract: --limit must be a positive integer (images to process), got '${values.limit}'`);
   const backend = await selectBackend(values.backend as BackendName);
-  const resolved = await resolveExtractModel(values.model);
+  const resolved = await resolveModel(values.model);
   try {
     const layer = values.layer ?? resolved.defaultLayer;
     if (!layer) throw new Error(`extract: --layer is required for model '${resolved.name}'; layers with a spatial output: ${spatialLayerNames(resolved.model).join(', ')}`);
-    const data = makeData(intOpt('limit', values.limit));
+    const data = makeData(limit);
     const patch: PatchParams = {
       windowSize: intOpt('window', values.window), samples: intOpt('samples', values.samples), rounds: intOpt('rounds', values.rounds),
       inset: intOpt('inset', values.inset), stride: intOpt('stride', values.stride), iouThreshold: numOpt('iou', values.iou),
@@ -134,12 +137,17 @@ async function run(argv: string[]): Promise<number> {
       const c = r.merged.counts;
       process.stdout.write(`${c.images} images (${c.outcomes.ok} with patches, ${c.images - c.outcomes.ok} with a defective heatmap), ` +
         `${c.patches} patches (${c.patchesPerImage.toFixed(2)} per image), accuracy ${(100 * c.accuracy).toFixed(2)}%\n` +
-        `wrote ${r.merged.files.join(', ')}\n`);
+        `wrote ${r.merged.files.join(', ')}\n${removedNote(r.merged.removed)}`);
     }
     return 0;
   } finally {
     if (resolved.owned) resolved.model.dispose();
   }
+}
+
+/** A line naming the tables of other k values a merge removed, or nothing. */
+function removedNote(removed: string[]): string {
+  return removed.length ? `removed the tables of other k values: ${removed.join(', ')} (extract merge --k rebuilds them)\n` : '';
 }
 
 /** `runs/extract/<model>-<layer>-<8 hex of the options>`: other options, other folder. */

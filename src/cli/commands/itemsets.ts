@@ -48,6 +48,7 @@ registerCommand({
     }
     const tx = await loadFimi(positionals[0]);
     const n = transactionCount(tx);
+    if (n === 0) throw new Error(`itemsets: ${positionals[0]} holds no transactions (empty, or blank lines only); expected one transaction per line`);
     const minCount = absoluteSupport(minSupport, n);
     const kind = values.closed ? 'closed' : values.maximal ? 'maximal' : 'all';
     const algorithm = values.algorithm ?? 'eclat';

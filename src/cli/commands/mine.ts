@@ -1,11 +1,11 @@
 /**
- * `filtermine mine`: the paper's mining procedure (method.md stages 4-6) on an extraction CSV
+ * `filtermine mine`: the paper's mining procedure (docs/method.md, Pipeline steps 4-6) on an extraction CSV
  * `patch,class,items`; writes the result tables to a folder and a JSON summary to stdout.
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { registerCommand } from '../registry';
-import { classRuleDefaults, loadTransactionsCsv, minePaperRules, saveMiningTables } from '../../mining';
+import { classRuleDefaults, loadTransactionsCsv, minePaperRules, resolveClassRuleOptions, saveMiningTables, transactionCount } from '../../mining';
 
 const usage = `usage: filtermine mine --transactions FILE.csv [options]
 
@@ -50,17 +50,25 @@ registerCommand({
       process.stderr.write(`mine: --transactions is required\n\n${usage}`);
       return 2;
     }
-    const t0 = performance.now();
-    const tx = await loadTransactionsCsv(values.transactions);
-    const load = performance.now() - t0;
-    const result = minePaperRules(tx, {
+    const options = {
       minSupport: numberFlag('min-support', values['min-support']),
       minConfidence: numberFlag('min-confidence', values['min-confidence']),
       topN: numberFlag('top', values.top),
       minLength: numberFlag('min-length', values['min-length']),
       maxLength: numberFlag('max-length', values['max-length']),
       groups: !values['no-groups'],
-    });
+    };
+    if (options.minLength !== undefined && options.maxLength !== undefined && options.minLength > options.maxLength) {
+      throw new Error(`mine: --min-length ${options.minLength} is above --max-length ${options.maxLength}; no rule can satisfy both (expected --min-length <= --max-length)`);
+    }
+    resolveClassRuleOptions(options); // every threshold checked before the file is read
+    const t0 = performance.now();
+    const tx = await loadTransactionsCsv(values.transactions);
+    if (transactionCount(tx) === 0) {
+      throw new Error(`mine: ${values.transactions} has a header but no transactions; expected one row per patch (patch,class,items)`);
+    }
+    const load = performance.now() - t0;
+    const result = minePaperRules(tx, options);
     let write = 0;
     if (values.out) {
       const t1 = performance.now();

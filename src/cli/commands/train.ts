@@ -6,7 +6,8 @@
 import { parseArgs } from 'node:util';
 import { registerCommand } from '../registry';
 import { selectBackend, describeBackend, type BackendName } from '../../backend';
-import { loadFashionMnist, type ImageSet } from '../../data/fashion-mnist';
+import { loadFashionMnist } from '../../data/fashion-mnist';
+import type { ImageSet } from '../../data/image-set';
 import { loadImageFolderSet } from '../../data/image-folder';
 import { generatePlantedParts } from '../../groundtruth/generator';
 import { listArchitectures, getArchitecture, trainModel, makeModelCard, writeModelWithCard, loadModel } from '../../models';

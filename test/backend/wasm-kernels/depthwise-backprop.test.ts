@@ -44,6 +44,21 @@ function geometry(c: Case) {
   return { dyShape: [c.x[0], info.outHeight, info.outWidth, c.x[3] * c.mult] as Shape4, filterShape: [c.k[0], c.k[1], c.x[3], c.mult] as Shape4 };
 }
 
+/** Both depthwise gradient kernels on `backend` against the brute-force reference, on seeded data. */
+async function assertBruteForce(backend: 'wasm' | 'cpu', c: Case, seed: number): Promise<void> {
+  const { dyShape, filterShape } = geometry(c);
+  const info = tf.backend_util.computeConv2DInfo(c.x, filterShape, c.strides, c.dilations ?? 1, c.pad, undefined, true);
+  const xv = randomValues(c.x, seed), wv = randomValues(filterShape, seed + 1), dyv = randomValues(dyShape, seed + 2);
+  const attrs = { strides: c.strides, dilations: c.dilations ?? 1, pad: c.pad } as unknown as tf.NamedAttrMap;
+  const [dW, dX] = await runOn(backend, () => [
+    tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropFilter, { x: tf.tensor4d(xv, c.x), dy: tf.tensor4d(dyv, dyShape) }, { ...attrs, filterShape }) as tf.Tensor,
+    tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropInput, { dy: tf.tensor4d(dyv, dyShape), filter: tf.tensor4d(wv, filterShape) }, { ...attrs, inputShape: c.x }) as tf.Tensor,
+  ]);
+  const expected = bruteForce(c, xv, wv, dyv, dyShape, info.padInfo.top, info.padInfo.left);
+  assertArraysClose(dW, expected.dW, 1e-4, 1e-4, 'dW');
+  assertArraysClose(dX, expected.dX, 1e-4, 1e-4, 'dX');
+}
+
 describe('backend/wasm-kernels/depthwise-backprop', () => {
   before(async () => { await selectBackend('wasm'); });
 
@@ -77,33 +92,11 @@ describe('backend/wasm-kernels/depthwise-backprop', () => {
   }
 
   it(`both kernels match a brute-force sum with dilation 2 (x [${dilated.x}], 3x3x2, same)`, async () => {
-    const c = dilated;
-    const { dyShape, filterShape } = geometry(c);
-    const info = tf.backend_util.computeConv2DInfo(c.x, filterShape, c.strides, c.dilations ?? 1, c.pad, undefined, true);
-    const xv = randomValues(c.x, 40), wv = randomValues(filterShape, 41), dyv = randomValues(dyShape, 42);
-    const attrs = { strides: c.strides, dilations: c.dilations, pad: c.pad } as unknown as tf.NamedAttrMap;
-    const [dW, dX] = await runOn('wasm', () => [
-      tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropFilter, { x: tf.tensor4d(xv, c.x), dy: tf.tensor4d(dyv, dyShape) }, { ...attrs, filterShape }) as tf.Tensor,
-      tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropInput, { dy: tf.tensor4d(dyv, dyShape), filter: tf.tensor4d(wv, filterShape) }, { ...attrs, inputShape: c.x }) as tf.Tensor,
-    ]);
-    const expected = bruteForce(c, xv, wv, dyv, dyShape, info.padInfo.top, info.padInfo.left);
-    assertArraysClose(dW, expected.dW, 1e-4, 1e-4, 'dW');
-    assertArraysClose(dX, expected.dX, 1e-4, 1e-4, 'dX');
+    await assertBruteForce('wasm', dilated, 40);
   });
 
   it('brute force agrees with the cpu backend without dilation (so it is a valid reference)', async () => {
-    const c = cases[1];
-    const { dyShape, filterShape } = geometry(c);
-    const info = tf.backend_util.computeConv2DInfo(c.x, filterShape, c.strides, 1, c.pad, undefined, true);
-    const xv = randomValues(c.x, 50), wv = randomValues(filterShape, 51), dyv = randomValues(dyShape, 52);
-    const attrs = { strides: c.strides, dilations: 1, pad: c.pad } as unknown as tf.NamedAttrMap;
-    const [dW, dX] = await runOn('cpu', () => [
-      tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropFilter, { x: tf.tensor4d(xv, c.x), dy: tf.tensor4d(dyv, dyShape) }, { ...attrs, filterShape }) as tf.Tensor,
-      tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropInput, { dy: tf.tensor4d(dyv, dyShape), filter: tf.tensor4d(wv, filterShape) }, { ...attrs, inputShape: c.x }) as tf.Tensor,
-    ]);
-    const expected = bruteForce(c, xv, wv, dyv, dyShape, info.padInfo.top, info.padInfo.left);
-    assertArraysClose(dW, expected.dW, 1e-4, 1e-4, 'dW');
-    assertArraysClose(dX, expected.dX, 1e-4, 1e-4, 'dX');
+    await assertBruteForce('cpu', cases[1], 50);
   });
 
   it('tf.grad through depthwiseConv2d (input and filter) matches cpu', async () => {

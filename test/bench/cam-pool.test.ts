@@ -1,14 +1,15 @@
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { CamWorkerPool, serializeModel } from '../../src/cam/parallel';
+import { CamWorkerPool } from '../../bench/cam-pool/pool';
+import { serializeModel } from '../../src/models/io';
 import { explain } from '../../src/cam/explain';
 import { classTargets } from '../../src/cam/targets';
 import { selectBackend } from '../../src/backend';
 import { assertArraysClose } from '../helpers';
-import { buildTinyCamModel } from './fixtures';
+import { buildTinyCamModel } from '../cam/fixtures';
 import { randomImages } from '../graph/builders';
 
-describe('cam/parallel', function () {
+describe('bench/cam-pool (the benchmark\'s CAM worker pool)', function () {
   this.timeout(120000);
   let model: tf.LayersModel;
   let x: tf.Tensor4D;

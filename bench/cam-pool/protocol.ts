@@ -1,9 +1,9 @@
 /**
- * Messages between {@link CamWorkerPool} (src/cam/parallel.ts) and its workers (src/cam/cam-worker.ts).
+ * Messages between the benchmark's CamWorkerPool (pool.ts) and its workers (worker.ts).
  * Only structured-clonable data: typed arrays, plain objects, model artifacts.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { CamArrays } from './explain';
+import type { CamArrays } from '../../src/cam/explain';
 
 /** A target that can cross a thread boundary (functions cannot). */
 export type PoolTarget =

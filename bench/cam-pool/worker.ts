@@ -5,11 +5,11 @@
  */
 import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../backend';
-import { splitModel, type ModelSplit } from '../graph/split';
-import { computeCamArrays } from './explain';
-import { predictedClass, classTarget, classTargets, type CamTarget } from './targets';
-import type { FromWorker, PoolTarget, ToWorker } from './worker-protocol';
+import { selectBackend } from '../../src/backend';
+import { splitModel, type ModelSplit } from '../../src/graph/split';
+import { computeCamArrays } from '../../src/cam/explain';
+import { predictedClass, classTarget, classTargets, type CamTarget } from '../../src/cam/targets';
+import type { FromWorker, PoolTarget, ToWorker } from './protocol';
 
 let split: ModelSplit | null = null;
 

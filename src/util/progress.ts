@@ -1,6 +1,7 @@
 /**
- * A text progress bar for long loops (training, evaluation), written to stderr: redrawn in place on
- * a terminal, one line every few seconds when redirected to a log file.
+ * A text progress line for long loops (training, extraction, evaluation), written to stderr:
+ * redrawn in place on a terminal, one line every few seconds when redirected to a log file. The
+ * notebook progress bar (widgets/progress) shares its duration format.
  */
 
 /** What one progress line shows. */

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { formatProgress, formatDuration, progressReporter } from '../../src/models/progress';
+import { formatProgress, formatDuration, progressReporter } from '../../src/util/progress';
 
-describe('models/progress', () => {
+describe('util/progress', () => {
   it('formats durations', () => {
     assert.equal(formatDuration(42), '42s');
     assert.equal(formatDuration(185), '3m05s');

@@ -1,7 +1,8 @@
 /**
- * CAM on several cores: a pool of worker threads, each with its own tf.js, backend and copy of the
- * model. The tf.js wasm backend runs on one thread in Node (tfjs issue 3830), so one worker per core
- * is how the pipeline uses the whole machine. Batches are cut into chunks that idle workers pull
+ * Benchmark tooling (not part of the library): CAM on several cores with a pool of worker threads,
+ * each with its own tf.js, backend and copy of the model, to measure what plain wasm (one thread
+ * per backend in Node) reaches with one worker per core, next to the native addon. The library's
+ * one multi-thread path is `extractDatasetParallel` (src/extract/parallel.ts). Batches are cut into chunks that idle workers pull
  * from a shared queue; the pure CAM core (weights, upsampling, normalisation) runs on the calling
  * thread, so any registered method works and results equal {@link explain}'s.
  */
@@ -9,9 +10,10 @@ import { Worker } from 'node:worker_threads';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { explanationsFromArrays, type CamArrays, type Explanation, type ExplainResult } from './explain';
-import { getCamMethod } from './registry';
-import type { FromWorker, PoolTarget, ReadyMessage, RunMessage } from './worker-protocol';
+import { explanationsFromArrays, type CamArrays, type Explanation, type ExplainResult } from '../../src/cam/explain';
+import { getCamMethod } from '../../src/cam/registry';
+import { serializeModel } from '../../src/models/io';
+import type { FromWorker, PoolTarget, ReadyMessage, RunMessage } from './protocol';
 
 /** Options of {@link CamWorkerPool.start}. */
 export interface CamWorkerPoolOptions {
@@ -47,21 +49,6 @@ const defaults = { method: 'gradcam', target: 'predicted' as const, outputSize: 
 interface PoolWorker {
   worker: Worker;
   pending: Map<number, { resolve: (a: CamArrays) => void; reject: (e: Error) => void }>;
-}
-
-/**
- * Serialises a LayersModel to in-memory artifacts (topology + weights), e.g. to send it to workers.
- * @param model the model
- * @returns its artifacts
- */
-export async function serializeModel(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let artifacts: tf.io.ModelArtifacts | null = null;
-  await model.save(tf.io.withSaveHandler(async (a) => {
-    artifacts = a;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
-  if (!artifacts) throw new Error(`serializeModel: model '${model.name}' produced no artifacts`);
-  return artifacts;
 }
 
 /** A pool of CAM workers; see the module doc. Create with {@link CamWorkerPool.start}, end with `close()`. */
@@ -106,7 +93,7 @@ export class CamWorkerPool {
     const workers: PoolWorker[] = [];
     try {
       const readies = await Promise.all(Array.from({ length: count }, () => {
-        const worker = new Worker(path.join(__dirname, 'cam-worker.js'));
+        const worker = new Worker(path.join(__dirname, 'worker.js'));
         const pw: PoolWorker = { worker, pending: new Map() };
         workers.push(pw);
         return new Promise<ReadyMessage>((resolve, reject) => {
