@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { imageChannels, type ImageSet } from '../data/image-set';
 import { activationsAt, headLogits, splitModel, type ModelSplit } from '../graph/split';
 import { minedFiltersFromTables } from '../ablation/mined';
+import { getCamMethod } from '../cam/registry';
 import { filterNorms } from '../ablation/vebi';
 import { mineExtraction, runExtraction, runStore, type NotebookModel } from '../notebook/pipeline';
 import type { PartDef, PlantedPart } from './format';
@@ -277,6 +278,7 @@ export async function runGroundTruthBenchmark(m: NotebookModel, data: GroundTrut
   if (!(Number.isInteger(o.k) && o.k >= 1 && o.k <= m.channels)) throw new Error(`runGroundTruthBenchmark: k must be an integer in [1, ${m.channels}], got ${o.k}`);
   if (!(Number.isInteger(o.draws) && o.draws >= 1)) throw new Error(`runGroundTruthBenchmark: draws must be a positive integer, got ${o.draws}`);
   if (o.methods.length === 0) throw new Error('runGroundTruthBenchmark: methods must name at least one CAM method');
+  for (const method of o.methods) getCamMethod(method); // an unknown name fails here, naming the known ones
   const index = partIndex(data.parts, set.classNames);
   const K = set.classNames.length;
   const halves = splitHalves(set.labels);

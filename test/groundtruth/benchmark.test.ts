@@ -141,6 +141,9 @@ describe('groundtruth/benchmark (a folder and a model the project did not make)'
       // Explanations of this model point at its parts far above chance.
       const e = r.explanation[0];
       assert.ok(e.images > 0 && e.pointing > e.chance + 0.3, `pointing ${e.pointing} vs chance ${e.chance}`);
+      // Bad options are refused before any model run, naming the value.
+      await assert.rejects(runGroundTruthBenchmark(m, data, { methods: ['nope'] }), /nope/);
+      await assert.rejects(runGroundTruthBenchmark(m, data, { k: 0 }), /k must be an integer in \[1, 16\], got 0/);
     } finally {
       m.dispose();
     }
