@@ -27,6 +27,8 @@ const paths = {
   /** Project-local Jupyter data folder: the publisher puts it first on JUPYTER_PATH, so it always runs this clone's kernel. */
   localJupyter: path.join(ROOT, '.cache', 'jupyter'),
   tslabBin: path.join(ROOT, 'node_modules', 'tslab', 'bin', 'tslab'),
+  /** What the kernel spec runs: tslab's kernel, set up to import this clone's packages from any folder. */
+  kernelLauncher: path.join(ROOT, 'kernel-setup', 'kernel.js'),
   notebookRunner: path.join(ROOT, 'scripts', 'run_notebook.py'),
   smokeNotebook: path.join(ROOT, 'notebooks', '00-smoke.ipynb'),
 };

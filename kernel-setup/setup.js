@@ -3,36 +3,54 @@
 /**
  * `npm run setup`: makes this clone ready to run its notebooks, and is safe to run any number of times.
  *
- *   1. npm packages       node_modules as pinned (runs `npm ci` / `npm install` when not)
+ *   1. npm packages       node_modules as pinned (runs `npm ci` / `npm install` when not)      [npm]
  *   2. system packages    Jupyter's nbconvert/nbclient/ipykernel and Fashion-MNIST (and Chromium with
- *                         --with-browser): apt-get when root, else the exact commands to run
- *   3. TypeScript build   `tsc -p tsconfig.json` when dist/ is missing or older than the sources
- *   4. package link       node_modules/filtermine -> the project root (notebooks import 'filtermine')
- *   5. Jupyter kernel     kernel spec 'filtermine' running this clone's tslab
- *   6. smoke notebook     executes notebooks/00-smoke.ipynb headless and prints what it found
+ *                         --with-browser): apt-get when root, else the exact commands to run    [system]
+ *   3. native addon       native/build.js (optional: without a compiler, plain wasm)            [native]
+ *   4. TypeScript build   `tsc -p tsconfig.json` when dist/ is missing or older than the sources [build]
+ *   5. package link       node_modules/filtermine -> the project root                          [link]
+ *   6. Jupyter kernel     kernel spec 'filtermine' in .cache/jupyter, for this clone's notebook
+ *                         runner, publisher and tests                                          [kernel]
+ *   7. your kernel        the same spec in the user's Jupyter data folder, for live Jupyter;
+ *                         prints where, and what it replaced                                   [user-kernel]
+ *   8. smoke notebook     executes notebooks/00-smoke.ipynb headless and prints what it found  [smoke]
  *
  * Each step checks first and says "already done" when nothing is needed; when no step changed
  * anything the last line is "setup: nothing to do, everything was already in place".
  *
  * Options: --with-browser (also Chromium, for the test suite), --rebuild (compile even when dist/
- * looks up to date), --skip=step[,step] (ids: npm, system, build, link, kernel, smoke). Exit status 0 when ready, 1 when a step failed or needs the user.
+ * looks up to date), --skip=id[,id] (the ids in brackets; the test command skips user-kernel, so
+ * it never writes the user's Jupyter data folder), --kernel-name=NAME (register the user-level
+ * kernel under NAME, e.g. a second clone beside the first; a clone keeps the name it was registered
+ * under). Exit status 0 when ready, 1 when a step failed or needs the user.
  */
 'use strict';
 
 const fs = require('node:fs');
 const path = require('node:path');
 const { paths, ROOT, KERNEL_NAME } = require('./project');
-const { STEPS } = require('./steps');
+const { STEPS, KERNEL_NAME_PATTERN } = require('./steps');
 
-const USAGE = `usage: node kernel-setup/setup.js [--with-browser] [--rebuild] [--skip=${['npm', 'system', 'build', 'link', 'kernel', 'smoke'].join(',')}]`;
+const STEP_IDS = [...STEPS.map((s) => s.id), 'smoke'];
+const USAGE = `usage: node kernel-setup/setup.js [--with-browser] [--rebuild] [--kernel-name=NAME] [--skip=${STEP_IDS.join(',')}]`;
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
+  /** @type {{ withBrowser: boolean, rebuild: boolean, skip: Set<string>, kernelName?: string }} */
   const options = { withBrowser: false, rebuild: false, skip: new Set() };
   for (const a of argv) {
     if (a === '--with-browser') options.withBrowser = true;
     else if (a === '--rebuild') options.rebuild = true;
-    else if (a.startsWith('--skip=')) a.slice(7).split(',').filter(Boolean).forEach((s) => options.skip.add(s));
+    else if (a.startsWith('--skip=')) {
+      for (const id of a.slice(7).split(',').filter(Boolean)) {
+        if (!STEP_IDS.includes(id)) throw new Error(`unknown step '${id}' in ${a}; the steps are ${STEP_IDS.join(', ')}\n${USAGE}`);
+        options.skip.add(id);
+      }
+    }
+    else if (a.startsWith('--kernel-name=')) {
+      options.kernelName = a.slice('--kernel-name='.length);
+      if (!KERNEL_NAME_PATTERN.test(options.kernelName)) throw new Error(`--kernel-name must be letters, digits, '.', '_' or '-', got '${options.kernelName}'\n${USAGE}`);
+    }
     else if (a === '--help' || a === '-h') { process.stdout.write(USAGE + '\n'); process.exit(0); }
     else throw new Error(`unknown option '${a}'\n${USAGE}`);
   }

@@ -17,7 +17,7 @@ const { paths, ROOT, KERNEL_NAME, capture, runVisible, which, npmCommand } = req
 const { findJupyterPython, userJupyterDataDir, PYTHON_ENV_VAR } = require('./jupyter');
 
 /**
- * @typedef {{ withBrowser: boolean, rebuild: boolean }} SetupOptions
+ * @typedef {{ withBrowser: boolean, rebuild: boolean, kernelName?: string }} SetupOptions
  * @typedef {{ done: boolean, detail: string }} CheckResult
  * @typedef {{ changed?: boolean, needsUser?: boolean, detail: string }} ApplyResult
  * @typedef {{ id: string, title: string, check: (o: SetupOptions) => CheckResult, apply: (o: SetupOptions, c: CheckResult) => ApplyResult | Promise<ApplyResult> }} Step
@@ -297,55 +297,136 @@ const linkPackage = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// The Jupyter kernel spec
+// The Jupyter kernel specs: the project-local one (.cache/jupyter, used by the notebook runner,
+// the publisher and the tests) and the user-level one (live Jupyter front ends). Only the second
+// touches the user's Jupyter data folder, and only when asked for (npm start, npm run setup).
 
-/** The kernel spec: the project's own tslab, started by the Node running setup. */
-function kernelSpec() {
+/** Jupyter's rule for kernel names. */
+const KERNEL_NAME_PATTERN = /^[A-Za-z0-9._-]+$/;
+
+/**
+ * The kernel spec: kernel-setup/kernel.js (this clone's tslab) started by the Node running setup,
+ * with this clone's node_modules on NODE_PATH so that notebooks in any folder import its packages.
+ * @param {string} [name]  the kernel's name, also shown in its display name
+ */
+function kernelSpec(name = KERNEL_NAME) {
   return {
-    argv: [process.execPath, paths.tslabBin, 'kernel', '--config-path', '{connection_file}'],
-    display_name: `TypeScript (${KERNEL_NAME})`,
+    argv: [process.execPath, paths.kernelLauncher, '--config-path', '{connection_file}'],
+    display_name: `TypeScript (${name})`,
     language: 'typescript',
+    env: { NODE_PATH: paths.nodeModules },
     metadata: { filtermine: { project: ROOT } },
   };
 }
 
-/** Where the spec is written: the user's Jupyter data folder (live Jupyter) and the project's own (the publisher). */
-function kernelSpecFiles() {
-  const user = path.join(userJupyterDataDir(findJupyterPython()), 'kernels', KERNEL_NAME, 'kernel.json');
-  const local = path.join(paths.localJupyter, 'kernels', KERNEL_NAME, 'kernel.json');
-  return [user, local];
+/** The project-local spec file. */
+function localSpecFile() {
+  return path.join(paths.localJupyter, 'kernels', KERNEL_NAME, 'kernel.json');
 }
 
-/** @param {string} file */
-function specMatches(file) {
-  try {
-    return JSON.stringify(JSON.parse(fs.readFileSync(file, 'utf8'))) === JSON.stringify(kernelSpec());
-  } catch {
-    return false;
+/** The user's kernels folder (Jupyter's data folder, or $JUPYTER_DATA_DIR). */
+function userKernelsDir() {
+  return path.join(userJupyterDataDir(findJupyterPython()), 'kernels');
+}
+
+/** @param {string} file @returns {any} the parsed spec, or null */
+function readSpec(file) {
+  try { return JSON.parse(fs.readFileSync(file, 'utf8')); } catch { return null; }
+}
+
+/** @param {string} file @param {string} name */
+function specMatches(file, name) {
+  const spec = readSpec(file);
+  return spec !== null && JSON.stringify(spec) === JSON.stringify(kernelSpec(name));
+}
+
+/** The clone a filtermine kernel spec belongs to (its metadata, or the tslab path in its command). */
+function specProject(/** @type {any} */ spec) {
+  const recorded = spec?.metadata?.filtermine?.project;
+  if (typeof recorded === 'string') return recorded;
+  const tslab = (spec?.argv ?? []).find((/** @type {unknown} */ a) => typeof a === 'string' && /node_modules[\\/]tslab[\\/]/.test(a));
+  return tslab ? tslab.slice(0, tslab.search(/[\\/]node_modules[\\/]tslab[\\/]/)) : null;
+}
+
+/**
+ * The user-level kernel name: --kernel-name, else the name this clone is already registered
+ * under (a clone registered as `filtermine-2` stays that), else `filtermine`.
+ * @param {SetupOptions} o
+ */
+function userKernelName(o) {
+  if (o.kernelName) return o.kernelName;
+  const dir = userKernelsDir();
+  const mine = fs.existsSync(dir)
+    ? fs.readdirSync(dir).filter((n) => specProject(readSpec(path.join(dir, n, 'kernel.json'))) === ROOT).sort()
+    : [];
+  return mine.includes(KERNEL_NAME) ? KERNEL_NAME : mine[0] ?? KERNEL_NAME;
+}
+
+/**
+ * What writing a spec to `file` replaces, in words.
+ * @param {string} file
+ */
+function describeReplaced(file) {
+  if (!fs.existsSync(file)) return 'nothing (new)';
+  const spec = readSpec(file);
+  if (!spec) return 'an unreadable kernel.json';
+  const project = specProject(spec);
+  const command = Array.isArray(spec.argv) ? spec.argv.join(' ') : '(no command)';
+  if (project === ROOT) return `this clone's earlier spec, which ran ${command}`;
+  if (project) {
+    const gone = !fs.existsSync(path.join(project, 'package.json'));
+    return `the kernel of the clone in ${project}${gone ? ' (that folder no longer exists)' : ''}, which ran ${command}`;
   }
+  return `a kernel that ran ${command}`;
+}
+
+/** @param {string} file @param {string} name */
+function writeSpec(file, name) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(kernelSpec(name), null, 2) + '\n');
 }
 
 /** @type {Step} */
 const kernel = {
   id: 'kernel',
-  title: `Jupyter kernel '${KERNEL_NAME}'`,
+  title: `Jupyter kernel '${KERNEL_NAME}' for this clone's tools (.cache/jupyter)`,
   check() {
     if (!fs.existsSync(paths.tslabBin)) return { done: false, detail: 'tslab is not installed (node_modules/tslab)' };
-    const stale = kernelSpecFiles().filter((f) => !specMatches(f));
-    return stale.length === 0
-      ? { done: true, detail: `registered in ${path.dirname(kernelSpecFiles()[0])}, runs ${path.relative(ROOT, paths.tslabBin)}` }
-      : { done: false, detail: `kernel spec missing or different: ${stale.join(', ')}` };
+    return specMatches(localSpecFile(), KERNEL_NAME)
+      ? { done: true, detail: `${path.relative(ROOT, localSpecFile())} runs ${path.relative(ROOT, paths.kernelLauncher)}` }
+      : { done: false, detail: `${path.relative(ROOT, localSpecFile())} missing or different` };
   },
   apply() {
     if (!fs.existsSync(paths.tslabBin)) throw new Error('tslab is not installed (node_modules/tslab): run `npm install`');
-    const written = [];
-    for (const file of kernelSpecFiles()) {
-      if (specMatches(file)) continue;
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, JSON.stringify(kernelSpec(), null, 2) + '\n');
-      written.push(file);
+    writeSpec(localSpecFile(), KERNEL_NAME);
+    return { changed: true, detail: `wrote ${path.relative(ROOT, localSpecFile())}` };
+  },
+};
+
+/** @type {Step} */
+const userKernel = {
+  id: 'user-kernel',
+  title: 'Jupyter kernel for your notebooks (your Jupyter data folder)',
+  check(o) {
+    const name = userKernelName(o);
+    const file = path.join(userKernelsDir(), name, 'kernel.json');
+    if (!fs.existsSync(paths.tslabBin)) return { done: false, detail: 'tslab is not installed (node_modules/tslab)' };
+    return specMatches(file, name)
+      ? { done: true, detail: `'${name}' in ${file} runs this clone` }
+      : { done: false, detail: `'${name}' in ${file} ${fs.existsSync(file) ? 'is different' : 'is missing'}` };
+  },
+  apply(o) {
+    if (!fs.existsSync(paths.tslabBin)) throw new Error('tslab is not installed (node_modules/tslab): run `npm install`');
+    const name = userKernelName(o);
+    const file = path.join(userKernelsDir(), name, 'kernel.json');
+    const replaced = describeReplaced(file);
+    const project = specProject(readSpec(file));
+    writeSpec(file, name);
+    const lines = [`registered kernel '${name}' ("${kernelSpec(name).display_name}") in ${file}`, `replaced: ${replaced}`];
+    if (project && project !== ROOT && fs.existsSync(path.join(project, 'package.json'))) {
+      lines.push(`to keep both clones' kernels, register this one under its own name instead: npm run setup -- --kernel-name=${KERNEL_NAME}-2`);
     }
-    return { changed: true, detail: `wrote ${written.join(', ')}` };
+    return { changed: true, detail: lines.join('\n      ') };
   },
 };
 
@@ -355,6 +436,6 @@ function say(text) {
 }
 
 /** The steps in the order they run. */
-const STEPS = [npmPackages, systemPackages, nativeAddon, build, linkPackage, kernel];
+const STEPS = [npmPackages, systemPackages, nativeAddon, build, linkPackage, kernel, userKernel];
 
-module.exports = { STEPS, REQUIREMENTS, kernelSpec, kernelSpecFiles, newestSourceTime };
+module.exports = { STEPS, REQUIREMENTS, KERNEL_NAME_PATTERN, kernelSpec, newestSourceTime };

@@ -5,7 +5,8 @@
  *   1. setup: installs whatever is missing (npm packages, Jupyter, data, the build, the kernel) and
  *      checks the kernel with the smoke notebook (kernel-setup/setup.js);
  *   2. publish: executes every notebook and writes out/ (scripts/publish-notebooks.js).
- * Extra arguments go to the publisher, e.g. `npm start -- --fast` or `npm start -- 01-quickstart`.
+ * Extra arguments go to the publisher, e.g. `npm start -- --fast` or `npm start -- 01-quickstart`,
+ * except --kernel-name=NAME, which goes to setup (the name of the kernel registered for live Jupyter).
  * Uses only Node's own modules, so it works before `npm install` has been run.
  */
 'use strict';
@@ -30,11 +31,13 @@ function stage(title, script, args) {
 function main() {
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
-  if (stage('1/2 setup (installs what is missing, then checks the kernel)', 'kernel-setup/setup.js', []) !== 0) {
+  const args = process.argv.slice(2);
+  const forSetup = args.filter((a) => a.startsWith('--kernel-name='));
+  if (stage('1/2 setup (installs what is missing, then checks the kernel)', 'kernel-setup/setup.js', forSetup) !== 0) {
     process.stdout.write(`\nnpm start: stopped after ${elapsed()}: setup did not finish (see above). Fix that, then run \`npm start\` again.\n`);
     return 1;
   }
-  if (stage('2/2 publish (executes every notebook into out/)', 'scripts/publish-notebooks.js', process.argv.slice(2)) !== 0) {
+  if (stage('2/2 publish (executes every notebook into out/)', 'scripts/publish-notebooks.js', args.filter((a) => !forSetup.includes(a))) !== 0) {
     process.stdout.write(`\nnpm start: a notebook failed after ${elapsed()} (see above); out/index.html lists which.\n`);
     return 1;
   }

@@ -36,7 +36,7 @@ export {
 export type { ImageSet } from './data/image-set';
 export { loadFashionMnist, fashionMnistSearchPath, FASHION_MNIST_CLASSES, type FashionMnistOptions, type Split } from './data/fashion-mnist';
 export {
-  loadImageFolder, openImageFolder, scanImageFolder, decodeImage, IMAGE_EXTENSIONS,
+  loadImageFolder, openImageFolder, scanImageFolder, decodeImage, IMAGE_EXTENSIONS, MAX_IMAGE_MEGAPIXELS,
   type ImageFolder, type ImageFolderBatch, type ImageFolderEntry, type ImageFolderOptions, type ImageFolderScan,
   type ImageFolderScanOptions, type LoadedImageFolder, type DecodedImage, type RejectedFile,
 } from './data/image-folder';

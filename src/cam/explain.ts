@@ -101,6 +101,11 @@ export interface CamArrays {
   mask: Float32Array;
   /** Number of classes. */
   numClasses: number;
+  /**
+   * 1 for images with a NaN or infinite pixel: their explanation is flagged `nonFinite` whatever
+   * the backend makes of it (wasm's ReLU turns NaN into 0, which would read as an all-zero map).
+   */
+  nonFiniteInput?: Uint8Array;
 }
 
 /** Options of {@link computeCamArrays}. */
@@ -130,6 +135,8 @@ export async function computeCamArrays(split: ModelSplit, images: tf.Tensor4D, o
   const kept: tf.Tensor[] = [];
   const keep = <T extends tf.Tensor>(t: T): T => { kept.push(tf.keep(t)); return t; };
   try {
+    // x - x is NaN exactly where x is NaN or infinite; one sum per image flags such inputs.
+    const inputCheck = keep(tf.tidy(() => tf.sum(tf.sub(images, images), [1, 2, 3])));
     const { activation, gradient, logits, mask } = tf.tidy(() => {
       const { activation, skips } = activationsAt(split, images);
       if (!wantGradients) {
@@ -158,14 +165,16 @@ export async function computeCamArrays(split: ModelSplit, images: tf.Tensor4D, o
       if (targetError != null) throw targetError;
       return { activation: keep(activation), gradient: keep(grad), logits: keptLogits as unknown as tf.Tensor2D, mask: keptMask as unknown as tf.Tensor2D };
     }) as { activation: tf.Tensor4D; gradient?: tf.Tensor; logits: tf.Tensor2D; mask: tf.Tensor2D };
-    const [acts, grads, logitData, maskData] = await Promise.all([
+    const [acts, grads, logitData, maskData, checks] = await Promise.all([
       activation.data() as Promise<Float32Array>,
       gradient ? gradient.data() as Promise<Float32Array> : Promise.resolve(null),
       logits.data() as Promise<Float32Array>,
       mask.data() as Promise<Float32Array>,
+      inputCheck.data(),
     ]);
     const [n, h, w, c] = activation.shape;
-    return { shape: { n, h, w, c }, activations: acts, gradients: grads, logits: logitData, mask: maskData, numClasses: logits.shape[1] };
+    const nonFiniteInput = Uint8Array.from(checks, (v) => (Number.isNaN(v) ? 1 : 0));
+    return { shape: { n, h, w, c }, activations: acts, gradients: grads, logits: logitData, mask: maskData, numClasses: logits.shape[1], nonFiniteInput };
   } finally {
     tf.dispose(kept);
   }
@@ -190,7 +199,11 @@ export function explanationsFromArrays(
     const mask = arrays.mask.subarray(b * numClasses, (b + 1) * numClasses);
     let score = 0;
     for (let k = 0; k < numClasses; k++) score += mask[k] * logits[k];
-    return { heatmap: m.heatmap, layerMap: m.layerMap, targetClass: argMax(mask), predictedClass: argMax(logits), logits, score, defect: m.defect };
+    const badInput = arrays.nonFiniteInput?.[b] === 1;
+    return {
+      heatmap: badInput ? new Float32Array(m.heatmap.length) : m.heatmap, layerMap: m.layerMap, targetClass: argMax(mask),
+      predictedClass: argMax(logits), logits, score, defect: badInput ? 'nonFinite' : m.defect,
+    };
   });
 }
 

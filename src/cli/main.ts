@@ -2,6 +2,7 @@
 /** The `filtermine` command line: `filtermine <command> [options]`, `filtermine --help`. */
 import './commands/index';
 import { getCommand, listCommands } from './registry';
+import { describeCliError } from './errors';
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -25,7 +26,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err: unknown) => {
-    process.stderr.write(`filtermine: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`filtermine: ${describeCliError(err)}\n`);
     process.exitCode = 1;
   },
 );

@@ -20,6 +20,7 @@ import { encodeChunk } from './chunk';
 import { EXTRACT_FORMAT_VERSION, makeManifest, openRunFolder, type ExtractManifest } from './manifest';
 import { checkKsFitLayer, chunkPath, mergeExtraction, missingChunks, needsMerge, type MergeResult } from './merge';
 import { extractBatch, extractionDefaults, type ExtractionParams } from './pipeline';
+import { currentSlurmJob, slurmJobEnded } from './slurm';
 import { modelFingerprint, type ExtractDataSource } from './source';
 
 /** Which slice of the chunks a process handles: chunks `c` with `c % count == index`. */
@@ -161,13 +162,14 @@ function processAlive(pid: number): boolean {
 
 /**
  * Takes `<out>/lock-<i>of<n>`, so a second process on the same folder and shard stops at once
- * instead of computing the same chunks. A lock left by a process that no longer runs (same host)
- * is taken over.
+ * instead of computing the same chunks. A lock left by a process that no longer runs (same host),
+ * or by a Slurm job that has ended (any host), is taken over.
  * @throws naming the holder and the lock file when another live process holds it
  */
 function acquireRunLock(out: string, shard: Shard): RunLock {
   const file = path.join(out, `lock-${shard.index}of${shard.count}`);
-  const me = { pid: process.pid, host: os.hostname(), started: new Date().toISOString() };
+  const slurmJob = currentSlurmJob();
+  const me = { pid: process.pid, host: os.hostname(), started: new Date().toISOString(), ...(slurmJob ? { slurmJob } : {}) };
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       fs.writeFileSync(file, JSON.stringify(me) + '\n', { flag: 'wx' });
@@ -175,9 +177,10 @@ function acquireRunLock(out: string, shard: Shard): RunLock {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
-    let holder: { pid?: number; host?: string; started?: string } = {};
+    let holder: { pid?: number; host?: string; started?: string; slurmJob?: string } = {};
     try { holder = JSON.parse(fs.readFileSync(file, 'utf8')); } catch { /* half-written: treat as held */ }
-    const stale = holder.host === me.host && typeof holder.pid === 'number' && !processAlive(holder.pid);
+    const stale = (holder.host === me.host && typeof holder.pid === 'number' && !processAlive(holder.pid)) ||
+      (typeof holder.slurmJob === 'string' && holder.slurmJob !== slurmJob && slurmJobEnded(holder.slurmJob));
     if (!stale) {
       throw new Error(`${out} is being extracted by another process (pid ${holder.pid ?? '?'} on ${holder.host ?? '?'}, ` +
         `since ${holder.started ?? '?'}; lock file ${file}); wait for it to finish, run another shard, ` +

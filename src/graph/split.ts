@@ -114,6 +114,10 @@ export function splitModel(model: tf.LayersModel, layerName: string, options: Sp
     throw new Error(`splitModel: layer '${layerName}' is used ${cutNodes.length} times in model '${model.name}', so the cut is ambiguous; choose one of: ${valid()}`);
   }
   const cutNode = cutNodes[0];
+  if (cutNode.outboundLayer.getClassName() === 'InputLayer') {
+    throw new Error(`splitModel: layer '${layerName}' is the model's input layer, which has no filters to explain; ` +
+      `expected a layer inside the network with a spatial output: ${valid()}`);
+  }
   if (!isSpatialCandidate(cutNode)) {
     const shape = cutNode.outputTensors.map((t) => JSON.stringify(t.shape)).join(', ');
     throw new Error(`splitModel: layer '${layerName}' has output shape ${shape}, not a spatial (4-D) one; layers with a spatial output: ${valid()}`);

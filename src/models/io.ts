@@ -175,10 +175,28 @@ function assignWeights(model: tf.LayersModel, artifacts: tf.io.ModelArtifacts, w
   if (unset.length > 0) throw new Error(`${where}: ${unset.length} weights of model '${model.name}' are not in the file: ${unset.slice(0, 10).join(', ')}${unset.length > 10 ? ', ...' : ''}`);
   const tensors = tf.io.decodeWeights(artifacts.weightData ?? new ArrayBuffer(0), specs);
   try {
+    warnNonFiniteWeights(tensors, where);
     model.loadWeights(tensors);
   } finally {
     tf.dispose(Object.values(tensors));
   }
+}
+
+/** The names of the float weights that hold a NaN or an infinity. */
+export function nonFiniteWeightNames(weights: tf.NamedTensorMap): string[] {
+  // x - x is NaN exactly where x is NaN or infinite, so the sum is NaN iff one such value exists.
+  return Object.entries(weights).filter(([, t]) => t.dtype === 'float32' && tf.tidy(() => Number.isNaN(tf.sum(tf.sub(t, t)).dataSync()[0])))
+    .map(([name]) => name);
+}
+
+/** Emits a Node warning (code FILTERMINE_NONFINITE_WEIGHTS) naming weights with NaN or infinite values. */
+function warnNonFiniteWeights(weights: tf.NamedTensorMap, where: string): void {
+  const bad = nonFiniteWeightNames(weights);
+  if (bad.length === 0) return;
+  const total = Object.keys(weights).length;
+  process.emitWarning(`${where}: ${bad.length} of ${total} weights hold NaN or infinite values (${bad.slice(0, 5).join(', ')}` +
+    `${bad.length > 5 ? ', ...' : ''}); the model's outputs and every explanation will be NaN (flagged 'nonFinite')`,
+  { code: 'FILTERMINE_NONFINITE_WEIGHTS' });
 }
 
 /**

@@ -34,6 +34,7 @@ import { extractDatasetParallel } from '../extract/parallel';
 import { activeBackendId } from '../backend/select';
 import type { PatchParams } from '../extract/pipeline';
 import { extractDataset } from '../extract/run';
+import { EXTRACT_FORMAT_VERSION } from '../extract/manifest';
 import { imageSetSource, modelFingerprint } from '../extract/source';
 import { spatialLayerNames, splitModel } from '../graph';
 import type { ModelCard } from '../models/card';
@@ -212,8 +213,11 @@ export async function runExtraction(m: NotebookModel, req: ExtractionRequest = {
   const workers = req.workers === undefined || req.workers === 'auto'
     ? (!native && n >= 2000 && os.availableParallelism() >= 2 ? 2 : 1) : req.workers;
   // The compute path is part of the cache key: its float rounding differs, and a run folder
-  // refuses to be resumed on another path.
-  const id: Record<string, unknown> = { ...extractionIdentity(m, set, n, req), compute: workers > 1 ? 'wasm' : activeBackendId() };
+  // refuses to be resumed on another path. So is the extraction format: a cached run made before
+  // a change of results (a corrected kernel, a new chunk format) is not served again.
+  const id: Record<string, unknown> = {
+    ...extractionIdentity(m, set, n, req), compute: workers > 1 ? 'wasm' : activeBackendId(), format: EXTRACT_FORMAT_VERSION,
+  };
   const dir = path.join(req.cacheRoot ?? notebookCacheRoot(), 'extract', `${m.name}-${cacheKey(id)}`);
   const summaryFile = path.join(dir, 'summary.json');
   const cached = fs.existsSync(summaryFile);

@@ -46,6 +46,17 @@ describe('cli extract', function () {
     assert.match(csv[1], /^0,\d,\d \d \d \d$/);
   });
 
+  it('--no-merge: the shard that completes the run leaves the merge to `extract merge`', async () => {
+    const out = path.join(dir, 'no-merge');
+    const common = ['--model', path.join(dir, 'model'), '--layer', 'feat', '--limit', '60', '--chunk', '30', '--batch', '30',
+      '--k', '3', '--backend', 'cpu', '--quiet', '--out', out, '--no-merge'];
+    for (const shard of ['0/2', '1/2']) assert.equal(await cmd().run([...common, '--shard', shard]), 0);
+    assert.equal(fs.readdirSync(path.join(out, 'chunks')).length, 2, 'both chunks written');
+    assert.ok(!fs.existsSync(path.join(out, 'summary.json')), 'not merged');
+    assert.equal(await cmd().run(['merge', '--out', out]), 0);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8')).images, 60);
+  });
+
   it('rejects bad arguments with clear messages', async () => {
     await assert.rejects(() => cmd().run(['--layer', 'feat']), /--model is required/);
     await assert.rejects(() => cmd().run(['--model', 'x', '--data', 'cifar']), /unknown --data 'cifar'; known: fashion-mnist-test, fashion-mnist-train/);

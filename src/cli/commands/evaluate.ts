@@ -25,6 +25,9 @@ import type { ClassFilterLists } from '../../ablation/class-conditional';
 import { loadFashionMnist } from '../../data/fashion-mnist';
 import type { ImageSet } from '../../data/image-set';
 import { resolveModel } from '../../extract/model';
+import { checkKsFitLayer } from '../../extract/merge';
+import { modelFingerprint } from '../../extract/source';
+import { prepareOutDir } from '../errors';
 import { splitModel } from '../../graph/split';
 import { minePaperRules, type PaperRulesOptions } from '../../mining/paper';
 import { fromTransactionTable } from '../../mining/transactions';
@@ -87,15 +90,15 @@ function parseKs(text: string): number[] {
   return ks;
 }
 
-interface RunInfo { layer?: string; data?: string; n?: number }
+interface RunInfo { layer?: string; data?: string; n?: number; fingerprint?: string }
 
 /** What the extraction run's manifest says (layer, data set, image count), if it has one. */
 function readRunInfo(dir: string): RunInfo {
   const f = path.join(dir, 'manifest.json');
   if (!fs.existsSync(f)) return {};
-  const m = JSON.parse(fs.readFileSync(f, 'utf8')) as { identity?: { model?: { layer?: string }; data?: { name?: string; n?: number } } };
+  const m = JSON.parse(fs.readFileSync(f, 'utf8')) as { identity?: { model?: { layer?: string; fingerprint?: string }; data?: { name?: string; n?: number } } };
   const data = m.identity?.data?.name?.replace(/\[:\d+\]$/, '');
-  return { layer: m.identity?.model?.layer, data, n: m.identity?.data?.n };
+  return { layer: m.identity?.model?.layer, data, n: m.identity?.data?.n, fingerprint: m.identity?.model?.fingerprint };
 }
 
 /** The transaction table for k from a run folder (its store, else its transactions-k<k>.arrow) or a store folder. */
@@ -136,13 +139,21 @@ async function run(argv: string[]): Promise<number> {
   const loadData = DATA[dataName];
   if (!loadData) throw new Error(`evaluate: unknown data '${dataName}'; known: ${Object.keys(DATA).join(', ')}`);
 
+  const out = values.out ?? path.join(values.transactions, 'evaluation');
+  prepareOutDir(out, 'evaluate: --out');
   const backend = await selectBackend(values.backend as BackendName);
   const resolved = await resolveModel(values.model);
   try {
     const layer = values.layer ?? info.layer ?? resolved.defaultLayer;
     if (!layer) throw new Error(`evaluate: --layer is required for model '${resolved.name}'`);
     if (info.layer && info.layer !== layer) throw new Error(`evaluate: the transactions were extracted at layer '${info.layer}', not '${layer}'`);
+    if (info.fingerprint && info.fingerprint !== modelFingerprint(resolved.model)) {
+      throw new Error(`evaluate: the transactions in ${values.transactions} were extracted from a model with other weights ` +
+        `(weight fingerprint ${info.fingerprint.slice(0, 12)}..., --model ${values.model} has ${modelFingerprint(resolved.model).slice(0, 12)}...); ` +
+        'expected the model the run was extracted with');
+    }
     const F = layerChannelCount(resolved.model, layer);
+    checkKsFitLayer(ks, F, layer);
     const set = loadData();
     const limit = intOpt('limit', values.limit, 1) ?? info.n ?? set.n;
     const n = Math.min(limit, set.n);
@@ -188,7 +199,6 @@ async function run(argv: string[]): Promise<number> {
         });
         tables.curves = curves.table;
       }
-      const out = values.out ?? path.join(values.transactions, 'evaluation');
       const files = saveAblationTables(out, tables);
       fs.writeFileSync(path.join(out, 'summary.json'), JSON.stringify({
         model: resolved.name, layer, channels: F, images: n, data: dataName, backend: backend.name, ks, draws, seed, otherPerClass,

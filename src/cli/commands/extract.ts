@@ -42,6 +42,8 @@ options:
                        inset = round(window*10/56), stride = window/4, IoU 0.3)
   --threshold X        faithfulness threshold on the drop increment (default 0.1)
   --max-chunks N       stop after N new chunks (rerun to continue)
+  --no-merge           never merge, even when this process finishes the run (shards of a
+                       scheduler array job, where a dependent job runs \`extract merge\`)
   --backend NAME       auto (default), native, wasm, cpu, tensorflow
   --workers N          run N shards in N worker threads (plain wasm or cpu), then merge; with the
                        native addon (the default when built) one process already uses every core
@@ -93,6 +95,7 @@ async function run(argv: string[]): Promise<number> {
       sampler: { type: 'string' }, window: { type: 'string' }, samples: { type: 'string' }, rounds: { type: 'string' },
       inset: { type: 'string' }, stride: { type: 'string' }, iou: { type: 'string' }, threshold: { type: 'string' },
       'max-chunks': { type: 'string' }, workers: { type: 'string' }, backend: { type: 'string', default: 'auto' }, quiet: { type: 'boolean', default: false }, 'no-fold': { type: 'boolean', default: false },
+      'no-merge': { type: 'boolean', default: false },
     },
   });
   if (!values.model) throw new Error(`extract: --model is required\n\n${usage}`);
@@ -121,7 +124,7 @@ async function run(argv: string[]): Promise<number> {
     const workers = intOpt('workers', values.workers) ?? 1;
     const common = {
       ...params, layer, out, ks, batchSize, chunkSize, modelName: resolved.name,
-      maxChunks: intOpt('max-chunks', values['max-chunks']), progress: values.quiet ? null : process.stderr, fold: !values['no-fold'],
+      maxChunks: intOpt('max-chunks', values['max-chunks']), progress: values.quiet ? null : process.stderr, fold: !values['no-fold'], merge: !values['no-merge'],
     };
     let r;
     if (workers > 1) {
@@ -132,7 +135,8 @@ async function run(argv: string[]): Promise<number> {
       r = await extractDataset(resolved.model, data, { ...common, shard: values.shard ? parseShard(values.shard) : undefined });
     }
     process.stdout.write(`${r.out}: computed ${r.chunksComputed.length} chunk(s), ${r.chunksSkipped.length} already done; ` +
-      `${r.complete ? 'run complete' : 'run incomplete (rerun to continue, or run the other shards)'}\n`);
+      `${r.complete ? 'run complete' : 'run incomplete (rerun to continue, or run the other shards)'}` +
+      `${r.complete && values['no-merge'] ? `; not merged (--no-merge): filtermine extract merge --out ${r.out}` : ''}\n`);
     if (r.merged) {
       const c = r.merged.counts;
       process.stdout.write(`${c.images} images (${c.outcomes.ok} with patches, ${c.images - c.outcomes.ok} with a defective heatmap), ` +

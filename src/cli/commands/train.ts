@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { registerCommand } from '../registry';
+import { prepareOutDir } from '../errors';
 import { selectBackend, describeBackend, type BackendName } from '../../backend';
 import { loadFashionMnist } from '../../data/fashion-mnist';
 import type { ImageSet } from '../../data/image-set';
@@ -62,6 +63,7 @@ registerCommand({
       if (!Number.isFinite(x)) throw new Error(`train: --${name} must be a number, got '${v}'`);
       return x;
     };
+    prepareOutDir(values.out, 'train: --out'); // before the hours of training, not after
     const info = await selectBackend((values.backend ?? 'auto') as BackendName);
     process.stderr.write(`backend: ${describeBackend(info)}\n`);
     const data = values.data ?? 'fashion-mnist';
