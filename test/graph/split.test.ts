@@ -34,6 +34,24 @@ function assertLogitsMatch(actual: Float32Array, expected: Float32Array, what: s
   assert.ok(maxAbsDiff(actual, expected) <= 1e-4 * scale + 1e-5, `${what}: max |diff| ${maxAbsDiff(actual, expected)} (scale ${scale})`);
 }
 
+/** The split at each layer gives the full model's logits on one seeded random image. */
+function assertSplitsReproduce(model: tf.LayersModel, size: number, seed: number, layers: readonly string[], o: { noSkips?: boolean } = {}): void {
+  const x = randomImages(1, size, 3, seed);
+  const ref = referenceLogits(model, x);
+  for (const layer of layers) {
+    const { logits, skips } = splitLogits(model, layer, x);
+    if (o.noSkips) assert.deepEqual(skips, [], `${layer}: no skip tensors`);
+    assertLogitsMatch(logits, ref, layer);
+  }
+  x.dispose();
+}
+
+/** Runs the enclosing describe's tests on wasm (about 30x faster than cpu for the full-size topologies), then back on cpu. */
+function onWasm(): void {
+  before(async () => { await selectBackend('wasm'); });
+  after(async () => { await tf.setBackend('cpu'); });
+}
+
 describe('graph/split', () => {
   before(async () => { await tf.setBackend('cpu'); });
 
@@ -161,36 +179,22 @@ describe('graph/split', () => {
   // The full-size topologies run on wasm (about 30x faster than cpu); the graph logic is the same.
   describe('on the real ResNet50 topology at 64x64 (random weights)', function () {
     this.timeout(120000);
-    before(async () => { await selectBackend('wasm'); });
-    after(async () => { await tf.setBackend('cpu'); });
+    onWasm();
     it('reproduces the logits at conv5_block3_out and at conv4_block2_2_conv', () => {
       const model = buildTestResnet50({ inputSize: 64, seed: 5, classes: 20 });
-      const x = randomImages(1, 64, 3, 11);
-      const ref = referenceLogits(model, x);
-      for (const layer of ['conv5_block3_out', 'conv4_block2_2_conv']) {
-        assertLogitsMatch(splitLogits(model, layer, x).logits, ref, layer);
-      }
+      assertSplitsReproduce(model, 64, 11, ['conv5_block3_out', 'conv4_block2_2_conv']);
       model.dispose();
-      x.dispose();
     });
   });
 
   describe('on the VGG16 topology (Sequential) at 32x32', function () {
     this.timeout(60000);
-    before(async () => { await selectBackend('wasm'); });
-    after(async () => { await tf.setBackend('cpu'); });
+    onWasm();
     it('reproduces the logits at block5_pool and block3_conv2', () => {
       const model = buildTestVgg16({ inputSize: 32, fc: 512, seed: 2 });
-      const x = randomImages(1, 32, 3, 5);
-      const ref = referenceLogits(model, x);
-      for (const layer of ['block5_pool', 'block3_conv2']) {
-        const { logits, skips } = splitLogits(model, layer, x);
-        assert.deepEqual(skips, []);
-        assertLogitsMatch(logits, ref, layer);
-      }
+      assertSplitsReproduce(model, 32, 5, ['block5_pool', 'block3_conv2'], { noSkips: true });
       assert.throws(() => splitModel(model, 'fc1'), /'fc1' has output shape .* block5_pool/);
       model.dispose();
-      x.dispose();
     });
   });
 
