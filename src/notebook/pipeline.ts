@@ -41,6 +41,8 @@ import type { ModelCard } from '../models/card';
 import { getArchitecture, listArchitectures } from '../models/registry';
 import { minePaperRules, type PaperRulesResult } from '../mining/paper';
 import { fromTransactionTable } from '../mining/transactions';
+import { resolveClassRuleOptions } from '../mining/class-rules';
+import { checkTopK, minerSupport, type SupportThreshold } from '../mining/support';
 import { loadTransactionStore } from '../transactions/io';
 import { transactionsForK, type TransactionStore } from '../transactions/store';
 import type { ColumnTable } from '../util/arquero';
@@ -265,8 +267,11 @@ export function runTransactions(run: Pick<ExtractionRun, 'dir'>, k: number): Col
 export interface MiningRequest {
   /** Transaction size (top-k filters per patch). */
   k: number;
-  /** Minimum support within a class (>= 1 transactions, or a fraction in (0, 1)). Default 2. */
-  minSupport?: number;
+  /**
+   * Minimum support within a class: `{ count: 20 }` transactions or `{ fraction: 0.05 }` of the
+   * class (a plain number: an integer >= 1 is a count, a number in (0, 1) a fraction). Default 2.
+   */
+  minSupport?: SupportThreshold;
   /** Minimum confidence P(class | filters). Default 0.5. */
   minConfidence?: number;
   /** Rules kept per class. Default 10. */
@@ -289,15 +294,20 @@ export interface RunMining extends PaperRulesResult {
 /**
  * Mines a run's transactions for one k with the paper's procedure (stages 4-6), from the cached
  * per-filter scores; no model run.
- * @throws on thresholds outside their ranges (from the miner)
+ * @throws before any work, naming the value: k above the layer's filters, a support count that is
+ *   not a whole number >= 1, a fraction outside (0, 1), a confidence outside [0, 1]
  */
 export function mineExtraction(run: Pick<ExtractionRun, 'dir'>, req: MiningRequest): RunMining {
   const t0 = performance.now();
   const store = runStore(run);
+  // Impossible parameters are refused before any work, naming the value.
+  checkTopK(req.k, store.nFilters, `the ${store.nFilters} filters of the analysed layer`);
+  const minSupport = req.minSupport === undefined ? undefined : minerSupport(req.minSupport);
+  resolveClassRuleOptions({ minSupport, minConfidence: req.minConfidence, topN: req.topN, maxLength: req.maxLength });
   const transactions = transactionsForK(store, req.k);
   const tx = fromTransactionTable(transactions, { nItems: store.nFilters });
   const res = minePaperRules(tx, {
-    ...(req.minSupport !== undefined ? { minSupport: req.minSupport } : {}),
+    ...(minSupport !== undefined ? { minSupport } : {}),
     ...(req.minConfidence !== undefined ? { minConfidence: req.minConfidence } : {}),
     ...(req.topN !== undefined ? { topN: req.topN } : {}),
     ...(req.maxLength !== undefined ? { maxLength: req.maxLength } : {}),

@@ -148,3 +148,27 @@ export function describeAblation(model: string, rows: readonly AblationResultRow
   }
   return lines.join('\n');
 }
+
+/** Columns holding class ids in the mining tables. */
+const CLASS_COLUMNS = ['class', 'classes', 'label', 'pred', 'majorityClass', 'ruleClasses'];
+
+/**
+ * Rows of a table with class ids replaced by class names (in `class`, `classes`, `label`, `pred`,
+ * `majorityClass`, `ruleClasses` by default), for tables a reader can follow.
+ * @param rows an arquero table or row objects
+ * @param classNames names by class id (an id without a name is kept as a number)
+ * @param columns the columns holding class ids
+ */
+export function withClassNames(rows: ColumnTable | readonly object[], classNames: readonly string[], columns: readonly string[] = CLASS_COLUMNS): Record<string, unknown>[] {
+  const list = (Array.isArray(rows) ? rows : (rows as ColumnTable).objects()) as Record<string, unknown>[];
+  const name = (v: unknown): unknown => (typeof v === 'number' && classNames[v] !== undefined ? classNames[v] : v);
+  return list.map((r) => {
+    const out: Record<string, unknown> = { ...r };
+    for (const c of columns) {
+      const v = r[c];
+      if (v === undefined) continue;
+      out[c] = typeof v === 'object' && v !== null && typeof (v as ArrayLike<unknown>).length === 'number' ? Array.from(v as ArrayLike<unknown>, name) : name(v);
+    }
+    return out;
+  });
+}
