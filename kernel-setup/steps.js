@@ -231,6 +231,9 @@ const build = {
     const startedAt = new Date(started);
     const status = runVisible(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: ROOT });
     if (status !== 0) throw new Error(`tsc reported errors (listed above), status ${status}`);
+    // The browser bundle of the in-page tuner (esbuild), as `npm run build` makes it.
+    const bundle = runVisible(process.execPath, [path.join(ROOT, 'scripts', 'build-browser.js')], { cwd: ROOT });
+    if (bundle !== 0) throw new Error(`the browser bundle did not build (scripts/build-browser.js), status ${bundle}`);
     fs.mkdirSync(paths.cache, { recursive: true });
     fs.writeFileSync(BUILD_STAMP, `clean build started ${startedAt.toISOString()}\n`);
     // The stamp's time is when compiling started, so an edit made during the build still counts as newer.

@@ -8,6 +8,8 @@
  * kernel, and writes for each `out/<name>.ipynb` (executed) and `out/<name>.html` (rendered), plus `out/index.html` linking them
  * and `out/summary.json` (per-notebook status and timings). A full publish (no NAME, the default
  * notebooks folder) or --api also writes the API reference to `out/api/` (scripts/api-docs.js).
+ * The chart and tuner libraries the pages use are written once to `out/lib/` and loaded by script
+ * tags (see page-libraries.js).
  *
  * Any cell error fails the run (exit status 1) and prints the failing cell's source and its error
  * text. --fast (or FILTERMINE_FAST=1) sets FILTERMINE_FAST=1 in the kernel: notebooks use smaller
@@ -21,6 +23,7 @@ const path = require('node:path');
 const { parseArgs } = require('node:util');
 const { paths, ROOT, KERNEL_NAME } = require('../kernel-setup/project');
 const { FAST_ENV_VAR, listNotebooks, runNotebook, formatFailure } = require('./notebooks');
+const { sharePublishedLibraries } = require('./page-libraries');
 const { writeApiDocs } = require('./api-docs');
 
 const USAGE = 'usage: node scripts/publish-notebooks.js [--fast] [--out DIR] [--notebooks DIR] [--cell-timeout SECONDS] [--api] [NAME ...]';
@@ -116,6 +119,10 @@ async function main() {
       cellTimeout,
       indent: '  ',
     });
+    // Libraries once per folder (out/lib/), loaded by script tags: light pages and notebooks.
+    const light = sharePublishedLibraries(outDir, name);
+    process.stdout.write(`  ${name}.html ${(light.htmlBytes / 1e6).toFixed(2)} MB, ${name}.ipynb ${(light.ipynbBytes / 1e6).toFixed(2)} MB` +
+      `${light.libraries.length ? ` (libraries in ${light.libraries.join(', ')})` : ''}\n`);
     const ran = report.cells.filter((c) => c.status !== 'not run');
     const slowest = [...ran].sort((a, b) => b.seconds - a.seconds)[0];
     if (report.ok) {

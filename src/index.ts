@@ -23,6 +23,7 @@ export {
   arraySource, writeImageFolder, writeStandInModel,
   showMarkdown,
   checkRange, checkOursBeatsRandom, type RangeBounds, type AblationDropRow, type OursVsRandomOptions,
+  runTuner, type RunTunerParams, withClassNames,
 } from './notebook';
 
 // Compute backends.
@@ -112,6 +113,7 @@ export {
   fromTransactionArrays, fromTransactionTable, fromTransactionsCsv, fromFimi, topKTransactions, loadFimi, loadTransactionsCsv,
   type Transactions, type TransactionColumnsOptions, type FromArraysOptions,
   saveMiningTables, miningTableToCsv, miningTableToJson,
+  minePaperCore, type PaperCoreResult, minerSupport, describeSupport, checkTopK, type SupportThreshold,
 } from './mining';
 
 // Evaluation: class-conditional filter ablation, baselines, curves.
@@ -144,14 +146,30 @@ export {
 export {
   show, type ShowOptions, type Displayable, widgetsSetup, type WidgetsSetupOptions, widgetPage, type WidgetPageOptions,
   tableView, tableHtml, type TableViewOptions,
-  patchMosaic, averagePatch, heatmapOverlays, type MosaicOptions, type AveragePatchOptions, type OverlayOptions,
+  patchMosaic, averagePatch, heatmapOverlays, patchesInContext, type MosaicOptions, type AveragePatchOptions, type OverlayOptions, type ContextOptions,
   type PatchBox, type ImageStack, type HeatmapStack,
   ablationCurveChart, ablationCurveFigure, type AblationCurveOptions, type AblationCurveRow,
   filtersPerClassChart, classFilterMatrix, rulesScatter, filtersPerClassSpec, classFilterMatrixSpec, rulesScatterSpec, type RuleChartOptions, type RuleRow, type ClassFilterRow,
-  progressBar, type ProgressBar, type ProgressBarOptions,
+  progressBar, progressCallback, type ProgressBar, type ProgressBarOptions, emptyResult, colourBarHtml,
   colormaps, viridis, jet, type Colormap,
+  tunerWidget, encodeTunerData, checkTunerParams, namedSupport, tunerDefaults, tunerParamsLine,
+  type TunerInput, type TunerData, type TunerDataOptions, type TunerParams, type TunerWidgetOptions,
 } from './widgets';
 
 // Extension points and utilities.
 export { registerCommand, type CommandDef } from './cli/registry';
 export { rng, type Rng } from './util/rng';
+
+// Ground truth: the planted-parts generator, the ground-truth folder format and the benchmark.
+export {
+  generatePlantedParts, PLANTED_PARTS_CLASSES, PLANTED_PARTS_VOCABULARY, type PlantedPartsOptions, type PlantedPartsSet,
+  readGroundTruthFolder, readGroundTruthFile, writeGroundTruthFolder, plantedPartsFolder, GROUND_TRUTH_FILE,
+  type GroundTruthData, type ReadGroundTruthOptions,
+  validateGroundTruth, partRole, GROUND_TRUTH_FORMAT, type GroundTruth, type GroundTruthImage, type PartDef, type PlantedPart, type Box, type PartRole,
+  runGroundTruthBenchmark, splitHalves, subsetImageSet, type GroundTruthBenchmark, type GroundTruthBenchmarkOptions,
+  type ExplanationRow, type SourceRow, type ClassRow,
+  partIndex, pointingGame, randomWindowPointing, filterPartSelectivity, filterParts, classFilterScores, sharingAgreement, usedParts, inpaintBox,
+  type PartIndex, type PointingResult, type Selectivity, type ClassFilterScore, type SharingAgreement, type PartImportance,
+  formatBenchmark, writeBenchmarkReport,
+  imagesWithBoxes, partExemplarBoxes, filterTopPatches, sourceMeasureChart, pointingChart,
+} from './groundtruth';

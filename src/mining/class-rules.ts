@@ -240,6 +240,35 @@ function mineOneClass(ctx: MiningContext, cls: number, rows: Int32Array, o: Requ
     return node.list;
   };
 
+  /**
+   * count_all of a node of 3+ items without materialising its list (the three global bitsets
+   * ANDed, or the parent's global list tested against the last item's bitset), stopping once the
+   * count passes `limit` (then any value above `limit` serves, since the caller refuses the rule).
+   */
+  const countAll = (node: SearchNode, limit: number): number => {
+    const bits = index.bits, words = index.words, its = node.items;
+    const parent = node.parent!;
+    if (!parent.list && its.length === 3) {
+      // No list of the pair yet: AND the three global bitsets (a list would cost a scan of the
+      // rarer filter's tid-list first).
+      const o0 = its[0] * words, o1 = its[1] * words, o2 = its[2] * words;
+      let c = 0;
+      for (let w = 0; w < words; w++) {
+        const v = bits[o0 + w] & bits[o1 + w] & bits[o2 + w];
+        if (v !== 0 && (c += popcount32(v)) > limit) return c;
+      }
+      return c;
+    }
+    const src = globalList(parent);
+    const off = its[its.length - 1] * words;
+    let c = 0;
+    for (let p = 0; p < src.length; p++) {
+      const t = src[p];
+      if ((bits[off + (t >>> 5)] & (1 << (t & 31))) !== 0 && ++c > limit) return c;
+    }
+    return c;
+  };
+
   /** Lists the node's children with support >= floor, sorted by support descending. */
   const expand = (node: SearchNode): void => {
     const floor = Math.max(minCount, top.full ? top.threshold : 0);
@@ -294,8 +323,13 @@ function mineOneClass(ctx: MiningContext, cls: number, rows: Int32Array, o: Requ
     const node: SearchNode = { items, last: q, s: e.s, bits, parent: from === root ? null : from, list: null, childQ: EMPTY, childS: EMPTY };
     const len = items.length;
     if (len >= minLength) {
+      // A rule enters only when conf >= minConfidence and score = s^2 / sall >= the N-th best:
+      // both bound sall from above. A node without children (at maxLength) only needs its count,
+      // and that count may stop as soon as it passes the bound (the rule is then refused).
+      const limit = Math.floor(Math.min(minConfidence > 0 ? node.s / minConfidence : Infinity, top.full && top.threshold > 0 ? (node.s * node.s) / top.threshold : Infinity) + 1e-9);
       const sall = len === 1 ? gsup(items[0])
         : len === 2 && pairs ? pairs[items[0] * tx.nItems + items[1]]
+        : len >= maxLength && len >= 3 ? countAll(node, limit)
         : globalList(node).length;
       const conf = node.s / sall;
       if (conf >= minConfidence) {

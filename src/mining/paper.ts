@@ -5,21 +5,13 @@
  */
 import { performance } from 'node:perf_hooks';
 import { aq, type ColumnTable } from '../util/arquero';
-import { classFilterRows, filterRows, filterSetRows } from './class-filters';
-import { classRuleDefaults, mineClassRules, resolveClassRuleOptions, type ClassRule, type ClassRuleOptions } from './class-rules';
+import { resolveClassRuleOptions, type ClassRule } from './class-rules';
 import { asMiningContext, type MiningContext } from './context';
-import { patternGroups } from './groups';
+import { minePaperCore, type PaperCounts, type PaperRulesOptions } from './paper-core';
 import { ruleMetrics } from './rules';
-import { withDefaults } from './support';
 import { compactItems, type Transactions } from './transactions';
 
-/** Options of {@link minePaperRules}: the rule thresholds plus which stages to run. */
-export interface PaperRulesOptions extends ClassRuleOptions {
-  /** Compute the pattern groups (stage 6). Default true. */
-  groups?: boolean;
-}
-
-const defaults: Required<PaperRulesOptions> = { ...classRuleDefaults, groups: true };
+export { paperRulesDefaults, type PaperCounts, type PaperRulesOptions } from './paper-core';
 
 /** Wall-clock milliseconds per stage. */
 export interface PaperTimings {
@@ -33,25 +25,6 @@ export interface PaperTimings {
   groups: number;
   /** All of the above. */
   total: number;
-}
-
-/** Result counts, e.g. for a summary line or a sweep cell. */
-export interface PaperCounts {
-  transactions: number;
-  classes: number;
-  rules: number;
-  classesWithRules: number;
-  /** Mean number of filters per class (over all classes of the data). */
-  meanFiltersPerClass: number;
-  filters: number;
-  specificFilters: number;
-  sharedFilters: number;
-  filterSets: number;
-  specificFilterSets: number;
-  sharedFilterSets: number;
-  groups: number;
-  /** Groups with at least 20 patches (the paper's count of sizeable groups). */
-  groupsAtLeast20: number;
 }
 
 /** The tables of the paper's procedure. */
@@ -90,21 +63,16 @@ export interface PaperRulesResult {
  * @example const { rules, classFilters } = minePaperRules(loadedTx, { minConfidence: 0.6 });
  */
 export function minePaperRules(tx: Transactions | MiningContext, options: PaperRulesOptions = {}): PaperRulesResult {
-  const o = withDefaults(defaults, options);
-  resolveClassRuleOptions(o);
+  resolveClassRuleOptions(options); // thresholds checked before the index is built
   const t0 = performance.now();
   // Sparse filter ids are mined renumbered (memory by distinct filters) and named back in the tables.
   const { tx: dense, itemIds } = 'index' in tx ? { tx, itemIds: null } : compactItems(tx);
-  const original = (items: readonly number[]): number[] => (itemIds ? items.map((i) => itemIds[i]) : [...items]);
   const ctx = asMiningContext(dense);
   const t1 = performance.now();
-  const rules = mineClassRules(ctx, o);
-  const named = itemIds ? rules.map((r) => ({ ...r, antecedent: original(r.antecedent) })) : rules;
-  const rulesTable = classRulesTable(ctx, named);
+  const core = minePaperCore(ctx, options, itemIds);
   const t2 = performance.now();
-  const cf = classFilterRows(ctx, named);
-  const fr = filterRows(ctx, rules).map((r) => ({ ...r, filter: itemIds ? itemIds[r.filter] : r.filter }));
-  const fs = filterSetRows(named);
+  const cf = core.classFilters, fr = core.filters, fs = core.filterSets, gs = core.groups;
+  const rulesTable = classRulesTable(ctx, core.rules);
   const classFilters = aq.table({
     class: cf.map((r) => r.class), filters: cf.map((r) => r.filters), nFilters: cf.map((r) => r.filters.length), nRules: cf.map((r) => r.nRules),
   });
@@ -116,33 +84,16 @@ export function minePaperRules(tx: Transactions | MiningContext, options: PaperR
     set: fs.map((r) => r.set), size: fs.map((r) => r.set.length), classes: fs.map((r) => r.classes), nClasses: fs.map((r) => r.classes.length),
     kind: fs.map((r) => r.kind), supports: fs.map((r) => r.supports), confidences: fs.map((r) => r.confidences),
   });
-  const t3 = performance.now();
-  const gs = o.groups ? patternGroups(ctx, rules) : [];
   const groups = aq.table({
-    group: gs.map((_, i) => i), antecedent: gs.map((g) => original(g.antecedent)), patches: gs.map((g) => g.patches), size: gs.map((g) => g.patches.length),
+    group: gs.map((_, i) => i), antecedent: gs.map((g) => g.antecedent), patches: gs.map((g) => g.patches), size: gs.map((g) => g.patches.length),
     majorityClass: gs.map((g) => g.majorityClass), majorityCount: gs.map((g) => g.majorityCount), purity: gs.map((g) => g.purity),
     ruleClasses: gs.map((g) => g.ruleClasses),
   });
-  const t4 = performance.now();
-  const nClasses = ctx.classIds.length;
-  const counts: PaperCounts = {
-    transactions: ctx.n,
-    classes: nClasses,
-    rules: rules.length,
-    classesWithRules: cf.filter((r) => r.nRules > 0).length,
-    meanFiltersPerClass: nClasses ? cf.reduce((s, r) => s + r.filters.length, 0) / nClasses : 0,
-    filters: fr.length,
-    specificFilters: fr.filter((r) => r.kind === 'specific').length,
-    sharedFilters: fr.filter((r) => r.kind === 'shared').length,
-    filterSets: fs.length,
-    specificFilterSets: fs.filter((r) => r.kind === 'specific').length,
-    sharedFilterSets: fs.filter((r) => r.kind === 'shared').length,
-    groups: gs.length,
-    groupsAtLeast20: gs.filter((g) => g.patches.length >= 20).length,
-  };
+  const tables = performance.now() - t2;
+  const t = core.timings;
   return {
-    rules: rulesTable, ruleList: rules, classFilters, filters, filterSets, groups, counts, options: o,
-    timings: { index: t1 - t0, rules: t2 - t1, filters: t3 - t2, groups: t4 - t3, total: t4 - t0 },
+    rules: rulesTable, ruleList: core.rules, classFilters, filters, filterSets, groups, counts: core.counts, options: core.options,
+    timings: { index: t1 - t0, rules: t.rules, filters: t.filters + tables, groups: t.groups, total: t1 - t0 + (t2 - t1) + tables },
   };
 }
 

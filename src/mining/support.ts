@@ -39,6 +39,56 @@ export function withDefaults<T extends object>(defaults: Required<T>, options: T
   return out as Required<T>;
 }
 
+/**
+ * A minimum support named explicitly: `{ count: 20 }` (transactions of the class) or
+ * `{ fraction: 0.05 }` (of the class's transactions). A plain number keeps the miner's reading:
+ * an integer >= 1 is a count, a number in (0, 1) a fraction.
+ */
+export type SupportThreshold = number | { count: number } | { fraction: number };
+
+/**
+ * Checks a {@link SupportThreshold} and returns it in the miner's plain-number form.
+ * @throws naming the value when a count is not a whole number >= 1 or a fraction is not in (0, 1)
+ */
+export function minerSupport(s: SupportThreshold): number {
+  if (typeof s === 'number') {
+    absoluteSupport(s, 1);
+    return s;
+  }
+  if (s && typeof s === 'object' && 'count' in s) {
+    if (!(typeof s.count === 'number' && Number.isInteger(s.count) && s.count >= 1)) {
+      throw new Error(`minimum support count must be a whole number of transactions >= 1, got ${String(s.count)}; for a share of the class write { fraction: ${String(s.count)} }`);
+    }
+    return s.count;
+  }
+  if (s && typeof s === 'object' && 'fraction' in s) {
+    if (!(typeof s.fraction === 'number' && s.fraction > 0 && s.fraction < 1)) {
+      throw new Error(`minimum support fraction must be in (0, 1) (a share of the class's transactions), got ${String(s.fraction)}`);
+    }
+    return s.fraction;
+  }
+  throw new Error(`minimum support must be { count: n } or { fraction: f } (or a number), got ${JSON.stringify(s)}`);
+}
+
+/** The threshold as text: '20 transactions' or '5% of the class'. */
+export function describeSupport(s: SupportThreshold): string {
+  const v = minerSupport(s);
+  return v >= 1 ? `${v} transaction${v === 1 ? '' : 's'}` : `${+(v * 100).toPrecision(4)}% of the class`;
+}
+
+/**
+ * Checks a transaction size against what is available.
+ * @param k the requested top-k
+ * @param max the largest k available (the layer's filters, or the largest k extracted)
+ * @param what what `max` is, for the message (e.g. 'the 128 filters of block3_conv2')
+ * @throws naming k when it is not a whole number in [1, max]
+ */
+export function checkTopK(k: number, max: number, what: string): number {
+  if (!(typeof k === 'number' && Number.isInteger(k) && k >= 1)) throw new Error(`k must be a whole number >= 1, got ${String(k)}`);
+  if (k > max) throw new Error(`k = ${k} is above ${what}; choose k <= ${max}`);
+  return k;
+}
+
 /** The frequent single items of a database, the first pass of every itemset miner. */
 export interface FrequentItems {
   /** Support of every item id (frequent or not). */

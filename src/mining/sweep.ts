@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { aq, type ColumnTable } from '../util/arquero';
 import { prepareMining, type MiningContext } from './context';
+import { resolveClassRuleOptions } from './class-rules';
 import { minePaperRules, type PaperRulesOptions } from './paper';
 import { topKTransactions, type Transactions } from './transactions';
 
@@ -19,7 +20,10 @@ export interface SweepGrid {
 }
 
 /** Options of {@link sweep}: the other rule options, fixed over the grid (groups are never computed). */
-export type SweepOptions = Omit<PaperRulesOptions, 'minSupport' | 'minConfidence' | 'groups'>;
+export type SweepOptions = Omit<PaperRulesOptions, 'minSupport' | 'minConfidence' | 'groups'> & {
+  /** Called after each cell with (cells done, cells in the grid), e.g. a notebook progress bar. */
+  onProgress?: (done: number, total: number) => void;
+};
 
 /** Where a sweep gets the transactions of each k. */
 export type TransactionsByK = Map<number, Transactions> | ((k: number) => Transactions) | Transactions;
@@ -48,6 +52,10 @@ export function sweep(source: TransactionsByK, grid: SweepGrid, options: SweepOp
     }
     return typeof source === 'function' ? source(k) : topKTransactions(source, k);
   };
+  const { onProgress, ...ruleOptions } = options;
+  // Every threshold is checked before any mining.
+  for (const minSupport of grid.minSupport) for (const minConfidence of grid.minConfidence) resolveClassRuleOptions({ ...ruleOptions, minSupport, minConfidence });
+  const total = grid.k.length * grid.minSupport.length * grid.minConfidence.length;
   const rows: Record<string, number>[] = [];
   for (const k of grid.k) {
     const t0 = performance.now();
@@ -56,7 +64,7 @@ export function sweep(source: TransactionsByK, grid: SweepGrid, options: SweepOp
     for (const minSupport of grid.minSupport) {
       for (const minConfidence of grid.minConfidence) {
         const t1 = performance.now();
-        const r = minePaperRules(ctx, { ...options, minSupport, minConfidence, groups: false });
+        const r = minePaperRules(ctx, { ...ruleOptions, minSupport, minConfidence, groups: false });
         const c = r.counts;
         rows.push({
           k, minSupport, minConfidence, rules: c.rules, classesWithRules: c.classesWithRules, meanFiltersPerClass: c.meanFiltersPerClass,
@@ -65,6 +73,7 @@ export function sweep(source: TransactionsByK, grid: SweepGrid, options: SweepOp
           ms: performance.now() - t1 + prep,
         });
         prep = 0;
+        onProgress?.(rows.length, total);
       }
     }
   }

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { ImageSet } from '../data/image-set';
+import { imageChannels, type ImageSet } from '../data/image-set';
 import { rng } from '../util/rng';
 import { getArchitecture } from './registry';
 import { assembleBatch, cosineLearningRate, defaultAugment, oneHot, permutation, type AugmentOptions } from './augment';
@@ -120,8 +120,10 @@ async function trainLoop(set: ImageSet, options: TrainOptions): Promise<TrainRes
   if (set.n === 0) throw new Error('trainModel: the training set is empty');
   const arch = getArchitecture(o.architecture);
   const classes = set.classNames.length;
-  const [h, w] = arch.inputShape;
-  if (set.height !== h || set.width !== w) throw new Error(`trainModel: ${o.architecture} expects ${h}x${w} images, got ${set.height}x${set.width}`);
+  const [h, w, ch] = arch.inputShape;
+  if (set.height !== h || set.width !== w || imageChannels(set) !== ch) {
+    throw new Error(`trainModel: ${o.architecture} expects ${h}x${w}x${ch} images, got ${set.height}x${set.width}x${imageChannels(set)}`);
+  }
 
   const root = rng(o.seed);
   const shuffleRng = root.fork();
@@ -142,9 +144,9 @@ async function trainLoop(set: ImageSet, options: TrainOptions): Promise<TrainRes
       for (let s = 0; s < steps; s++) {
         const idx = order.subarray(s * o.batchSize, Math.min(set.n, (s + 1) * o.batchSize));
         setLearningRate(cosineLearningRate(epoch * steps + s, o.epochs * steps, o.learningRate));
-        const xs = assembleBatch(set.images, h, w, idx, o.augment ? augmentRng : null, o.augment || {});
+        const xs = assembleBatch(set.images, h, w, idx, o.augment ? augmentRng : null, o.augment || {}, ch);
         const ys = oneHot(set.labels, idx, classes);
-        const x = tf.tensor4d(xs, [idx.length, h, w, 1]);
+        const x = tf.tensor4d(xs, [idx.length, h, w, ch]);
         const y = tf.tensor2d(ys, [idx.length, classes]);
         let hits: tf.Scalar | null = null;
         const cost = optimizer.minimize(() => {

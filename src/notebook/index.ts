@@ -10,4 +10,5 @@ export * from './views';
 export * from './explain';
 export * from './byo';
 export * from './display';
+export * from './tuner';
 export * from './checks';

@@ -18,7 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 import { indexedImagesFromSet } from '../ablation/tf/images';
 import { ablationStudy, type StudyProtocol, type StudyResult } from '../ablation/study/study';
 import { loadFashionMnist } from '../data/fashion-mnist';
-import type { ImageSet } from '../data/image-set';
+import { imageChannels, type ImageSet } from '../data/image-set';
 import { resolveModel } from '../extract/model';
 import { readModelCard, shippedModelsDir } from '../models/shipped';
 import type { ExtractSummaryCounts } from '../extract/merge';
@@ -33,6 +33,8 @@ import type { ModelCard } from '../models/card';
 import { getArchitecture, listArchitectures } from '../models/registry';
 import { minePaperRules, type PaperRulesResult } from '../mining/paper';
 import { fromTransactionTable } from '../mining/transactions';
+import { resolveClassRuleOptions } from '../mining/class-rules';
+import { checkTopK, minerSupport, type SupportThreshold } from '../mining/support';
 import { loadTransactionStore } from '../transactions/io';
 import { transactionsForK, type TransactionStore } from '../transactions/store';
 import type { ColumnTable } from '../util/arquero';
@@ -129,6 +131,11 @@ export function loadNotebookData(options: NotebookDataOptions = {}): ImageSet {
 
 /** Parameters of {@link runExtraction} (all but `workers`/`onProgress` decide the result). */
 export interface ExtractionRequest {
+  /**
+   * The images to explain, with a name for the cache key. Default: the Fashion-MNIST test set.
+   * The set's `checksum` identifies its content in the cache key.
+   */
+  data?: { set: ImageSet; name: string };
   /** Images used (the first `limit`). Default: all. */
   limit?: number;
   /** `test` (default) or `train` images. */
@@ -179,7 +186,7 @@ const extractionDefaults = { seed: 0, method: 'gradcam', sampler: 'monte-carlo',
 /** The parameters that identify an extraction (its cache key). */
 export function extractionIdentity(m: Pick<NotebookModel, 'name' | 'fingerprint' | 'layer'> & { camMethod?: string }, data: Pick<ImageSet, 'checksum'>, n: number, req: ExtractionRequest): Record<string, unknown> {
   return {
-    model: m.name, fingerprint: m.fingerprint, layer: m.layer, data: `fashion-mnist-${req.split ?? 'test'}`, checksum: data.checksum, n,
+    model: m.name, fingerprint: m.fingerprint, layer: m.layer, data: req.data?.name ?? `fashion-mnist-${req.split ?? 'test'}`, checksum: data.checksum, n,
     seed: req.seed ?? extractionDefaults.seed, method: req.method ?? m.camMethod ?? extractionDefaults.method,
     sampler: req.sampler ?? extractionDefaults.sampler, patch: req.patch ?? {}, threshold: req.threshold ?? extractionDefaults.threshold,
     ks: req.ks ?? extractionDefaults.ks,
@@ -187,34 +194,35 @@ export function extractionIdentity(m: Pick<NotebookModel, 'name' | 'fingerprint'
 }
 
 /**
- * Runs (or finds on disk) the extraction of docs/method.md, Pipeline steps 1-3 over the test set.
+ * Runs (or finds on disk) the extraction of docs/method.md, Pipeline steps 1-3 over the test set (or `req.data`).
  * @param m the model (see {@link loadNotebookModel})
  * @param req the parameters (see {@link ExtractionRequest})
  * @returns the run; an interrupted run resumes where it stopped
- * @throws if the model's input does not take 28x28x1 Fashion-MNIST images
+ * @throws if the model's input does not take the data's images
  */
 export async function runExtraction(m: NotebookModel, req: ExtractionRequest = {}): Promise<ExtractionRun> {
   const t0 = Date.now();
-  const set = loadNotebookData({ ...(req.limit !== undefined ? { limit: req.limit } : {}), split: req.split ?? 'test' });
+  const set = req.data ? req.data.set : loadNotebookData({ ...(req.limit !== undefined ? { limit: req.limit } : {}), split: req.split ?? 'test' });
+  const n = Math.min(set.n, req.limit ?? set.n);
   const [H, W, C] = m.inputShape;
-  if (H !== set.height || W !== set.width || C !== 1) {
-    throw new Error(`runExtraction: model '${m.name}' takes ${H}x${W}x${C} inputs, but the embedded data is ${set.height}x${set.width}x1`);
+  if (H !== set.height || W !== set.width || C !== imageChannels(set)) {
+    throw new Error(`runExtraction: model '${m.name}' takes ${H}x${W}x${C} inputs, but the data is ${set.height}x${set.width}x${imageChannels(set)}`);
   }
   // With the native addon one process already uses every core; else wasm worker threads help.
   const native = activeBackendId() === 'native';
   const workers = req.workers === undefined || req.workers === 'auto'
-    ? (!native && set.n >= 2000 && os.availableParallelism() >= 2 ? 2 : 1) : req.workers;
+    ? (!native && n >= 2000 && os.availableParallelism() >= 2 ? 2 : 1) : req.workers;
   // The compute path is part of the cache key: its float rounding differs, and a run folder
   // refuses to be resumed on another path. So is the extraction format: a cached run made before
   // a change of results (a corrected kernel, a new chunk format) is not served again.
   const id: Record<string, unknown> = {
-    ...extractionIdentity(m, set, set.n, req), compute: workers > 1 ? 'wasm' : activeBackendId(), format: EXTRACT_FORMAT_VERSION,
+    ...extractionIdentity(m, set, n, req), compute: workers > 1 ? 'wasm' : activeBackendId(), format: EXTRACT_FORMAT_VERSION,
   };
   const dir = path.join(req.cacheRoot ?? notebookCacheRoot(), 'extract', `${m.name}-${cacheKey(id)}`);
   const summaryFile = path.join(dir, 'summary.json');
   const cached = fs.existsSync(summaryFile);
   if (!cached) {
-    const source = imageSetSource(set, `fashion-mnist-${req.split ?? 'test'}`);
+    const source = imageSetSource(set, req.data?.name ?? `fashion-mnist-${req.split ?? 'test'}`, n);
     const common = {
       layer: m.layer, out: dir, ks: id.ks as number[], seed: id.seed as number, method: id.method as string,
       sampler: id.sampler as string, patch: id.patch as PatchParams, threshold: id.threshold as number, modelName: m.name,
@@ -227,7 +235,7 @@ export async function runExtraction(m: NotebookModel, req: ExtractionRequest = {
     if (!fs.existsSync(summaryFile)) throw new Error(`runExtraction: the run in ${dir} did not complete`);
   }
   const summary = JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as ExtractSummaryCounts;
-  return { dir, model: m.name, layer: m.layer, n: set.n, split: req.split ?? 'test', summary, cached, seconds: (Date.now() - t0) / 1000 };
+  return { dir, model: m.name, layer: m.layer, n, split: req.split ?? 'test', summary, cached, seconds: (Date.now() - t0) / 1000 };
 }
 
 const stores = new Map<string, TransactionStore>();
@@ -257,8 +265,11 @@ export function runTransactions(run: Pick<ExtractionRun, 'dir'>, k: number): Col
 export interface MiningRequest {
   /** Transaction size (top-k filters per patch). */
   k: number;
-  /** Minimum support within a class (>= 1 transactions, or a fraction in (0, 1)). Default 2. */
-  minSupport?: number;
+  /**
+   * Minimum support within a class: `{ count: 20 }` transactions or `{ fraction: 0.05 }` of the
+   * class (a plain number: an integer >= 1 is a count, a number in (0, 1) a fraction). Default 2.
+   */
+  minSupport?: SupportThreshold;
   /** Minimum confidence P(class | filters). Default 0.5. */
   minConfidence?: number;
   /** Rules kept per class. Default 10. */
@@ -281,15 +292,20 @@ export interface RunMining extends PaperRulesResult {
 /**
  * Mines a run's transactions for one k with the paper's procedure (stages 4-6), from the cached
  * per-filter scores; no model run.
- * @throws on thresholds outside their ranges (from the miner)
+ * @throws before any work, naming the value: k above the layer's filters, a support count that is
+ *   not a whole number >= 1, a fraction outside (0, 1), a confidence outside [0, 1]
  */
 export function mineExtraction(run: Pick<ExtractionRun, 'dir'>, req: MiningRequest): RunMining {
   const t0 = performance.now();
   const store = runStore(run);
+  // Impossible parameters are refused before any work, naming the value.
+  checkTopK(req.k, store.nFilters, `the ${store.nFilters} filters of the analysed layer`);
+  const minSupport = req.minSupport === undefined ? undefined : minerSupport(req.minSupport);
+  resolveClassRuleOptions({ minSupport, minConfidence: req.minConfidence, topN: req.topN, maxLength: req.maxLength });
   const transactions = transactionsForK(store, req.k);
   const tx = fromTransactionTable(transactions, { nItems: store.nFilters });
   const res = minePaperRules(tx, {
-    ...(req.minSupport !== undefined ? { minSupport: req.minSupport } : {}),
+    ...(minSupport !== undefined ? { minSupport } : {}),
     ...(req.minConfidence !== undefined ? { minConfidence: req.minConfidence } : {}),
     ...(req.topN !== undefined ? { topN: req.topN } : {}),
     ...(req.maxLength !== undefined ? { maxLength: req.maxLength } : {}),

@@ -6,16 +6,16 @@
 import type { CurvePoint } from '../ablation/core/curves';
 import type { StudyComparisonRow } from '../ablation/study/study';
 import type { AblationResultRow } from '../ablation/core/evaluate';
-import type { ImageSet } from '../data/image-set';
+import { imageChannels, type ImageSet } from '../data/image-set';
 import type { ColumnTable } from '../util/arquero';
 import type { AblationCurveRow } from '../widgets/ablation-curve';
 import type { ImageStack } from '../widgets/raster';
 import type { PatchBox } from '../widgets/mosaic';
 import type { ClassFilterRow, RuleRow } from '../widgets/rule-charts';
 
-/** The images of a set as a widget image stack (grey, 0..255). */
-export function imageStackOf(set: Pick<ImageSet, 'images' | 'width' | 'height'>): ImageStack {
-  return { pixels: set.images, width: set.width, height: set.height, channels: 1 };
+/** The images of a set as a widget image stack (0..255, the set's channels). */
+export function imageStackOf(set: Pick<ImageSet, 'images' | 'width' | 'height' | 'channels'>): ImageStack {
+  return { pixels: set.images, width: set.width, height: set.height, channels: imageChannels(set) };
 }
 
 /** A patch of a transaction table row, as a mosaic box plus its labels. */
@@ -160,4 +160,28 @@ export function describeAblation(model: string, rows: readonly (AblationResultRo
       (sure ? (c.meanDifference > 0 ? ': the method beats this reference.' : ': this reference beats the method.') : ': no clear difference (interval including 0 or p >= 0.05).'));
   }
   return lines.join('\n');
+}
+
+/** Columns holding class ids in the mining tables. */
+const CLASS_COLUMNS = ['class', 'classes', 'label', 'pred', 'majorityClass', 'ruleClasses'];
+
+/**
+ * Rows of a table with class ids replaced by class names (in `class`, `classes`, `label`, `pred`,
+ * `majorityClass`, `ruleClasses` by default), for tables a reader can follow.
+ * @param rows an arquero table or row objects
+ * @param classNames names by class id (an id without a name is kept as a number)
+ * @param columns the columns holding class ids
+ */
+export function withClassNames(rows: ColumnTable | readonly object[], classNames: readonly string[], columns: readonly string[] = CLASS_COLUMNS): Record<string, unknown>[] {
+  const list = (Array.isArray(rows) ? rows : (rows as ColumnTable).objects()) as Record<string, unknown>[];
+  const name = (v: unknown): unknown => (typeof v === 'number' && classNames[v] !== undefined ? classNames[v] : v);
+  return list.map((r) => {
+    const out: Record<string, unknown> = { ...r };
+    for (const c of columns) {
+      const v = r[c];
+      if (v === undefined) continue;
+      out[c] = typeof v === 'object' && v !== null && typeof (v as ArrayLike<unknown>).length === 'number' ? Array.from(v as ArrayLike<unknown>, name) : name(v);
+    }
+    return out;
+  });
 }

@@ -40,6 +40,13 @@ export interface AblationCurveOptions extends ChartOptions {
   bandStd?: number;
   /** Chart height in pixels (default 420). */
   height?: number;
+  /**
+   * The accuracy without ablation, drawn as a dashed horizontal reference line labelled
+   * 'no ablation' (same unit as the rows' accuracy).
+   */
+  reference?: number;
+  /** Unit appended to the reference label and hover values, e.g. '%'. Default ''. */
+  unit?: string;
 }
 
 const defaults = {
@@ -143,13 +150,27 @@ export function ablationCurveFigure(input: readonly AblationCurveRow[] | TableLi
       hovertemplate: `<b>${group}</b><br>class: %{customdata[0]}<br>filters ablated: %{x}<br>accuracy: %{y:.4~f} %{customdata[1]}<extra></extra>`,
     });
   }
+  const unit = escapeHtml(o.unit ?? '');
+  const shapes: object[] = [], annotations: object[] = [];
+  if (o.reference !== undefined) {
+    if (!Number.isFinite(o.reference)) throw new Error(`ablationCurve: reference must be a finite number, got ${o.reference}`);
+    shapes.push({ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: o.reference, y1: o.reference, line: { color: '#444', width: 1, dash: 'dot' } });
+    annotations.push({ xref: 'paper', x: 1, y: o.reference, yanchor: 'bottom', xanchor: 'right', showarrow: false, font: { size: 11, color: '#444' },
+      text: `no ablation: ${escapeHtml(formatNumber(o.reference, 4))}${unit}` });
+  }
+  if (data.some((d) => (d as { fill?: string }).fill === 'tonexty')) {
+    annotations.push({ xref: 'paper', yref: 'paper', x: 0, y: -0.16, xanchor: 'left', yanchor: 'top', showarrow: false, font: { size: 11, color: '#555' },
+      text: `shaded band: mean ± ${escapeHtml(formatNumber(o.bandStd))} standard deviation${o.bandStd === 1 ? '' : 's'} over the seeded random draws; dashed lines: random filters` });
+  }
   const layout = {
+    ...(shapes.length ? { shapes } : {}),
+    ...(annotations.length ? { annotations } : {}),
     title: o.title ? { text: escapeHtml(o.title) } : undefined,
     xaxis: { title: { text: escapeHtml(o.xTitle) }, zeroline: false },
     yaxis: { title: { text: escapeHtml(o.yTitle) }, zeroline: false },
     hovermode: 'closest',
     height: o.height,
-    margin: { l: 60, r: 20, t: o.title ? 50 : 20, b: 50 },
+    margin: { l: 60, r: 20, t: o.title ? 50 : 20, b: annotations.length ? 80 : 50 },
     legend: { orientation: 'v' },
     font: { family: 'sans-serif', size: 12 },
   };
@@ -172,16 +193,17 @@ export function ablationCurveStaticSpec(input: readonly AblationCurveRow[] | Tab
     })),
   );
   const color = { field: 'trace', type: 'nominal', title: null, scale: { domain: cs.map((c) => c.name), range: cs.map((c) => c.color) } };
+  const x = { field: 'n', type: 'quantitative', title: o.xTitle };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     ...(o.title ? { title: o.title } : {}),
     width: 480,
     height: o.height - 120,
     data: { values },
-    encoding: { x: { field: 'n', type: 'quantitative', title: o.xTitle } },
     layer: [
-      { transform: [{ filter: 'datum.lo != null' }], mark: { type: 'area', opacity: 0.2 }, encoding: { y: { field: 'lo', type: 'quantitative', title: o.yTitle, scale: { zero: false } }, y2: { field: 'hi' }, color } },
-      { mark: { type: 'line', point: true }, encoding: { y: { field: 'accuracy', type: 'quantitative', title: o.yTitle, scale: { zero: false } }, color } },
+      { transform: [{ filter: 'datum.lo != null' }], mark: { type: 'area', opacity: 0.2 }, encoding: { x, y: { field: 'lo', type: 'quantitative', title: o.yTitle, scale: { zero: false } }, y2: { field: 'hi' }, color } },
+      { mark: { type: 'line', point: true }, encoding: { x, y: { field: 'accuracy', type: 'quantitative', title: o.yTitle, scale: { zero: false } }, color } },
+      ...(o.reference !== undefined ? [{ data: { values: [{ reference: o.reference }] }, mark: { type: 'rule', strokeDash: [2, 2], color: '#444' }, encoding: { y: { field: 'reference', type: 'quantitative' } } }] : []),
     ],
   };
 }

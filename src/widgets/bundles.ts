@@ -6,12 +6,39 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Displayable } from './displayable';
 import { escapeHtml } from './escape';
+import { packageRoot } from '../util/package-root';
 
-/** A group of browser libraries the widgets need: 'plotly' (plotly.js) or 'vega' (vega, vega-lite, vega-embed). */
-export type WidgetLibrary = 'plotly' | 'vega';
+/** Name of the project's own browser bundle among the libraries. */
+export const TUNER_BUNDLE = 'filtermine-tuner';
+
+/**
+ * The tuner's browser bundle: dist/browser/filtermine-tuner.js as `npm run build` writes it, or,
+ * when it is missing (a build by plain tsc), compiled now with esbuild into the same place.
+ */
+function tunerBundleCode(): string {
+  const root = packageRoot();
+  const file = path.join(root, 'dist', 'browser', 'filtermine-tuner.js');
+  if (!fs.existsSync(file)) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { buildBrowserBundle } = require(path.join(root, 'scripts', 'build-browser.js')) as { buildBrowserBundle: () => unknown };
+    buildBrowserBundle();
+  }
+  return fs.readFileSync(file, 'utf8');
+}
+
+function projectVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/**
+ * A group of browser libraries the widgets need: 'plotly' (plotly.js, its basic partial bundle:
+ * the charts use scatter traces only), 'vega' (vega, vega-lite, vega-embed) or 'tuner' (filtermine's
+ * own mining code and tuner, compiled for the browser by scripts/build-browser.js).
+ */
+export type WidgetLibrary = 'plotly' | 'vega' | 'tuner';
 
 interface BundleFile {
-  /** npm package name. */
+  /** npm package name ('filtermine-tuner' for the project's own browser bundle). */
   pkg: string;
   /** File name of the browser build, next to the package's resolved entry point. */
   file: string;
@@ -20,16 +47,17 @@ interface BundleFile {
 }
 
 const libraryFiles: Record<WidgetLibrary, BundleFile[]> = {
-  plotly: [{ pkg: 'plotly.js-dist-min', file: 'plotly.min.js', global: 'Plotly' }],
+  plotly: [{ pkg: 'plotly.js-basic-dist-min', file: 'plotly-basic.min.js', global: 'Plotly' }],
   vega: [
     { pkg: 'vega', file: 'vega.min.js', global: 'vega' },
     { pkg: 'vega-lite', file: 'vega-lite.min.js', global: 'vegaLite' },
     { pkg: 'vega-embed', file: 'vega-embed.min.js', global: 'vegaEmbed' },
   ],
+  tuner: [{ pkg: TUNER_BUNDLE, file: 'filtermine-tuner.js', global: 'filtermineTuner' }],
 };
 
 /** All library groups, in load order. */
-export const widgetLibraries: readonly WidgetLibrary[] = ['plotly', 'vega'];
+export const widgetLibraries: readonly WidgetLibrary[] = ['plotly', 'vega', 'tuner'];
 
 /** Cache of bundle text by package: file contents never change while a process runs. */
 const bundleCache = new Map<string, { code: string; version: string }>();
@@ -53,6 +81,11 @@ function packageJsonFor(pkg: string, entry: string): { version: string } {
 function readBundle(b: BundleFile): { code: string; version: string } {
   const hit = bundleCache.get(b.pkg);
   if (hit) return hit;
+  if (b.pkg === TUNER_BUNDLE) {
+    const out = { code: tunerBundleCode(), version: projectVersion() };
+    bundleCache.set(b.pkg, out);
+    return out;
+  }
   let entry: string;
   try {
     entry = require.resolve(b.pkg);
@@ -69,7 +102,7 @@ function readBundle(b: BundleFile): { code: string; version: string } {
 }
 
 /**
- * Versions of the bundled libraries, e.g. `{plotly.js-dist-min: '4.1.2', vega: '6.4.0', ...}`.
+ * Versions of the bundled libraries, e.g. `{'plotly.js-basic-dist-min': '4.1.1', vega: '6.4.0', ...}`.
  * @param libraries Library groups to report (default all).
  * @returns Package name → version.
  */
@@ -84,7 +117,8 @@ export function widgetLibraryVersions(libraries: readonly WidgetLibrary[] = widg
  * page does not have it yet, and hides `define`/`module`/`exports` so the UMD bundles set globals
  * even in pages that load require.js (the classic Jupyter notebook does).
  * @param library The library group.
- * @returns HTML with one `<script>` per bundle (plotly is about 4.8 MB, vega's three about 0.8 MB).
+ * @returns HTML with one `<script>` per bundle (plotly's basic bundle is about 1.2 MB, vega's three
+ *   about 0.8 MB, the tuner about 35 KB).
  * @throws {Error} When a package or its browser build is missing.
  */
 export function libraryScripts(library: WidgetLibrary): string {
@@ -105,7 +139,7 @@ export function libraryScripts(library: WidgetLibrary): string {
 
 /** Options for {@link widgetsSetup}. */
 export interface WidgetsSetupOptions {
-  /** Library groups to load (default both 'plotly' and 'vega'). */
+  /** Library groups to load (default all: 'plotly', 'vega' and 'tuner'). */
   libraries?: readonly WidgetLibrary[];
 }
 

@@ -18,7 +18,7 @@ export interface ChartOptions {
   /**
    * 'shared' (default): use the library loaded once per page by `show(widgetsSetup())`.
    * 'inline': the output carries the library itself (guarded, so a page that already has it does
-   * not load it twice); use for a chart shown outside a prepared notebook. Plotly is ~4.8 MB.
+   * not load it twice); use for a chart shown outside a prepared notebook. plotly's basic bundle is about 1.2 MB.
    */
   library?: LibraryMode;
   /** Render the static SVG fallback with vega in Node (default true). */
@@ -46,20 +46,25 @@ function renderScript(kind: ChartKind, id: string, payloadJson: string): string 
   for (var i = 0; i < els.length; i++) if (!els[i].getAttribute('data-fm-state')) { el = els[i]; break; }
   if (!el) return;
   var live = el.querySelector('.fm-live'), fallback = el.querySelector('.fm-static');
-  if (typeof window.${global} === 'undefined') {
-    el.setAttribute('data-fm-state', 'no-library');
-    live.textContent = 'Interactive chart needs show(widgetsSetup()) earlier in the notebook; showing the static image.';
-    return;
-  }
-  el.setAttribute('data-fm-state', 'rendering');
-  var p = ${payloadJson};
-  Promise.resolve().then(function () { return ${draw}; }).then(function () {
-    el.setAttribute('data-fm-state', 'done');
-    if (fallback) fallback.style.display = 'none';
-  }, function (err) {
-    el.setAttribute('data-fm-state', 'error');
-    console.error('filtermine ${kind} chart failed:', err);
-  });
+  el.setAttribute('data-fm-state', 'waiting');
+  var p = ${payloadJson}, tries = 0;
+  // A library loaded by a separate script (a published notebook's loader) may arrive a little later.
+  (function draw() {
+    if (typeof window.${global} === 'undefined') {
+      if (++tries < 30) { setTimeout(draw, 100); return; }
+      el.setAttribute('data-fm-state', 'no-library');
+      live.textContent = 'Interactive chart needs show(widgetsSetup()) earlier in the notebook; showing the static image.';
+      return;
+    }
+    el.setAttribute('data-fm-state', 'rendering');
+    Promise.resolve().then(function () { return ${draw}; }).then(function () {
+      el.setAttribute('data-fm-state', 'done');
+      if (fallback) fallback.style.display = 'none';
+    }, function (err) {
+      el.setAttribute('data-fm-state', 'error');
+      console.error('filtermine ${kind} chart failed:', err);
+    });
+  })();
 })();`;
 }
 

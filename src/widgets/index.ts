@@ -17,3 +17,4 @@ export * from './mosaic';
 export * from './table';
 export * from './progress';
 export * from './page';
+export * from './tuner';

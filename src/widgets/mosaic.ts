@@ -161,7 +161,7 @@ export function mosaicRaster(images: ImageStack, boxes: readonly PatchBox[], opt
 }
 
 /** The figure markup shared by the image widgets. */
-function figureHtml(kind: string, png: Uint8Array, img: RgbaImage, alt: string, caption: string, items: readonly string[]): string {
+function figureHtml(kind: string, png: Uint8Array, img: RgbaImage, alt: string, caption: string, items: readonly string[], extra = ''): string {
   const list = items.length
     ? `<ol class="fm-tile-labels" style="columns:14em;font:11px sans-serif;margin:4px 0;padding-left:2.5em">${items.map((t) => `<li>${t}</li>`).join('')}</ol>`
     : '';
@@ -169,8 +169,24 @@ function figureHtml(kind: string, png: Uint8Array, img: RgbaImage, alt: string, 
     `<figure class="fm-widget fm-image fm-${kind}" data-fm-kind="${kind}" style="margin:8px 0">` +
     `<img class="fm-image-png" src="${pngDataUrl(png)}" width="${img.width}" height="${img.height}" alt="${escapeHtml(alt)}" ` +
     `style="image-rendering:pixelated;max-width:100%;height:auto">` +
-    `<figcaption style="font:12px sans-serif;color:#333">${caption}</figcaption>${list}</figure>`
+    `${extra}<figcaption style="font:12px sans-serif;color:#333">${caption}</figcaption>${list}</figure>`
   );
+}
+
+/**
+ * A horizontal colour bar of a colormap with its value range and meaning, for heatmap figures.
+ * @param cm The colormap.
+ * @param label What the colour means.
+ * @param range The values at the two ends (default [0, 1]).
+ */
+export function colourBarHtml(cm: Colormap, label: string, range: readonly [number, number] = [0, 1]): string {
+  const stops = Array.from({ length: 11 }, (_, i) => {
+    const [r, g, b] = cm(i / 10);
+    return `rgb(${r},${g},${b}) ${i * 10}%`;
+  }).join(',');
+  return `<div class="fm-colour-bar" style="font:11px sans-serif;color:#333;display:flex;align-items:center;gap:6px;margin:2px 0">` +
+    `<span>${escapeHtml(formatNumber(range[0]))}</span><span style="display:inline-block;width:200px;height:10px;background:linear-gradient(to right,${stops})"></span><span>${escapeHtml(formatNumber(range[1]))}</span>` +
+    `<span style="color:#555">${escapeHtml(label)}</span></div>`;
 }
 
 /**
@@ -384,5 +400,81 @@ export function heatmapOverlays(images: ImageStack, heatmaps: HeatmapStack, opti
   const cmName = typeof options.colormap === 'function' ? 'custom' : options.colormap ?? 'jet';
   const caption = `<b>${escapeHtml(title)}</b>: ${order.length} images, ${escapeHtml(cmName)} colormap`;
   const items = order.map((k) => `image ${k}` + (options.labels ? ` · ${escapeHtml(options.labels[k])}` : ''));
-  return { html: figureHtml('overlay', png, image, title, caption, items), png };
+  const bar = colourBarHtml(resolveColormap(options.colormap ?? 'jet'), 'heatmap value (relevance for the predicted class)', options.heatmapRange ?? [0, 1]);
+  return { html: figureHtml('overlay', png, image, title, caption, items, bar), png };
+}
+
+/** Options for {@link patchesInContext}. */
+export interface ContextOptions {
+  /** One caption per box (e.g. the class), written under its tile. */
+  labels?: readonly string[];
+  /** Title of the figure. */
+  title?: string;
+  /** Most tiles shown, highest heatmap score first (default 24). */
+  maxPatches?: number;
+  /** Side of a tile in pixels (default 112). */
+  tileSize?: number;
+  /** Colour of the window outline (default orange). */
+  boxColor?: readonly [number, number, number];
+  /** Pixel value range of the images (default by pixel type). */
+  valueRange?: readonly [number, number];
+}
+
+/** Draws a rectangle outline `width` pixels thick. */
+function strokeRect(img: RgbaImage, x0: number, y0: number, w: number, h: number, rgb: readonly [number, number, number], width = 2): void {
+  const put = (x: number, y: number): void => {
+    if (x < 0 || y < 0 || x >= img.width || y >= img.height) return;
+    const p = 4 * (y * img.width + x);
+    img.data[p] = rgb[0]; img.data[p + 1] = rgb[1]; img.data[p + 2] = rgb[2]; img.data[p + 3] = 255;
+  };
+  for (let t = 0; t < width; t++) {
+    for (let x = x0; x < x0 + w; x++) { put(x, y0 + t); put(x, y0 + h - 1 - t); }
+    for (let y = y0; y < y0 + h; y++) { put(x0 + t, y); put(x0 + w - 1 - t, y); }
+  }
+}
+
+/**
+ * Patches in context: each patch's whole image (a square view of it for non-square images) with the
+ * window outlined, one tile per patch with its caption under it.
+ * @param images The image stack the boxes refer to.
+ * @param boxes Patch windows.
+ * @param options Captions, title, tile size, outline colour.
+ * @returns `{html}`: a figure of tiles, each an `<img>` with its `<figcaption>`.
+ * @throws {Error} For an empty or invalid box list or bad options.
+ * @example show(patchesInContext(images, boxes, { labels: boxes.map((b) => classNames[b.label]) }))
+ */
+export function patchesInContext(images: ImageStack, boxes: readonly PatchBox[], options: ContextOptions = {}): Displayable {
+  const n = imageCount(images);
+  if (!Array.isArray(boxes) || boxes.length === 0) throw new Error('patchesInContext: expected a non-empty array of patch boxes');
+  checkBoxes(images, boxes, n);
+  if (options.labels !== undefined && options.labels.length !== boxes.length) {
+    throw new Error(`patchesInContext: labels has ${options.labels.length} entries, expected one per box (${boxes.length})`);
+  }
+  const tile = positiveInt('tileSize', options.tileSize ?? 112);
+  const max = positiveInt('maxPatches', options.maxPatches ?? 24);
+  const range = defaultRange(images, options.valueRange);
+  const colour = options.boxColor ?? [255, 127, 14];
+  const s = (i: number): number => (typeof boxes[i].score === 'number' && !Number.isNaN(boxes[i].score) ? (boxes[i].score as number) : -Infinity);
+  const order = boxes.map((_, i) => i).sort((a, b) => s(b) - s(a) || a - b).slice(0, max);
+  const side = Math.min(images.width, images.height);
+  const tiles = order.map((i) => {
+    const b = boxes[i];
+    // A square view holding the window: the whole image when it is square.
+    const vx = Math.max(0, Math.min(images.width - side, b.x + Math.floor(b.size / 2) - Math.floor(side / 2)));
+    const vy = Math.max(0, Math.min(images.height - side, b.y + Math.floor(b.size / 2) - Math.floor(side / 2)));
+    const img = cropNearest(images, b.image, vx, vy, side, tile, range);
+    const k = tile / side;
+    strokeRect(img, Math.round((b.x - vx) * k), Math.round((b.y - vy) * k), Math.max(3, Math.round(b.size * k)), Math.max(3, Math.round(b.size * k)), colour);
+    const caption = [options.labels ? options.labels[i] : `image ${b.image}`, b.score !== undefined ? `score ${formatNumber(b.score, 3)}` : '']
+      .filter(Boolean).join(' · ');
+    return `<figure style="margin:0;text-align:center;font:11px sans-serif;max-width:${tile}px">` +
+      `<img class="fm-image-png" src="${pngDataUrl(encodePng(img))}" width="${tile}" height="${tile}" alt="${escapeHtml(caption)}" style="image-rendering:pixelated">` +
+      `<figcaption>${escapeHtml(caption)}</figcaption></figure>`;
+  });
+  const title = options.title ?? 'patches in context';
+  return {
+    html: `<figure class="fm-widget fm-image fm-context" data-fm-kind="context" style="margin:8px 0">` +
+      `<figcaption style="font:12px sans-serif;color:#333;margin-bottom:4px"><b>${escapeHtml(title)}</b>: ${order.length} of ${boxes.length} patches in their images, window outlined, highest heatmap score first</figcaption>` +
+      `<div style="display:flex;flex-wrap:wrap;gap:6px">${tiles.join('')}</div></figure>`,
+  };
 }

@@ -21,8 +21,8 @@ export interface WidgetPageOptions {
  * @returns The HTML text (UTF-8).
  */
 export function widgetPage(parts: readonly Displayable[], options: WidgetPageOptions = {}): string {
-  const needed = options.libraries ?? widgetLibraries.filter((lib) =>
-    parts.some((p) => p.html.includes(lib === 'plotly' ? 'data-fm-kind="plotly"' : 'data-fm-kind="vega-lite"')));
+  const marker: Record<WidgetLibrary, string> = { plotly: 'data-fm-kind="plotly"', vega: 'data-fm-kind="vega-lite"', tuner: 'data-fm-kind="tuner"' };
+  const needed = options.libraries ?? widgetLibraries.filter((lib) => parts.some((p) => p.html.includes(marker[lib])));
   const title = escapeHtml(options.title ?? 'filtermine');
   return (
     `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${title}</title>\n` +

@@ -179,3 +179,21 @@ export function progressBar(total: number, options: ProgressBarOptions = {}): Pr
     state,
   };
 }
+
+/**
+ * A progress callback `(done, total)` for the long steps that report cumulative counts (extraction,
+ * sweeps): the first call starts an in-place bar with that total, later calls move it, and it
+ * finishes when done reaches total.
+ * @param label Label of the bar.
+ * @param options Sink, clock and interval, as for {@link progressBar}.
+ * @example await runExtraction(model, { onProgress: progressCallback('extracting') });
+ */
+export function progressCallback(label: string, options: Omit<ProgressBarOptions, 'label'> = {}): (done: number, total: number) => void {
+  let bar: ProgressBar | null = null;
+  let seen = 0;
+  return (done: number, total: number): void => {
+    if (!bar) bar = progressBar(total, { ...options, label });
+    if (done > seen) { bar.tick(done - seen); seen = done; }
+    if (done >= total) bar.done();
+  };
+}

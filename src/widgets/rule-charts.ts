@@ -5,6 +5,7 @@
  */
 import type { Displayable } from './displayable';
 import { chartHtml, type ChartOptions } from './chart-html';
+import { escapeHtml } from './escape';
 import { formatValue } from './format';
 import { toRows, type TableLike } from './rows';
 import { vegaLiteToSvg } from './vega-render';
@@ -197,8 +198,26 @@ export function classFilterMatrixSpec(input: readonly ClassFilterRow[] | TableLi
   };
 }
 
+/**
+ * The output for an empty result: a clear message in place of the chart (never an exception, so a
+ * notebook run continues).
+ * @param title The chart's title (or what it would show).
+ * @param message What is empty and what to change.
+ */
+export function emptyResult(title: string, message: string): Displayable {
+  return {
+    html: `<div class="fm-widget fm-empty" data-fm-kind="empty" style="font:13px sans-serif;padding:6px 8px;border-left:3px solid #d62728;background:#fff5f5">` +
+      `<b>${escapeHtml(title)}</b>: ${escapeHtml(message)}</div>`,
+  };
+}
+
+const emptyMessages = {
+  rules: 'no rule passes these thresholds; lower the minimum support or confidence, or raise k',
+  filters: 'no class has a kept rule, so there are no class filters; lower the thresholds or raise k',
+};
+
 /** Renders a vega-lite spec as a Displayable (interactive + static SVG). */
-async function vegaDisplayable(spec: object, options: ChartOptions): Promise<Displayable> {
+export async function vegaDisplayable(spec: object, options: ChartOptions = {}): Promise<Displayable> {
   const svg = options.staticFallback === false ? undefined : await vegaLiteToSvg(spec);
   return { html: chartHtml('vega-lite', spec, svg ?? '', options), svg, spec };
 }
@@ -207,10 +226,11 @@ async function vegaDisplayable(spec: object, options: ChartOptions): Promise<Dis
  * Support x confidence scatter of the mined rules, coloured by class, sized by rule length.
  * @param input Rule rows or an arquero table.
  * @param options Title, width, library mode.
- * @returns `{html, svg?, spec}`.
- * @throws {Error} See {@link rulesScatterSpec}.
+ * @returns `{html, svg?, spec}`; for no rules, a message ({@link emptyResult}).
+ * @throws {Error} For a malformed row.
  */
 export async function rulesScatter(input: readonly RuleRow[] | TableLike, options: RuleChartOptions = {}): Promise<Displayable> {
+  if (toRows(input, 'rulesScatter').length === 0) return emptyResult(options.title ?? 'rules', emptyMessages.rules);
   return vegaDisplayable(rulesScatterSpec(input, options), options);
 }
 
@@ -222,6 +242,7 @@ export async function rulesScatter(input: readonly RuleRow[] | TableLike, option
  * @throws {Error} See {@link filtersPerClassSpec}.
  */
 export async function filtersPerClassChart(input: readonly ClassFilterRow[] | TableLike, options: RuleChartOptions = {}): Promise<Displayable> {
+  if (toRows(input, 'filtersPerClass').length === 0) return emptyResult(options.title ?? 'filters per class', emptyMessages.filters);
   return vegaDisplayable(filtersPerClassSpec(input, options), options);
 }
 
@@ -233,5 +254,6 @@ export async function filtersPerClassChart(input: readonly ClassFilterRow[] | Ta
  * @throws {Error} See {@link classFilterMatrixSpec}.
  */
 export async function classFilterMatrix(input: readonly ClassFilterRow[] | TableLike, options: RuleChartOptions = {}): Promise<Displayable> {
+  if (toRows(input, 'classFilterMatrix').length === 0) return emptyResult(options.title ?? 'class x filter', emptyMessages.filters);
   return vegaDisplayable(classFilterMatrixSpec(input, options), options);
 }

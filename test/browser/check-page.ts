@@ -74,7 +74,7 @@ export interface CheckPageOptions {
   screenshotDir?: string;
   /** Screenshot file name (default: the page's base name + '.png'). */
   screenshotName?: string;
-  /** Longest wait for the page to load and its charts to render, ms (default 120000; a loaded 2-core machine needs tens of seconds for the 4.8 MB plotly bundle). */
+  /** Longest wait for the page to load and its charts to render, ms (default 120000; a loaded 2-core machine needs tens of seconds for the chart libraries). */
   timeoutMs?: number;
   /** Texts that must appear as text in the rendered page. */
   expectText?: readonly string[];
@@ -169,29 +169,9 @@ export async function checkRenderedPage(file: string, options: CheckPageOptions 
   const shotDir = options.screenshotDir ?? path.resolve(__dirname, '../../../test-output');
   fs.mkdirSync(shotDir, { recursive: true });
   const screenshot = path.join(shotDir, options.screenshotName ?? path.basename(abs).replace(/\.html?$/i, '') + '.png');
-  const { chromium } = await import('playwright-core');
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'fm-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath, headless: true, args: chromiumArgs, serviceWorkers: 'block',
-    viewport: { width: 1100, height: 900 },
-  });
-  const consoleErrors: string[] = [], blockedRequests: string[] = [], dialogs: string[] = [];
+  const browser = await launchOffline();
+  const { page, consoleErrors, blockedRequests, dialogs } = browser;
   try {
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
-      blockedRequests.push(url);
-      return route.abort('blockedbyclient');
-    });
-    const page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(`uncaught: ${e.message}`));
-    page.on('dialog', (d) => {
-      dialogs.push(`${d.type()}: ${d.message()}`);
-      void d.dismiss();
-    });
     await page.goto(pathToFileURL(abs).href, { waitUntil: 'load', timeout: timeoutMs });
     // Wait for a settled page: every widget chart reports a final state (a finished one has drawn
     // its SVG) and every widget image has decoded. No fixed sleep: the condition is polled.
@@ -230,7 +210,55 @@ export async function checkRenderedPage(file: string, options: CheckPageOptions 
       screenshot,
     };
   } finally {
-    await context.close();
-    fs.rmSync(profile, { recursive: true, force: true });
+    await browser.close();
   }
+}
+
+/** A headless Chromium page with the network blocked, recording console errors and dialogs. */
+export interface OfflinePage {
+  page: import('playwright-core').Page;
+  /** Console errors and uncaught page errors. */
+  consoleErrors: string[];
+  /** Requests refused (anything but file: and data:). */
+  blockedRequests: string[];
+  /** alert/confirm/prompt messages. */
+  dialogs: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts headless Chromium (Debian's, {@link chromiumPath}) with every request other than file:
+ * and data: refused and recorded.
+ * @throws {Error} When Chromium is not installed.
+ */
+export async function launchOffline(viewport = { width: 1100, height: 900 }): Promise<OfflinePage> {
+  if (!chromiumAvailable()) throw new Error(`launchOffline: ${chromiumPath} not found (apt-get install chromium)`);
+  const { chromium } = await import('playwright-core');
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'fm-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath, headless: true, args: chromiumArgs, serviceWorkers: 'block', viewport,
+  });
+  const consoleErrors: string[] = [], blockedRequests: string[] = [], dialogs: string[] = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
+    blockedRequests.push(url);
+    return route.abort('blockedbyclient');
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`uncaught: ${e.message}`));
+  page.on('dialog', (d) => {
+    dialogs.push(`${d.type()}: ${d.message()}`);
+    void d.dismiss();
+  });
+  return {
+    page, consoleErrors, blockedRequests, dialogs,
+    close: async () => {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
 }

@@ -87,7 +87,19 @@ describe('widgets/ablation-curve', () => {
     assert.equal(d.html.split('<script').length - 1, 1, 'one render script, no library in shared mode');
     assert.ok(!d.html.includes('data-fm-library'));
     const inline = await ablationCurveChart(ablationRows(), { library: 'inline', staticFallback: false });
-    assert.ok(inline.html.length > 4_000_000, 'inline mode carries plotly');
+    assert.ok(inline.html.length > 1_000_000 && inline.html.includes('data-fm-library="plotly.js-basic-dist-min"'), 'inline mode carries plotly (basic bundle)');
     assert.equal(inline.svg, undefined);
+  });
+
+  it('draws the unablated accuracy as a labelled reference line and explains the band', () => {
+    const fig = ablationCurveFigure(ablationRows(), { reference: 91.25, unit: '%' }) as { layout: { shapes?: Array<{ y0: number }>; annotations?: Array<{ text: string }> } };
+    assert.equal(fig.layout.shapes?.[0].y0, 91.25);
+    assert.deepEqual(fig.layout.annotations?.map((a) => a.text), [
+      'no ablation: 91.25%',
+      'shaded band: mean ± 1 standard deviation over the seeded random draws; dashed lines: random filters',
+    ]);
+    const noBand = ablationCurveFigure(ablationRows().filter((r) => r.std === undefined || r.std === null)) as { layout: { annotations?: unknown[] } };
+    assert.equal(noBand.layout.annotations, undefined);
+    assert.throws(() => ablationCurveFigure(ablationRows(), { reference: NaN }), /reference must be a finite number/);
   });
 });

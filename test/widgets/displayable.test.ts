@@ -22,15 +22,15 @@ describe('widgets/displayable and bundles', () => {
     assert.match(out.join(''), /filtermine widget: 12 bytes of HTML/);
   });
 
-  it('widgetsSetup inlines plotly, vega, vega-lite and vega-embed once, guarded, with no closing-script hazard', () => {
+  it('widgetsSetup inlines plotly (basic bundle), vega, vega-lite, vega-embed and the tuner once, guarded, with no closing-script hazard', () => {
     const versions = widgetLibraryVersions();
-    assert.deepEqual(Object.keys(versions), ['plotly.js-dist-min', 'vega', 'vega-lite', 'vega-embed']);
-    assert.equal(versions['plotly.js-dist-min'], '4.1.2');
+    assert.deepEqual(Object.keys(versions), ['plotly.js-basic-dist-min', 'vega', 'vega-lite', 'vega-embed', 'filtermine-tuner']);
+    assert.equal(versions['plotly.js-basic-dist-min'], '4.1.1');
     const html = widgetsSetup().html;
-    assert.equal((html.match(/<script/g) ?? []).length, 4);
-    for (const g of ['Plotly', 'vega', 'vegaLite', 'vegaEmbed']) assert.ok(html.includes(`if (typeof window.${g} === 'undefined')`), g);
+    assert.equal((html.match(/<script/g) ?? []).length, 5);
+    for (const g of ['Plotly', 'vega', 'vegaLite', 'vegaEmbed', 'filtermineTuner']) assert.ok(html.includes(`if (typeof window.${g} === 'undefined')`), g);
     // Each bundle must not contain '</script' (it would end the inline script early).
-    for (const lib of ['plotly', 'vega'] as const) {
+    for (const lib of ['plotly', 'vega', 'tuner'] as const) {
       const inner = libraryScripts(lib).replace(/<script data-fm-library="[^"]*">/g, '').replace(/<\/script>/g, '');
       assert.ok(!/<\/script/i.test(inner), lib);
       assert.ok(!/sourceMappingURL/.test(inner), 'source maps stripped');

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import {
-  averagePatch, averagePatchRaster, decodePng, heatmapOverlays, jet, mosaicRaster, overlayRaster, patchMosaic,
+  averagePatch, averagePatchRaster, decodePng, heatmapOverlays, jet, mosaicRaster, overlayRaster, patchMosaic, patchesInContext,
   viridis, type ImageStack, type PatchBox, type RgbaImage,
 } from '../../src/widgets';
 import { rng } from '../../src/util/rng';
@@ -135,6 +135,9 @@ describe('widgets/mosaic', () => {
     const heat = { data: new Float32Array(2 * 7 * 7).map((_, i) => (i % 7) / 6), width: 7, height: 7 };
     const d = heatmapOverlays(imgs, heat, { labels: [evilClass, 'b'] });
     assert.ok(!d.html.includes('<img src=x') && d.html.includes('image 0 · &lt;img'));
+    // A colour bar with the value range: jet's ends (blue at 0, red at 1) and the range labels.
+    assert.match(d.html, /class="fm-colour-bar".*<span>0<\/span>.*linear-gradient\(to right,rgb\(0,0,128\) 0%.*rgb\(128,0,0\) 100%\).*<span>1<\/span>/);
+    assert.match(heatmapOverlays(imgs, heat, { heatmapRange: [0, 0.5] }).html, /<span>0.5<\/span>/);
     const img = decodePng(d.png as Uint8Array);
     assert.equal(img.width, 2 * 112 + 3 * 2);
     assert.throws(() => heatmapOverlays(imgs, { ...heat, data: new Float32Array(3) }), /one map per image/);
@@ -160,5 +163,23 @@ describe('widgets/mosaic', () => {
     averagePatch(imgs, boxes);
     assert.deepEqual(imgs.pixels, px);
     assert.equal(JSON.stringify(boxes), bx);
+  });
+
+  it('patches in context: the whole image per tile with the window outlined, captions under the tiles', () => {
+    const imgs: ImageStack = { pixels: Uint8Array.from({ length: 2 * 28 * 28 }, (_, i) => i % 97), width: 28, height: 28, channels: 1 };
+    const boxes = [{ image: 0, x: 4, y: 6, size: 8, score: 0.2 }, { image: 1, x: 10, y: 2, size: 6, score: 0.9 }];
+    const d = patchesInContext(imgs, boxes, { labels: [evilClass, 'Bag'], tileSize: 56 });
+    assert.ok(!d.html.includes('<img src=x'), 'captions escaped');
+    const srcs = [...d.html.matchAll(/src="data:image\/png;base64,([^"]+)"/g)].map((m) => decodePng(Uint8Array.from(Buffer.from(m[1], 'base64'))));
+    assert.equal(srcs.length, 2);
+    const captions = [...d.html.matchAll(/<figcaption>([^<]*)<\/figcaption>/g)].map((m) => m[1]);
+    assert.deepEqual(captions, ['Bag · score 0.9', '&lt;img src=x onerror=alert(1)&gt; · score 0.2'], 'highest score first');
+    // The outline of box 1 (x 10..15, y 2..7 at scale 2 in a 28-pixel image): orange on its top edge, not inside.
+    const t = srcs[0], scale = 56 / imgs.width;
+    const at = (x: number, y: number): number[] => Array.from(t.data.slice(4 * (y * t.width + x), 4 * (y * t.width + x) + 3));
+    assert.deepEqual(at(10 * scale + 3, 2 * scale), [255, 127, 14]);
+    assert.notDeepEqual(at(12 * scale, 4 * scale), [255, 127, 14]);
+    assert.throws(() => patchesInContext(imgs, []), /non-empty array/);
+    assert.throws(() => patchesInContext(imgs, boxes, { labels: ['a'] }), /labels has 1 entries/);
   });
 });
