@@ -134,9 +134,19 @@ export {
   channelMask, validateChannels, type ChannelMaskOptions, defaultVariants, minedSourceName, type DefaultVariantsOptions, type AblationVariant,
   registerFilterSelector, getFilterSelector, listFilterSelectors, type FilterSelectorDef, type SelectorContext,
   vebiFilters, filterNorms, type VebiOptions, type VebiResult,
-  minedFiltersFromTables, rankMinedFilters, indexedImagesFromSet, type IndexedImages,
+  minedFilterLists, rankMinedFilters, type MinedRule, indexedImagesFromSet, type IndexedImages,
   saveAblationTables, ablationTableToCsv,
+  ablationStudy, BASELINE_RANKINGS, type StudyInputs, type StudyOptions, type StudyResult, type StudyResultRow,
+  type StudyComparisonRow, type StudyProtocol, type StudyImages, miningSweep, type MiningSweepRow,
+  greedyOracle, type OracleOptions, type OracleResult, pairedComparison, quantile, type PairedComparison, type PairedOptions,
+  classGradientStatistics, type GradientStatisticsOptions,
 } from './ablation';
+
+// Baseline filter rankings per class (pure, typed arrays).
+export {
+  filterStatistics, FILTER_STATISTICS, type FilterStatistics, type FilterStatisticName,
+  classMeanRanking, weightRanking, randomRanking, topFilters, filterCount, type ClassRankings,
+} from './baselines';
 
 // Widgets: charts, mosaics, tables and progress bars that render in notebooks and offline pages.
 export {
@@ -155,3 +165,17 @@ export {
 // Extension points and utilities.
 export { registerCommand, type CommandDef } from './cli/registry';
 export { rng, type Rng } from './util/rng';
+
+// Ground truth: the planted-parts generator, the ground-truth folder format and the benchmark.
+export {
+  generatePlantedParts, PLANTED_PARTS_CLASSES, PLANTED_PARTS_VOCABULARY, type PlantedPartsOptions, type PlantedPartsSet,
+  readGroundTruthFolder, readGroundTruthFile, writeGroundTruthFolder, plantedPartsFolder, GROUND_TRUTH_FILE,
+  type GroundTruthData, type ReadGroundTruthOptions,
+  validateGroundTruth, partRole, GROUND_TRUTH_FORMAT, type GroundTruth, type GroundTruthImage, type PartDef, type PlantedPart, type Box, type PartRole,
+  runGroundTruthBenchmark, splitHalves, subsetImageSet, type GroundTruthBenchmark, type GroundTruthBenchmarkOptions,
+  type ExplanationRow, type SourceRow, type ClassRow,
+  partIndex, pointingGame, randomWindowPointing, filterPartSelectivity, filterParts, classFilterScores, sharingAgreement, usedParts, inpaintBox,
+  type PartIndex, type PointingResult, type Selectivity, type ClassFilterScore, type SharingAgreement, type PartImportance,
+  formatBenchmark, writeBenchmarkReport,
+  imagesWithBoxes, partExemplarBoxes, filterTopPatches, sourceMeasureChart, pointingChart,
+} from './groundtruth';

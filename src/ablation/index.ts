@@ -1,24 +1,19 @@
 /**
- * Evaluation by class-conditional filter ablation (docs/method.md, "Evaluation"): channel masks at a
- * layer, the fast split-and-head evaluator and the full-model reference, the filter selectors
- * (ours-k, random, class-specific/shared, VEBI), the results table and the ablation curves.
+ * Evaluation by class-conditional filter ablation (docs/method.md, "Evaluation"), in four folders:
+ * - `core/`: the pure engine over typed arrays: channel masks, scoring, class-conditional
+ *   accuracy, filter selectors and variants, the results tables, the greedy oracle, paired
+ *   comparisons, the ablation curves;
+ * - `tf/`: the tfjs adapters: the activation cache, the fast head evaluator and the full-model
+ *   reference, per-image class-logit gradients;
+ * - `io/`: arquero tables and the JSON + CSV files;
+ * - `study/`: the one function that runs a whole study (the CLI's `evaluate` and the notebooks).
+ * The lasso solver (`src/lasso`), VEBI (`src/vebi`) and the baseline rankings (`src/baselines`)
+ * are folders of their own.
  */
-export * from './mask';
-export * from './metrics';
-export * from './nn-lasso';
-export * from './vebi';
-export * from './scorer';
-export * from './class-conditional';
-export * from './selectors';
-export * from './variants';
-export * from './mined';
-export * from './seed';
-export * from './table';
-export * from './evaluate';
-export * from './curves';
-export * from './images';
-export * from './full-model';
-export * from './activation-cache';
-export * from './contributions';
-export * from './head-evaluator';
+export * from './core';
+export * from './tf';
 export * from './io';
+export * from './study';
+export * from '../lasso';
+export * from '../vebi';
+export * from '../baselines';

@@ -17,6 +17,11 @@ export const FASHION_MNIST_CLASSES: readonly string[] = [
   'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
 ];
 
+/** The number of channels of an image set (1 when {@link ImageSet.channels} is absent). */
+export function imageChannels(set: Pick<ImageSet, 'channels'>): number {
+  return set.channels ?? 1;
+}
+
 /** Which half of the data set. */
 export type Split = 'train' | 'test';
 

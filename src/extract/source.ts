@@ -4,7 +4,7 @@
 import * as crypto from 'node:crypto';
 import * as tf from '@tensorflow/tfjs';
 import * as path from 'node:path';
-import { unitPixelRange, type ImageSet } from '../data/image-set';
+import { imageChannels, unitPixelRange, type ImageSet } from '../data/image-set';
 import { readClassNames, readImageFolderDataset, type ImageFolderDataset, type RejectedFile } from '../data/image-folder';
 import { getPreset, listPresets } from '../data/presets';
 import type { ModelCardInfo } from './model';
@@ -32,7 +32,7 @@ export interface ExtractDataSource {
 }
 
 /**
- * A data source over a grey {@link ImageSet} (pixels scaled to [0, 1], one channel), as
+ * A data source over an {@link ImageSet} (pixels scaled to [0, 1], its channels), as
  * `imageBatch` makes them.
  * @param name e.g. `fashion-mnist-test`
  * @param limit keep only the first `limit` images
@@ -44,7 +44,7 @@ export function imageSetSource(set: ImageSet, name: string, limit = set.n): Extr
     imageSet: { set, name, limit },
     checksum: set.checksum,
     n,
-    shape: [set.height, set.width, 1],
+    shape: [set.height, set.width, imageChannels(set)],
     labels: set.labels.subarray(0, n),
     pixels(start, end) {
       return unitPixelRange({ ...set, n }, start, end, 'imageSetSource');

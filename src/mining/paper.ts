@@ -36,6 +36,8 @@ export interface PaperRulesResult {
    * score (support x confidence).
    */
   rules: ColumnTable;
+  /** The same kept rules as typed objects, in table order. */
+  ruleList: ClassRule[];
   /** Per class: class, filters (number[]), nFilters, nRules. */
   classFilters: ColumnTable;
   /** Per filter in any kept rule: filter, classes, nClasses, kind ('specific'|'shared'), supports per class. */
@@ -90,7 +92,7 @@ export function minePaperRules(tx: Transactions | MiningContext, options: PaperR
   const tables = performance.now() - t2;
   const t = core.timings;
   return {
-    rules: rulesTable, classFilters, filters, filterSets, groups, counts: core.counts, options: core.options,
+    rules: rulesTable, ruleList: core.rules, classFilters, filters, filterSets, groups, counts: core.counts, options: core.options,
     timings: { index: t1 - t0, rules: t.rules, filters: t.filters + tables, groups: t.groups, total: t1 - t0 + (t2 - t1) + tables },
   };
 }

@@ -16,23 +16,24 @@ export interface AugmentOptions {
 export const defaultAugment: Required<AugmentOptions> = { maxShift: 1, flip: true };
 
 /**
- * Gathers images at `indices` into one float batch in [0, 1] (`[n, h, w]` row-major, channel 1),
- * augmenting each when `r` is given.
- * @param images `count * h * w` bytes
+ * Gathers images at `indices` into one float batch in [0, 1] (`[n, h, w, channels]` row-major,
+ * channels interleaved), augmenting each when `r` is given.
+ * @param images `count * h * w * channels` bytes
  * @param h image height
  * @param w image width
  * @param indices which images, in batch order
  * @param r a seeded generator (draws 3 numbers per image), or null for no augmentation
- * @returns a new Float32Array of `indices.length * h * w`; `images` is not modified
+ * @param channels channels per pixel (default 1)
+ * @returns a new Float32Array of `indices.length * h * w * channels`; `images` is not modified
  * @throws if an index is out of range or `maxShift` is negative
  */
 export function assembleBatch(
   images: Uint8Array, h: number, w: number, indices: ArrayLike<number>, r: Rng | null,
-  augment: AugmentOptions = defaultAugment,
+  augment: AugmentOptions = defaultAugment, channels = 1,
 ): Float32Array {
   const a = { maxShift: 0, flip: false, ...augment };
   if (!(Number.isInteger(a.maxShift) && a.maxShift >= 0)) throw new Error(`assembleBatch: maxShift must be a non-negative integer, got ${a.maxShift}`);
-  const px = h * w;
+  const px = h * w * channels;
   const count = Math.floor(images.length / px);
   const out = new Float32Array(indices.length * px);
   for (let j = 0; j < indices.length; j++) {
@@ -54,7 +55,7 @@ export function assembleBatch(
         const fx = flip ? w - 1 - x : x;
         const sx = fx - dx;
         if (sx < 0 || sx >= w) continue;
-        out[dst + y * w + x] = images[src + sy * w + sx] / 255;
+        for (let c = 0; c < channels; c++) out[dst + (y * w + x) * channels + c] = images[src + (sy * w + sx) * channels + c] / 255;
       }
     }
   }

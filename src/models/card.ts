@@ -44,6 +44,8 @@ export interface ModelCard {
   trainingSeconds: number;
   /** tfjs backend used for training. */
   backend: string;
+  /** The data trained and tested on, when not Fashion-MNIST (e.g. the generator and its settings). */
+  data?: string;
   /** SHA-256 of the training data files (`ImageSet.checksum`). */
   dataChecksum: string;
   /** SHA-256 of the test data files. */
@@ -60,6 +62,10 @@ export interface ModelCard {
   camMethod?: string;
   /** Why {@link camMethod} was chosen, with the measurement. */
   camMethodReason?: string;
+  /** The model whose weights training started from (fine-tuning), when there was one. */
+  initializedFrom?: string;
+  /** The layers whose weights came from {@link initializedFrom}. */
+  initializedLayers?: string[];
 }
 
 /**

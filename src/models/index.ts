@@ -1,6 +1,7 @@
 /** Models: small trainable architectures, VGG16/ResNet50 builders, I/O, training, shipped models. */
 export { buildVggSmall, VGG_SMALL_ANALYSIS_LAYER, type VggSmallOptions } from './vgg-small';
 export { buildResnetSmall, RESNET_SMALL_ANALYSIS_LAYER, type ResnetSmallOptions } from './resnet-small';
+export { buildVggParts, buildResnetParts, PARTS_INPUT_SHAPE, VGG_PARTS_ANALYSIS_LAYER, RESNET_PARTS_ANALYSIS_LAYER, type VggPartsOptions } from './parts-nets';
 export { buildVgg16, VGG16_ANALYSIS_LAYER, type Vgg16Options } from './vgg16';
 export { buildResnet50, RESNET50_ANALYSIS_LAYER, type Resnet50Options } from './resnet50';
 export { registerArchitecture, getArchitecture, listArchitectures, type ArchitectureDef, type ArchitectureBuildOptions } from './registry';

@@ -7,6 +7,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { buildVggSmall, VGG_SMALL_ANALYSIS_LAYER } from './vgg-small';
 import { buildResnetSmall, RESNET_SMALL_ANALYSIS_LAYER } from './resnet-small';
 import { createRegistry } from '../util/registry';
+import { buildVggParts, buildResnetParts, PARTS_INPUT_SHAPE, VGG_PARTS_ANALYSIS_LAYER, RESNET_PARTS_ANALYSIS_LAYER } from './parts-nets';
 
 /** Options every registered builder accepts. */
 export interface ArchitectureBuildOptions {
@@ -56,9 +57,25 @@ export function listArchitectures(): string[] {
 }
 
 const BUILT_IN: Array<[string, string, string, typeof buildVggSmall]> = [
-  ['vgg-small', 'VGG-style CNN for 28x28x1 input (4 conv layers, Keras VGG16 layer names), logits output', VGG_SMALL_ANALYSIS_LAYER, buildVggSmall],
+  ['vgg-small', 'VGG-style CNN for 28x28x1 input (4 conv layers, Keras VGG16 layer names, global-average-pooling head), logits output', VGG_SMALL_ANALYSIS_LAYER, buildVggSmall],
   ['resnet-small', 'ResNet-style CNN for 28x28x1 input (bottleneck blocks with batch norm, Keras ResNet50 layer names), logits output', RESNET_SMALL_ANALYSIS_LAYER, buildResnetSmall],
 ];
 for (const [name, description, analysisLayer, build] of BUILT_IN) {
   registerArchitecture({ name, description, inputShape: [28, 28, 1], analysisLayer, build: (options = {}) => build(options) });
 }
+
+registerArchitecture({
+  name: 'vgg-parts',
+  description: 'VGG-style CNN for 64x64x3 input (4 conv layers, global-average-pooling head, Keras VGG16 layer names), logits output; trained on the planted-parts benchmark',
+  inputShape: PARTS_INPUT_SHAPE,
+  analysisLayer: VGG_PARTS_ANALYSIS_LAYER,
+  build: (options = {}) => buildVggParts(options),
+});
+
+registerArchitecture({
+  name: 'resnet-parts',
+  description: 'ResNet-style CNN for 64x64x3 input (bottleneck blocks with batch norm, Keras ResNet50 layer names), logits output; trained on the planted-parts benchmark',
+  inputShape: PARTS_INPUT_SHAPE,
+  analysisLayer: RESNET_PARTS_ANALYSIS_LAYER,
+  build: (options = {}) => buildResnetParts(options),
+});

@@ -12,10 +12,15 @@ import * as tf from '@tensorflow/tfjs';
 import { seededInitializers, type SeededInitializers } from './init';
 import { SMALL_MODEL_DEFAULTS, type SmallModelOptions } from './options';
 
-/** Options of {@link buildResnetSmall}. */
-export type ResnetSmallOptions = SmallModelOptions;
+/** Options of {@link buildResnetSmall}: the shared ones plus its name and an optional stem pool. */
+export type ResnetSmallOptions = SmallModelOptions & {
+  /** Model name. Default `resnet-small`. */
+  name?: string;
+  /** A 3x3 stride-2 max pool after the stem (`pool1_pool`, as in Keras ResNet50), for larger inputs. Default false. */
+  stemPool?: boolean;
+};
 
-const defaults = SMALL_MODEL_DEFAULTS;
+const defaults: Required<ResnetSmallOptions> = { ...SMALL_MODEL_DEFAULTS, name: 'resnet-small', stemPool: false };
 
 /** One stage: `blocks` bottleneck blocks of inner width `filters` and output width `out`. */
 interface Stage { name: string; filters: number; out: number; blocks: number; stride: number }
@@ -85,6 +90,7 @@ export function buildResnetSmall(options: ResnetSmallOptions = {}): tf.LayersMod
   }).apply(input) as tf.SymbolicTensor;
   x = bn('conv1_bn').apply(x) as tf.SymbolicTensor;
   x = tf.layers.activation({ activation: 'relu', name: 'conv1_relu' }).apply(x) as tf.SymbolicTensor;
+  if (o.stemPool) x = tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same', name: 'pool1_pool' }).apply(x) as tf.SymbolicTensor;
   for (const s of STAGES) {
     for (let i = 1; i <= s.blocks; i++) x = block(x, s, i, f, init);
   }
@@ -92,5 +98,5 @@ export function buildResnetSmall(options: ResnetSmallOptions = {}): tf.LayersMod
   const logits = tf.layers.dense({
     units: o.classes, activation: 'linear', name: 'logits', kernelInitializer: init.glorotUniform(),
   }).apply(x) as tf.SymbolicTensor;
-  return tf.model({ inputs: input, outputs: logits, name: 'resnet-small' });
+  return tf.model({ inputs: input, outputs: logits, name: o.name });
 }

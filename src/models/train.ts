@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { ImageSet } from '../data/image-set';
+import { imageChannels, type ImageSet } from '../data/image-set';
 import { rng } from '../util/rng';
 import { getArchitecture } from './registry';
 import { assembleBatch, cosineLearningRate, defaultAugment, oneHot, permutation, type AugmentOptions } from './augment';
@@ -34,6 +34,12 @@ export interface TrainOptions {
   width?: number;
   /** Where progress goes; null for silence. Default: a progress bar on stderr. */
   progress?: ProgressReporter | null;
+  /**
+   * A trained model whose weights start the training (fine-tuning): every layer of the new model
+   * with a layer of the same name and the same weight shapes there starts from its weights; the
+   * others keep their seeded initialisation. Default: none (training from scratch).
+   */
+  initFrom?: tf.LayersModel | null;
 }
 
 const defaults = {
@@ -58,7 +64,9 @@ export interface TrainResult {
   /** Wall time of the training loop in seconds. */
   seconds: number;
   /** The resolved options. */
-  options: Required<Omit<TrainOptions, 'progress'>>;
+  options: Required<Omit<TrainOptions, 'progress' | 'initFrom'>>;
+  /** Layers whose weights came from `initFrom` (empty when training from scratch). */
+  initializedLayers: string[];
 }
 
 function checkPositiveInt(name: string, v: number): void {
@@ -76,6 +84,28 @@ export async function trainModel(set: ImageSet, options: TrainOptions = {}): Pro
   return withFastTrainingKernels(() => trainLoop(set, options));
 }
 
+/**
+ * Copies the weights of every layer of `from` into the layer of `to` with the same name and the
+ * same weight shapes.
+ * @returns the names of the layers copied
+ * @throws if no layer matches (the two models share nothing)
+ */
+function copyMatchingWeights(from: tf.LayersModel, to: tf.LayersModel): string[] {
+  const copied: string[] = [];
+  for (const layer of to.layers) {
+    const source = from.layers.find((l) => l.name === layer.name);
+    if (!source) continue;
+    // getWeights() returns the variables' own tensors: they are not disposed here.
+    const want = layer.weights, have = source.getWeights();
+    const same = want.length > 0 && want.length === have.length && want.every((w, i) => w.shape.join(',') === have[i].shape.join(','));
+    if (!same) continue;
+    layer.setWeights(have);
+    copied.push(layer.name);
+  }
+  if (!copied.length) throw new Error(`trainModel: initFrom '${from.name}' has no layer with the name and weight shapes of a layer of '${to.name}'`);
+  return copied;
+}
+
 /** `options` without its undefined fields, so that they fall back to the defaults. */
 function defined<T extends object>(options: T): Partial<T> {
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<T>;
@@ -90,13 +120,16 @@ async function trainLoop(set: ImageSet, options: TrainOptions): Promise<TrainRes
   if (set.n === 0) throw new Error('trainModel: the training set is empty');
   const arch = getArchitecture(o.architecture);
   const classes = set.classNames.length;
-  const [h, w] = arch.inputShape;
-  if (set.height !== h || set.width !== w) throw new Error(`trainModel: ${o.architecture} expects ${h}x${w} images, got ${set.height}x${set.width}`);
+  const [h, w, ch] = arch.inputShape;
+  if (set.height !== h || set.width !== w || imageChannels(set) !== ch) {
+    throw new Error(`trainModel: ${o.architecture} expects ${h}x${w}x${ch} images, got ${set.height}x${set.width}x${imageChannels(set)}`);
+  }
 
   const root = rng(o.seed);
   const shuffleRng = root.fork();
   const augmentRng = root.fork();
   const model = arch.build({ seed: o.seed, width: o.width, classes });
+  const initializedLayers = options.initFrom ? copyMatchingWeights(options.initFrom, model) : [];
   const vars = model.trainableWeights.map((v) => v.read() as tf.Variable);
   const optimizer = tf.train.adam(o.learningRate);
   const setLearningRate = (lr: number) => { (optimizer as unknown as { learningRate: number }).learningRate = lr; };
@@ -111,9 +144,9 @@ async function trainLoop(set: ImageSet, options: TrainOptions): Promise<TrainRes
       for (let s = 0; s < steps; s++) {
         const idx = order.subarray(s * o.batchSize, Math.min(set.n, (s + 1) * o.batchSize));
         setLearningRate(cosineLearningRate(epoch * steps + s, o.epochs * steps, o.learningRate));
-        const xs = assembleBatch(set.images, h, w, idx, o.augment ? augmentRng : null, o.augment || {});
+        const xs = assembleBatch(set.images, h, w, idx, o.augment ? augmentRng : null, o.augment || {}, ch);
         const ys = oneHot(set.labels, idx, classes);
-        const x = tf.tensor4d(xs, [idx.length, h, w, 1]);
+        const x = tf.tensor4d(xs, [idx.length, h, w, ch]);
         const y = tf.tensor2d(ys, [idx.length, classes]);
         let hits: tf.Scalar | null = null;
         const cost = optimizer.minimize(() => {
@@ -142,8 +175,8 @@ async function trainLoop(set: ImageSet, options: TrainOptions): Promise<TrainRes
   } finally {
     optimizer.dispose();
   }
-  const { progress: _p, ...resolved } = { ...o, progress: null };
-  return { model, history, seconds: (Date.now() - t0) / 1000, options: resolved };
+  const { progress: _p, initFrom: _i, ...resolved } = { ...o, progress: null, initFrom: null };
+  return { model, history, seconds: (Date.now() - t0) / 1000, options: resolved, initializedLayers };
 }
 
 /** Input of {@link makeModelCard}. */
@@ -154,6 +187,8 @@ export interface ModelCardInput {
   train: ImageSet;
   /** The test set to evaluate on (the card records its accuracy). */
   test: ImageSet;
+  /** Where the starting weights came from, when training started from another model. */
+  initializedFrom?: string;
 }
 
 /**
@@ -188,6 +223,8 @@ export async function makeModelCard(input: ModelCardInput): Promise<ModelCard> {
     testDataChecksum: test.checksum,
     tfjsVersion: tf.version.tfjs,
     date: new Date().toISOString(),
+    ...(result.initializedLayers.length ? { initializedLayers: result.initializedLayers } : {}),
+    ...(input.initializedFrom ? { initializedFrom: input.initializedFrom } : {}),
   };
 }
 

@@ -15,18 +15,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { cacheActivations } from '../ablation/activation-cache';
-import type { ClassFilterLists } from '../ablation/class-conditional';
-import { ablationCurves, type CurveMethod, type CurvePoint } from '../ablation/curves';
-import { evaluateAblation, selectorContext, type AblationClassRow, type AblationResultRow } from '../ablation/evaluate';
-import { createHeadEvaluator } from '../ablation/head-evaluator';
-import { indexedImagesFromSet } from '../ablation/images';
-import { minedFiltersFromTables } from '../ablation/mined';
-import { MaskScorer } from '../ablation/scorer';
-import { defaultVariants, minedSourceName } from '../ablation/variants';
-import { filterNorms } from '../ablation/vebi';
+import { indexedImagesFromSet } from '../ablation/tf/images';
+import { ablationStudy, type StudyProtocol, type StudyResult } from '../ablation/study/study';
 import { loadFashionMnist } from '../data/fashion-mnist';
-import type { ImageSet } from '../data/image-set';
+import { imageChannels, type ImageSet } from '../data/image-set';
 import { resolveModel } from '../extract/model';
 import { readModelCard, shippedModelsDir } from '../models/shipped';
 import type { ExtractSummaryCounts } from '../extract/merge';
@@ -123,22 +115,31 @@ export async function loadNotebookModel(source: string, options: LoadNotebookMod
 
 /** Options of {@link loadNotebookData}. */
 export interface NotebookDataOptions {
-  /** Keep the first `limit` test images. Default: all 10,000. */
+  /** Keep the first `limit` images. Default: all (10,000 test, 60,000 training images). */
   limit?: number;
+  /** `test` (default) or `train`: the training images, for fitting under the held-out protocol. */
+  split?: 'test' | 'train';
 }
 
 /**
- * The embedded default data: the Fashion-MNIST test set (or its first `limit` images).
+ * The embedded default data: the Fashion-MNIST test set (or its training set), or its first `limit` images.
  * @throws if the data set is not installed (naming how to install it)
  */
 export function loadNotebookData(options: NotebookDataOptions = {}): ImageSet {
-  return loadFashionMnist('test', options.limit !== undefined ? { limit: options.limit } : {});
+  return loadFashionMnist(options.split ?? 'test', options.limit !== undefined ? { limit: options.limit } : {});
 }
 
 /** Parameters of {@link runExtraction} (all but `workers`/`onProgress` decide the result). */
 export interface ExtractionRequest {
-  /** Test images used (the first `limit`). Default: all. */
+  /**
+   * The images to explain, with a name for the cache key. Default: the Fashion-MNIST test set.
+   * The set's `checksum` identifies its content in the cache key.
+   */
+  data?: { set: ImageSet; name: string };
+  /** Images used (the first `limit`). Default: all. */
   limit?: number;
+  /** `test` (default) or `train` images. */
+  split?: 'test' | 'train';
   /** Run seed (per-image window seeds derive from it). Default 0. */
   seed?: number;
   /** CAM method. Default: the model's {@link NotebookModel.camMethod}. */
@@ -170,6 +171,8 @@ export interface ExtractionRun {
   layer: string;
   /** Images extracted. */
   n: number;
+  /** Which images: `test` or `train`. */
+  split: 'test' | 'train';
   /** The merge summary (patches, outcomes, accuracy...). */
   summary: ExtractSummaryCounts;
   /** True when this call found the run complete on disk. */
@@ -183,7 +186,7 @@ const extractionDefaults = { seed: 0, method: 'gradcam', sampler: 'monte-carlo',
 /** The parameters that identify an extraction (its cache key). */
 export function extractionIdentity(m: Pick<NotebookModel, 'name' | 'fingerprint' | 'layer'> & { camMethod?: string }, data: Pick<ImageSet, 'checksum'>, n: number, req: ExtractionRequest): Record<string, unknown> {
   return {
-    model: m.name, fingerprint: m.fingerprint, layer: m.layer, data: 'fashion-mnist-test', checksum: data.checksum, n,
+    model: m.name, fingerprint: m.fingerprint, layer: m.layer, data: req.data?.name ?? `fashion-mnist-${req.split ?? 'test'}`, checksum: data.checksum, n,
     seed: req.seed ?? extractionDefaults.seed, method: req.method ?? m.camMethod ?? extractionDefaults.method,
     sampler: req.sampler ?? extractionDefaults.sampler, patch: req.patch ?? {}, threshold: req.threshold ?? extractionDefaults.threshold,
     ks: req.ks ?? extractionDefaults.ks,
@@ -191,34 +194,35 @@ export function extractionIdentity(m: Pick<NotebookModel, 'name' | 'fingerprint'
 }
 
 /**
- * Runs (or finds on disk) the extraction of docs/method.md, Pipeline steps 1-3 over the test set.
+ * Runs (or finds on disk) the extraction of docs/method.md, Pipeline steps 1-3 over the test set (or `req.data`).
  * @param m the model (see {@link loadNotebookModel})
  * @param req the parameters (see {@link ExtractionRequest})
  * @returns the run; an interrupted run resumes where it stopped
- * @throws if the model's input does not take 28x28x1 Fashion-MNIST images
+ * @throws if the model's input does not take the data's images
  */
 export async function runExtraction(m: NotebookModel, req: ExtractionRequest = {}): Promise<ExtractionRun> {
   const t0 = Date.now();
-  const set = loadNotebookData(req.limit !== undefined ? { limit: req.limit } : {});
+  const set = req.data ? req.data.set : loadNotebookData({ ...(req.limit !== undefined ? { limit: req.limit } : {}), split: req.split ?? 'test' });
+  const n = Math.min(set.n, req.limit ?? set.n);
   const [H, W, C] = m.inputShape;
-  if (H !== set.height || W !== set.width || C !== 1) {
-    throw new Error(`runExtraction: model '${m.name}' takes ${H}x${W}x${C} inputs, but the embedded data is ${set.height}x${set.width}x1`);
+  if (H !== set.height || W !== set.width || C !== imageChannels(set)) {
+    throw new Error(`runExtraction: model '${m.name}' takes ${H}x${W}x${C} inputs, but the data is ${set.height}x${set.width}x${imageChannels(set)}`);
   }
   // With the native addon one process already uses every core; else wasm worker threads help.
   const native = activeBackendId() === 'native';
   const workers = req.workers === undefined || req.workers === 'auto'
-    ? (!native && set.n >= 2000 && os.availableParallelism() >= 2 ? 2 : 1) : req.workers;
+    ? (!native && n >= 2000 && os.availableParallelism() >= 2 ? 2 : 1) : req.workers;
   // The compute path is part of the cache key: its float rounding differs, and a run folder
   // refuses to be resumed on another path. So is the extraction format: a cached run made before
   // a change of results (a corrected kernel, a new chunk format) is not served again.
   const id: Record<string, unknown> = {
-    ...extractionIdentity(m, set, set.n, req), compute: workers > 1 ? 'wasm' : activeBackendId(), format: EXTRACT_FORMAT_VERSION,
+    ...extractionIdentity(m, set, n, req), compute: workers > 1 ? 'wasm' : activeBackendId(), format: EXTRACT_FORMAT_VERSION,
   };
   const dir = path.join(req.cacheRoot ?? notebookCacheRoot(), 'extract', `${m.name}-${cacheKey(id)}`);
   const summaryFile = path.join(dir, 'summary.json');
   const cached = fs.existsSync(summaryFile);
   if (!cached) {
-    const source = imageSetSource(set, 'fashion-mnist-test');
+    const source = imageSetSource(set, req.data?.name ?? `fashion-mnist-${req.split ?? 'test'}`, n);
     const common = {
       layer: m.layer, out: dir, ks: id.ks as number[], seed: id.seed as number, method: id.method as string,
       sampler: id.sampler as string, patch: id.patch as PatchParams, threshold: id.threshold as number, modelName: m.name,
@@ -231,7 +235,7 @@ export async function runExtraction(m: NotebookModel, req: ExtractionRequest = {
     if (!fs.existsSync(summaryFile)) throw new Error(`runExtraction: the run in ${dir} did not complete`);
   }
   const summary = JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as ExtractSummaryCounts;
-  return { dir, model: m.name, layer: m.layer, n: set.n, summary, cached, seconds: (Date.now() - t0) / 1000 };
+  return { dir, model: m.name, layer: m.layer, n, split: req.split ?? 'test', summary, cached, seconds: (Date.now() - t0) / 1000 };
 }
 
 const stores = new Map<string, TransactionStore>();
@@ -310,8 +314,10 @@ export function mineExtraction(run: Pick<ExtractionRun, 'dir'>, req: MiningReque
   return { ...res, transactions, k: req.k, ms: performance.now() - t0 };
 }
 
-/** Parameters of {@link runAblationStudy}. */
+/** Parameters of {@link runAblationStudy} (see `StudyOptions` of `ablationStudy`). */
 export interface AblationRequest {
+  /** `held-out` (default: needs `fitRun`) or `in-sample` (the paper's). */
+  protocol?: StudyProtocol;
   /** Transaction sizes mined (Ours-k). Default [5, 10, 25]. */
   ks?: number[];
   /** Mining thresholds. Defaults: the paper's (2, 0.5, top 10). */
@@ -320,7 +326,7 @@ export interface AblationRequest {
   topN?: number;
   /** Largest antecedent mined. Default: no limit (the paper's). */
   maxLength?: number;
-  /** Seeded draws of each random baseline. Default 10. */
+  /** Seeded draws of each random baseline. Default 50. */
   draws?: number;
   /** Base seed. Default 0. */
   seed?: number;
@@ -328,95 +334,76 @@ export interface AblationRequest {
   otherPerClass?: number | 'all';
   /** VEBI: lambda chosen for about this many filters per class. Default 5. */
   vebiFiltersPerClass?: number;
+  /** The Ours-k whose counts the baselines use. Default 10. */
+  matchK?: number;
+  /** Oracle selection images per class. Default 300. */
+  oracleImagesPerClass?: number | 'all';
   /** Curves: draws of the random orders (default 5), own images per class (default all). */
   curveDraws?: number;
   curveImagesPerClass?: number | 'all';
   /** Cache root. Default {@link notebookCacheRoot}. */
   cacheRoot?: string;
+  /** Progress messages. */
+  onProgress?: (message: string) => void;
 }
 
 /** What {@link runAblationStudy} returns (plain rows, JSON-cached). */
-export interface AblationStudy {
+export interface AblationStudy extends StudyResult {
   model: string;
-  layer: string;
+  /** Test images (as the former field of this name). */
   images: number;
-  channels: number;
-  classNames: string[];
-  /** The paper's table: one row per variant. */
-  results: AblationResultRow[];
-  /** Per variant and class. */
-  perClass: AblationClassRow[];
-  /** Accuracy vs filters ablated per class (ranked, shuffled, random orders). */
-  curves: CurvePoint[];
-  /** Mining counts per k (rules, filters per class, specific and shared filters). */
-  mining: Record<string, { rules: number; meanFiltersPerClass: number; specificFilters: number; sharedFilters: number }>;
   /** Seconds of the computation (not of a cache read). */
-  seconds: number;
+  totalSeconds: number;
   /** True when read from the cache. */
   cached: boolean;
 }
 
-const ablationDefaults = { ks: [5, 10, 25], minSupport: 2, minConfidence: 0.5, topN: 10, maxLength: undefined as number | undefined, draws: 10, seed: 0, otherPerClass: 100 as number | 'all', vebiFiltersPerClass: 5, curveDraws: 5, curveImagesPerClass: 'all' as number | 'all' };
-
 /**
- * The ablation study of a run (docs/method.md, "Evaluation"): mines each k, then ablates per class the
- * mined filters, random filters (same count, all channels, seeded draws), class-specific-only and
- * class-shared-only filters and VEBI, on the run's images; plus accuracy-vs-filters curves.
- * Cached as JSON under every parameter and the run folder.
- * @param m the model the run was extracted from
- * @param run the extraction run
+ * The ablation study of a run (docs/method.md, "Evaluation protocol") through `ablationStudy`,
+ * the function `filtermine evaluate` runs: cached as JSON under every parameter and the run folders.
+ * @param m the model the runs were extracted from
+ * @param run the extraction run on test images (accuracy is measured there)
  * @param req see {@link AblationRequest}
+ * @param fitRun the extraction run on training images (mining, VEBI, baselines, oracle) under the held-out protocol
+ * @throws if the runs are of another model or layer, or held-out is asked without a training run
  */
-export async function runAblationStudy(m: NotebookModel, run: ExtractionRun, req: AblationRequest = {}): Promise<AblationStudy> {
-  const o = { ...ablationDefaults, ...Object.fromEntries(Object.entries(req).filter(([, v]) => v !== undefined)) } as typeof ablationDefaults & AblationRequest;
-  if (run.model !== m.name || run.layer !== m.layer) throw new Error(`runAblationStudy: the run is of ${run.model} at ${run.layer}, not ${m.name} at ${m.layer}`);
-  const params = {
-    run: path.basename(run.dir), fingerprint: m.fingerprint, ks: o.ks, minSupport: o.minSupport, minConfidence: o.minConfidence, topN: o.topN, maxLength: o.maxLength,
-    draws: o.draws, seed: o.seed, otherPerClass: o.otherPerClass, vebiFiltersPerClass: o.vebiFiltersPerClass,
-    curveDraws: o.curveDraws, curveImagesPerClass: o.curveImagesPerClass,
-  };
-  const r = await cachedJson('ablation', params, () => computeAblation(m, run, o), req.cacheRoot ? { root: req.cacheRoot } : {});
-  return { ...r.value, cached: r.hit };
-}
-
-async function computeAblation(m: NotebookModel, run: ExtractionRun, o: typeof ablationDefaults): Promise<Omit<AblationStudy, 'cached'>> {
-  const t0 = Date.now();
-  const set = loadNotebookData({ limit: run.n });
-  const labels = Int32Array.from(set.labels);
-  const split = splitModel(m.model, m.layer);
-  const K = split.numClasses, F = split.activationShape[2];
-  try {
-    const mined = new Map<string, ClassFilterLists>();
-    const mining: AblationStudy['mining'] = {};
-    for (const k of o.ks) {
-      const res = mineExtraction(run, { k, minSupport: o.minSupport, minConfidence: o.minConfidence, topN: o.topN, ...(o.maxLength !== undefined ? { maxLength: o.maxLength } : {}), groups: false });
-      mined.set(minedSourceName(k), minedFiltersFromTables(res.rules, K, res.classFilters));
-      const c = res.counts;
-      mining[`k${k}`] = { rules: c.rules, meanFiltersPerClass: c.meanFiltersPerClass, specificFilters: c.specificFilters, sharedFilters: c.sharedFilters };
-    }
-    const cache = await cacheActivations(split, m.layer, indexedImagesFromSet(set), { batchSize: 500 });
-    const ev = await createHeadEvaluator(split.head, cache, labels);
-    try {
-      const features = { norms: filterNorms(cache.activation.data, set.n, F), labels };
-      const variants = defaultVariants(o.ks, { vebiParams: { targetFiltersPerClass: o.vebiFiltersPerClass } });
-      const study = await evaluateAblation(ev, { mined, features }, {
-        variants, draws: o.draws, seed: o.seed, otherPerClass: o.otherPerClass, classNames: set.classNames,
-      });
-      const ctx = selectorContext(ev, { mined, features }, variants);
-      const methods: CurveMethod[] = [
-        ...o.ks.map((k) => ({ name: minedSourceName(k), k, ranked: mined.get(minedSourceName(k))! })),
-        { name: 'vebi', k: null, ranked: ctx.resolve('vebi') },
-      ];
-      const curves = await ablationCurves(new MaskScorer(ev), methods, { draws: o.curveDraws, seed: o.seed, imagesPerClass: o.curveImagesPerClass });
-      return {
-        model: m.name, layer: m.layer, images: set.n, channels: F, classNames: [...set.classNames],
-        results: study.rows.results, perClass: study.rows.perClass, curves: curves.rows, mining,
-        seconds: (Date.now() - t0) / 1000,
-      };
-    } finally {
-      ev.dispose();
-    }
-  } finally {
-    split.dispose();
+export async function runAblationStudy(m: NotebookModel, run: ExtractionRun, req: AblationRequest = {}, fitRun?: ExtractionRun): Promise<AblationStudy> {
+  const protocol = req.protocol ?? 'held-out';
+  for (const r of [run, fitRun]) {
+    if (r && (r.model !== m.name || r.layer !== m.layer)) throw new Error(`runAblationStudy: the run is of ${r.model} at ${r.layer}, not ${m.name} at ${m.layer}`);
   }
+  if (protocol === 'held-out' && (!fitRun || fitRun.split !== 'train')) {
+    throw new Error(`runAblationStudy: the held-out protocol needs a run on the training images (runExtraction(model, { split: 'train' })) as fitRun; or pass protocol: 'in-sample'`);
+  }
+  const { cacheRoot: _c, onProgress, ...rest } = req;
+  const params = { ...rest, protocol, run: path.basename(run.dir), fitRun: protocol === 'held-out' ? path.basename(fitRun!.dir) : null, fingerprint: m.fingerprint };
+  const r = await cachedJson('ablation', params, async () => {
+    const t0 = Date.now();
+    const test = loadNotebookData({ limit: run.n });
+    const fit = protocol === 'held-out' ? loadNotebookData({ limit: fitRun!.n, split: 'train' }) : null;
+    const txRun = protocol === 'held-out' ? fitRun! : run;
+    const store = runStore(txRun);
+    const res = await ablationStudy({
+      model: m.model, layer: m.layer, classNames: test.classNames,
+      transactions: (k) => fromTransactionTable(transactionsForK(store, k), { nItems: store.nFilters }),
+      test: { images: indexedImagesFromSet(test), labels: Int32Array.from(test.labels) },
+      ...(fit ? { fit: { images: indexedImagesFromSet(fit), labels: Int32Array.from(fit.labels) } } : {}),
+    }, {
+      protocol,
+      ...(req.ks ? { ks: req.ks } : {}),
+      mining: {
+        ...(req.minSupport !== undefined ? { minSupport: req.minSupport } : {}),
+        ...(req.minConfidence !== undefined ? { minConfidence: req.minConfidence } : {}),
+        ...(req.topN !== undefined ? { topN: req.topN } : {}),
+        ...(req.maxLength !== undefined ? { maxLength: req.maxLength } : {}),
+      },
+      draws: req.draws ?? 50, seed: req.seed ?? 0, otherPerClass: req.otherPerClass ?? 100,
+      vebiFiltersPerClass: req.vebiFiltersPerClass ?? 5, ...(req.matchK !== undefined ? { matchK: req.matchK } : {}),
+      oracleImagesPerClass: req.oracleImagesPerClass ?? 300,
+      curves: { draws: req.curveDraws ?? 5, imagesPerClass: req.curveImagesPerClass ?? 'all' },
+      ...(onProgress ? { onProgress } : {}),
+    });
+    return { ...res, model: m.name, images: res.testImages, totalSeconds: (Date.now() - t0) / 1000 };
+  }, req.cacheRoot ? { root: req.cacheRoot } : {});
+  return { ...r.value, cached: r.hit };
 }

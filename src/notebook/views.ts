@@ -3,18 +3,19 @@
  * pattern group or class, per-class filter rows for the rule charts, curve rows, and a plain
  * description of an ablation table computed from its numbers.
  */
-import type { CurvePoint } from '../ablation/curves';
-import type { AblationResultRow } from '../ablation/evaluate';
-import type { ImageSet } from '../data/image-set';
+import type { CurvePoint } from '../ablation/core/curves';
+import type { StudyComparisonRow } from '../ablation/study/study';
+import type { AblationResultRow } from '../ablation/core/evaluate';
+import { imageChannels, type ImageSet } from '../data/image-set';
 import type { ColumnTable } from '../util/arquero';
 import type { AblationCurveRow } from '../widgets/ablation-curve';
 import type { ImageStack } from '../widgets/raster';
 import type { PatchBox } from '../widgets/mosaic';
 import type { ClassFilterRow, RuleRow } from '../widgets/rule-charts';
 
-/** The images of a set as a widget image stack (grey, 0..255). */
-export function imageStackOf(set: Pick<ImageSet, 'images' | 'width' | 'height'>): ImageStack {
-  return { pixels: set.images, width: set.width, height: set.height, channels: 1 };
+/** The images of a set as a widget image stack (0..255, the set's channels). */
+export function imageStackOf(set: Pick<ImageSet, 'images' | 'width' | 'height' | 'channels'>): ImageStack {
+  return { pixels: set.images, width: set.width, height: set.height, channels: imageChannels(set) };
 }
 
 /** A patch of a transaction table row, as a mosaic box plus its labels. */
@@ -112,7 +113,7 @@ const pct = (x: number): string => (100 * x).toFixed(1);
  * @returns markdown
  * @throws if the `none` row is missing
  */
-export function describeAblation(model: string, rows: readonly AblationResultRow[]): string {
+export function describeAblation(model: string, rows: readonly (AblationResultRow & { ofOracle?: number })[], comparisons: readonly StudyComparisonRow[] = []): string {
   const by = new Map(rows.map((r) => [r.variant, r]));
   const none = by.get('none');
   if (!none) throw new Error(`describeAblation: no 'none' row among ${rows.map((r) => r.variant).join(', ')}`);
@@ -145,6 +146,18 @@ export function describeAblation(model: string, rows: readonly AblationResultRow
   if (vebi) {
     lines.push(`- VEBI ablates ${vebi.filtersPerClass.toFixed(1)} filters per class: accuracy ${pct(vebi.accuracy)}% (drop ${pct(vebi.drop)} points)` +
       (rv ? `; random filters of the same count: ${pct(rv.accuracy)}%.` : '.'));
+  }
+  for (const r of ours) {
+    if (r.ofOracle !== undefined && Number.isFinite(r.ofOracle)) lines.push(`- Ours-${r.k}'s drop is ${r.ofOracle.toFixed(2)} of the greedy oracle's at the same counts.`);
+  }
+  for (const c of comparisons) {
+    if (c.reference.startsWith('random') || !c.variant.startsWith('ours-')) continue;
+    // A clear difference: the bootstrap interval excludes 0 and the sign-flip test rejects at 5%.
+    const sure = (c.low > 0 || c.high < 0) && c.pValue < 0.05;
+    const verb = c.meanDifference > 0 ? 'more' : 'less';
+    lines.push(`- ${c.variant} vs ${c.reference} (same counts): hurts its class ${verb} by ${pct(Math.abs(c.meanDifference))} points on average over classes ` +
+      `(95% interval ${pct(c.low)} to ${pct(c.high)}, sign-flip p = ${c.pValue.toFixed(3)}, more in ${c.wins} classes, less in ${c.losses})` +
+      (sure ? (c.meanDifference > 0 ? ': the method beats this reference.' : ': this reference beats the method.') : ': no clear difference (interval including 0 or p >= 0.05).'));
   }
   return lines.join('\n');
 }

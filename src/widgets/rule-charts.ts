@@ -217,7 +217,7 @@ const emptyMessages = {
 };
 
 /** Renders a vega-lite spec as a Displayable (interactive + static SVG). */
-async function vegaDisplayable(spec: object, options: ChartOptions): Promise<Displayable> {
+export async function vegaDisplayable(spec: object, options: ChartOptions = {}): Promise<Displayable> {
   const svg = options.staticFallback === false ? undefined : await vegaLiteToSvg(spec);
   return { html: chartHtml('vega-lite', spec, svg ?? '', options), svg, spec };
 }

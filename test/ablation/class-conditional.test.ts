@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { classConditionalAccuracy, imagesByClass, otherClassImages } from '../../src/ablation/class-conditional';
-import { MaskScorer } from '../../src/ablation/scorer';
+import { classConditionalAccuracy, imagesByClass, otherClassImages } from '../../src/ablation/core/class-conditional';
+import { MaskScorer } from '../../src/ablation/core/scorer';
 import { rng } from '../../src/util/rng';
 import { diagonalNet, linearGapEvaluator } from './fakes';
 

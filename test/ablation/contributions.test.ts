@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { filterContributions, maskedLogitsFromContributions } from '../../src/ablation/contributions';
+import { filterContributions, maskedLogitsFromContributions } from '../../src/ablation/core/contributions';
 import { assertArraysClose } from '../helpers';
 
 describe('ablation/contributions', () => {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { ablationCurves, CURVE_COLUMNS } from '../../src/ablation/curves';
-import { MaskScorer } from '../../src/ablation/scorer';
+import { ablationCurves, CURVE_COLUMNS } from '../../src/ablation/core/curves';
+import { MaskScorer } from '../../src/ablation/core/scorer';
 import { diagonalNet, linearGapEvaluator } from './fakes';
 
 describe('ablation/curves', () => {

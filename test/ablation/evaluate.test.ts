@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { evaluateAblation, RESULT_COLUMNS, CLASS_COLUMNS } from '../../src/ablation/evaluate';
-import { filterNorms } from '../../src/ablation/vebi';
-import { defaultVariants } from '../../src/ablation/variants';
+import { evaluateAblation, RESULT_COLUMNS, CLASS_COLUMNS } from '../../src/ablation/core/evaluate';
+import { filterNorms } from '../../src/vebi/vebi';
+import { defaultVariants } from '../../src/ablation/core/variants';
 import { diagonalNet, linearGapEvaluator } from './fakes';
 
 describe('ablation/evaluate', () => {
@@ -11,8 +11,8 @@ describe('ablation/evaluate', () => {
 
   it('produces the paper-form table with specificity and drop columns (hand-checked rows)', async () => {
     const res = await evaluateAblation(linearGapEvaluator(net), { mined }, { draws: 4, otherPerClass: 'all' });
-    assert.deepEqual(res.results.columnNames(), RESULT_COLUMNS);
-    assert.deepEqual(res.perClass.columnNames(), CLASS_COLUMNS);
+    assert.deepEqual(Object.keys(res.rows.results[0]), RESULT_COLUMNS);
+    assert.deepEqual(Object.keys(res.rows.perClass[0]), CLASS_COLUMNS);
     const rows = new Map(res.rows.results.map((r) => [r.variant, r]));
     assert.deepEqual([...rows.keys()], ['none', 'ours-2', 'random-2', 'ours-2-specific', 'ours-2-shared']);
     const none = rows.get('none')!, ours = rows.get('ours-2')!, rand = rows.get('random-2')!;
@@ -26,7 +26,11 @@ describe('ablation/evaluate', () => {
     assert.equal(rows.get('ours-2-shared')!.filtersPerClass, 0.5);
     assert.equal(rows.get('ours-2-shared')!.accuracy, 1);
     assert.deepEqual(res.rows.filters.filter((r) => r.variant === 'ours-2-shared').map((r) => r.filters), [[9], [9], [], []]);
-    assert.equal(res.filters.numRows(), 4 * K); // deterministic variants only
+    assert.equal(res.rows.filters.length, 4 * K); // deterministic variants only
+    assert.deepEqual([...res.lists.keys()], ['none', 'ours-2', 'ours-2-specific', 'ours-2-shared']);
+    // The random draws' 95% interval brackets their mean; a deterministic row's is the value itself.
+    assert.ok(rand.accuracyLow <= rand.accuracy && rand.accuracy <= rand.accuracyHigh);
+    assert.deepEqual([ours.accuracyLow, ours.accuracyHigh], [0, 0]);
     assert.equal(res.rows.perClass.length, 5 * K);
   });
 

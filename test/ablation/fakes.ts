@@ -2,8 +2,8 @@
  * Pure stand-ins for the ablation tests: a linear "global average pool + dense" head evaluated in
  * plain TypeScript, so the scoring engine can be checked against hand-computed numbers without tfjs.
  */
-import { scoreLogits } from '../../src/ablation/metrics';
-import type { MaskEvaluator, MaskPairs } from '../../src/ablation/scorer';
+import { scoreLogits } from '../../src/ablation/core/metrics';
+import type { MaskEvaluator, MaskPairs } from '../../src/ablation/core/scorer';
 
 /** A fake network: logits_k = sum_f mean_s(act[i, s, f] * mask[f]) * w[f, k] + b[k]. */
 export interface LinearGapNet {

@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ablationTableToCsv, saveAblationTables } from '../../src/ablation/io';
-import { tableFromRows } from '../../src/ablation/table';
+import { ablationTableToCsv, saveAblationTables } from '../../src/ablation/io/io';
+import { tableFromRows } from '../../src/ablation/io/table';
 
 describe('ablation/io', () => {
   const t = tableFromRows([{ variant: 'a,b', filters: [3, 1], accuracy: 0.5 }, { variant: 'none', filters: [], accuracy: NaN }], ['variant', 'filters', 'accuracy']);

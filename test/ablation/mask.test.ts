@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { channelMask, maskKey, maskMatrix, validateChannels } from '../../src/ablation/mask';
+import { channelMask, maskKey, maskMatrix, validateChannels } from '../../src/ablation/core/mask';
 
 describe('ablation/mask', () => {
   it('zeroes exactly the listed channels', () => {

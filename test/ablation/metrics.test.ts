@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { scoreLogits } from '../../src/ablation/metrics';
+import { scoreLogits } from '../../src/ablation/core/metrics';
 import { assertArraysClose } from '../helpers';
 
 describe('ablation/metrics', () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { getFilterSelector, listFilterSelectors, registerFilterSelector, type SelectorContext } from '../../src/ablation/selectors';
+import { getFilterSelector, listFilterSelectors, registerFilterSelector, type SelectorContext } from '../../src/ablation/core/selectors';
 import { rng } from '../../src/util/rng';
 
 function context(mined: Record<string, number[][]>, channelCount = 8, numClasses = 4): SelectorContext {

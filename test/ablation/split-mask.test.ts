@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { cacheActivations } from '../../src/ablation/activation-cache';
-import { createFullModelEvaluator, layerChannelCount, predictWithChannelMask, runWithMask } from '../../src/ablation/full-model';
-import { affineHeadProblem, createHeadEvaluator, type HeadStrategy } from '../../src/ablation/head-evaluator';
-import { indexRange, indexedImagesFromTensor } from '../../src/ablation/images';
-import { maskMatrix } from '../../src/ablation/mask';
+import { cacheActivations } from '../../src/ablation/tf/activation-cache';
+import { createFullModelEvaluator, layerChannelCount, predictWithChannelMask, runWithMask } from '../../src/ablation/tf/full-model';
+import { affineHeadProblem, createHeadEvaluator, type HeadStrategy } from '../../src/ablation/tf/head-evaluator';
+import { indexRange, indexedImagesFromTensor } from '../../src/ablation/tf/images';
+import { maskMatrix } from '../../src/ablation/core/mask';
 import { splitModel } from '../../src/graph/split';
 import { getArchitecture } from '../../src/models/registry';
 import { rng } from '../../src/util/rng';

@@ -30,6 +30,15 @@ describe('models/augment', () => {
     assert.deepEqual([...down], scaled([0, 0, 0, 0, 1, 2]).map(Math.fround));
   });
 
+  it('moves RGB pixels as a whole (channels interleaved): a flip of one 1x2 RGB image swaps its two pixels', () => {
+    const rgb = new Uint8Array([1, 2, 3, 4, 5, 6]);
+    // Find a seed whose first draw flips (with maxShift 0 only the flip is drawn from the generator).
+    const flipSeed = [0, 1, 2, 3, 4, 5, 6, 7].find((s) => rng(s).next() < 0.5)!;
+    const b = assembleBatch(rgb, 1, 2, [0], rng(flipSeed), { maxShift: 0, flip: true }, 3);
+    assert.deepEqual([...b], scaled([4, 5, 6, 1, 2, 3]).map(Math.fround));
+    assert.deepEqual([...assembleBatch(rgb, 1, 2, [0], null, {}, 3)], scaled([1, 2, 3, 4, 5, 6]).map(Math.fround));
+  });
+
   it('is repeatable for a seed and does not modify its input', () => {
     const copy = images.slice();
     const a = assembleBatch(images, 2, 3, [0, 1, 1, 0], rng(3));

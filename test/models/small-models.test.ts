@@ -59,6 +59,16 @@ describe('models/registry (vgg-small, resnet-small)', () => {
     } finally { m.dispose(); }
   });
 
+  it('vgg-small: global-average-pooling head by default, flatten on request', () => {
+    const gap = buildVggSmall({ width: 0.25 }), flat = buildVggSmall({ width: 0.25, head: 'flatten' });
+    try {
+      assert.deepEqual(requireLayer(gap, 'global_pool').outputShape, [null, 32]);
+      assert.deepEqual(requireLayer(flat, 'flatten').outputShape, [null, 7 * 7 * 32]);
+      assert.throws(() => requireLayer(gap, 'flatten'), /has no layer named 'flatten'/);
+    } finally { gap.dispose(); flat.dispose(); }
+    assert.throws(() => buildVggSmall({ head: 'dense' as never }), /head must be 'gap' or 'flatten', got 'dense'/);
+  });
+
   it('width scales filter counts; a bad width is refused', () => {
     const m = buildVggSmall({ width: 0.25 });
     try {

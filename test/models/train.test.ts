@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/backend';
 import { loadFashionMnist, type ImageSet } from '../../src/data/fashion-mnist';
 import { trainModel } from '../../src/models/train';
+import { buildVggSmall } from '../../src/models/vgg-small';
 
 async function weightsOf(model: tf.LayersModel): Promise<Float32Array[]> {
   return Promise.all(model.weights.map((w) => w.read().data() as Promise<Float32Array>));
@@ -52,9 +53,32 @@ describe('models/train', () => {
 
   it('learns: loss falls over a few epochs on a small set', async () => {
     await selectBackend('wasm');
-    const r = await trainModel(set, { architecture: 'vgg-small', seed: 1, epochs: 3, batchSize: 32, width: 0.5, augment: false, progress: null });
+    const r = await trainModel(set, { architecture: 'vgg-small', seed: 1, epochs: 3, batchSize: 16, width: 0.5, augment: false, learningRate: 3e-3, progress: null });
     r.model.dispose();
-    assert.ok(r.history[2].loss < r.history[0].loss * 0.8, `losses ${r.history.map((h) => h.loss.toFixed(3))}`);
+    // The global-average-pooling head learns more slowly than a flatten head: a 10% fall in 3 short epochs.
+    assert.ok(r.history[2].loss < r.history[0].loss * 0.9, `losses ${r.history.map((h) => h.loss.toFixed(3))}`);
+  });
+
+  it('initFrom: starts from the same-named layers of another model (the head that differs keeps its init)', async () => {
+    const source = buildVggSmall({ width: 0.25, seed: 9, head: 'flatten' });
+    const before = tf.memory().numTensors;
+    const r = await trainModel(set, { architecture: 'vgg-small', width: 0.25, seed: 1, epochs: 1, batchSize: 64, learningRate: 1e-12, progress: null, initFrom: source });
+    try {
+      assert.deepEqual(r.initializedLayers, ['block1_conv1', 'block2_conv1', 'block3_conv1', 'block3_conv2']);
+      // With a negligible learning rate the copied kernel is still the source's.
+      const [a, b] = [r.model.getLayer('block3_conv2').getWeights()[0], source.getLayer('block3_conv2').getWeights()[0]];
+      const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))));
+      const [d] = await diff.data();
+      diff.dispose();
+      assert.ok(d < 1e-6, `block3_conv2 moved by ${d}`);
+    } finally {
+      r.model.dispose();
+    }
+    assert.equal(tf.memory().numTensors, before);
+    source.dispose();
+    const other = buildVggSmall({ width: 0.5, seed: 1, head: 'flatten' });
+    await assert.rejects(trainModel(set, { architecture: 'resnet-small', width: 0.25, epochs: 1, progress: null, initFrom: other }), /has no layer with the name and weight shapes/);
+    other.dispose();
   });
 
   it('refuses bad options with a clear message', async () => {

@@ -6,8 +6,8 @@ import { cacheKey, cachedJson, codeVersion } from '../../src/notebook/cache';
 import { notebookParams, isFastMode } from '../../src/notebook/params';
 import { curveRowsOf, describeAblation } from '../../src/notebook/views';
 import { arraySource } from '../../src/notebook/byo';
-import type { AblationResultRow } from '../../src/ablation/evaluate';
-import type { CurvePoint } from '../../src/ablation/curves';
+import type { AblationResultRow } from '../../src/ablation/core/evaluate';
+import type { CurvePoint } from '../../src/ablation/core/curves';
 import { loadNotebookModel, runExtraction } from '../../src/notebook/pipeline';
 import { selectBackend } from '../../src/backend';
 import { loadNativeAddon } from '../../src/backend/native';
@@ -75,7 +75,7 @@ describe('notebook/params', () => {
 
 describe('notebook/views', () => {
   const row = (variant: string, selector: string, k: number | null, accuracy: number, std = 0, draws = 1): AblationResultRow => ({
-    variant, selector, k, draws, filtersPerClass: 5, accuracy, accuracyStd: std, trueProb: 0, otherAccuracy: 0.9,
+    variant, selector, k, draws, filtersPerClass: 5, accuracy, accuracyStd: std, accuracyLow: accuracy, accuracyHigh: accuracy, trueProb: 0, otherAccuracy: 0.9,
     otherAccuracyStd: 0, drop: 0.9 - accuracy, otherDrop: 0,
   });
   it('describeAblation states the comparison from the numbers', () => {
@@ -86,6 +86,18 @@ describe('notebook/views', () => {
     const weak = describeAblation('m', [row('none', 'none', null, 0.9), row('ours-10', 'mined', 10, 0.89), row('random-10', 'random', 10, 0.88, 0.01, 10)]);
     assert.match(weak, /no more than random/);
     assert.throws(() => describeAblation('m', []), /no 'none' row/);
+  });
+  it('describeAblation says where the method beats a baseline and where it does not', () => {
+    const rows = [row('none', 'none', null, 0.9), { ...row('ours-10', 'mined', 10, 0.5), ofOracle: 0.5 }];
+    const cmp = (reference: string, meanDifference: number, low: number, high: number, pValue: number) => ({ variant: 'ours-10', reference, meanDifference, low, high, pValue, wins: 5, losses: 5 });
+    const text = describeAblation('m', rows, [cmp('gradcam-weight', -0.04, -0.06, -0.02, 0.002), cmp('mean-activation', 0.01, -0.01, 0.02, 0.3),
+      cmp('vebi-matched', 0.02, 0.01, 0.03, 0.01), cmp('grad-x-activation', 0.02, 0.01, 0.03, 0.08)]);
+    assert.match(text, /0\.50 of the greedy oracle/);
+    assert.match(text, /vs gradcam-weight .*hurts its class less by 4\.0 points.*: this reference beats the method\./);
+    assert.match(text, /vs mean-activation .*: no clear difference/);
+    assert.match(text, /vs vebi-matched .*: the method beats this reference\./);
+    // An interval excluding 0 but p >= 0.05 is not called a win.
+    assert.match(text, /vs grad-x-activation .*: no clear difference/);
   });
   it('curveRowsOf keeps overall ranked/random points in percent', () => {
     const p = (order: 'ranked' | 'random' | 'shuffled', cls: number | null): CurvePoint => ({ method: order, source: 'ours-10', k: 10, order, class: cls, n: 1, filtersPerClass: 1, accuracy: 0.5, std: 0.1, draws: 1 });

@@ -79,6 +79,7 @@ describe('notebooks (executed headless in fast mode, on a fresh cache)', functio
 
   it('finds the smoke notebook among the notebooks', () => {
     assert.ok(names.includes('00-smoke'), `notebooks/: ${names.join(', ')}`);
+    assert.ok(names.includes('06-ground-truth'), `notebooks/: ${names.join(', ')}`);
   });
 
   for (const name of names) {

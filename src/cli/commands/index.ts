@@ -4,3 +4,4 @@ import './train';
 import './mine';
 import './itemsets';
 import './evaluate';
+import './groundtruth';

@@ -4,7 +4,7 @@
  * class) and other classes' images under the same mask (specificity). The overall accuracy is
  * over all images, each evaluated with its own class's mask, as in the paper. Pure: no tfjs.
  */
-import { sampleWithoutReplacement, type Rng } from '../util/rng';
+import { sampleWithoutReplacement, type Rng } from '../../util/rng';
 import type { MaskScorer } from './scorer';
 
 /** Filters per class: `lists[c]` holds class c's channel indices, best-ranked first. */

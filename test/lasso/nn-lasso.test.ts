@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { gramAndCross, nnLassoGram, nnLassoKktViolation } from '../../src/ablation/nn-lasso';
+import { gramAndCross, nnLassoGram, nnLassoKktViolation } from '../../src/lasso/nn-lasso';
 import { rng } from '../../src/util/rng';
 import { assertArraysClose } from '../helpers';
 

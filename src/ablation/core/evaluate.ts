@@ -1,9 +1,9 @@
 /**
  * The ablation study (docs/method.md, "Evaluation"): every variant's class-conditional accuracy,
- * stochastic variants over seeded draws, as arquero tables in the paper's form plus the
+ * stochastic variants over seeded draws, as rows of the paper's table plus the
  * specificity columns (accuracy of other classes under a class's mask). Pure: no tfjs.
  */
-import { rng } from '../util/rng';
+import { rng } from '../../util/rng';
 import {
   classConditionalAccuracy, imagesByClass, otherClassImages,
   type ClassConditionalResult, type ClassFilterLists,
@@ -11,7 +11,7 @@ import {
 import { MaskScorer, type MaskEvaluator } from './scorer';
 import { getFilterSelector, type SelectorContext } from './selectors';
 import { seedFor } from './seed';
-import { tableFromRows, type AblationTable } from './table';
+import { quantile } from './paired';
 import { defaultVariants, type AblationVariant } from './variants';
 
 /** What the selectors draw on. */
@@ -20,6 +20,8 @@ export interface AblationInputs {
   mined: ReadonlyMap<string, ClassFilterLists>;
   /** Per-image filter norms `[n, F]` and labels, for VEBI (see `filterNorms`). */
   features?: { readonly norms: Float32Array; readonly labels: ArrayLike<number> };
+  /** Precomputed per-class rankings by name, for variants of the `ranked` selector. */
+  rankings?: ReadonlyMap<string, ReadonlyArray<readonly number[]>>;
 }
 
 /** Options of {@link evaluateAblation}. */
@@ -63,6 +65,9 @@ export interface AblationResultRow {
   accuracy: number;
   /** Standard deviation of `accuracy` over draws (0 for deterministic variants). */
   accuracyStd: number;
+  /** 2.5% and 97.5% quantiles of `accuracy` over draws (equal to it for deterministic variants). */
+  accuracyLow: number;
+  accuracyHigh: number;
   /** Mean softmax probability of the true class, each image under its own class's mask. */
   trueProb: number;
   /** Top-1 accuracy of other classes' images under each class's mask (specificity). */
@@ -106,7 +111,7 @@ export interface AblationFiltersRow {
 
 /** Column orders of the tables (also their documentation order). */
 export const RESULT_COLUMNS: readonly (keyof AblationResultRow)[] = [
-  'variant', 'selector', 'k', 'draws', 'filtersPerClass', 'accuracy', 'accuracyStd', 'trueProb',
+  'variant', 'selector', 'k', 'draws', 'filtersPerClass', 'accuracy', 'accuracyStd', 'accuracyLow', 'accuracyHigh', 'trueProb',
   'otherAccuracy', 'otherAccuracyStd', 'drop', 'otherDrop',
 ];
 /** Columns of the per-class table. */
@@ -118,14 +123,10 @@ export const FILTER_COLUMNS: readonly (keyof AblationFiltersRow)[] = ['variant',
 
 /** The result of {@link evaluateAblation}. */
 export interface AblationEvaluation {
-  /** One {@link AblationResultRow} per variant, in variant order. */
-  results: AblationTable;
-  /** One {@link AblationClassRow} per variant and class. */
-  perClass: AblationTable;
-  /** One {@link AblationFiltersRow} per deterministic variant and class. */
-  filters: AblationTable;
-  /** The same rows as plain objects. */
+  /** The table rows: per variant, per variant and class, filters per deterministic variant and class. */
   rows: { results: AblationResultRow[]; perClass: AblationClassRow[]; filters: AblationFiltersRow[] };
+  /** The filters of every deterministic variant, by name (each computed once). */
+  lists: Map<string, ClassFilterLists>;
   /** (mask, image) pairs the evaluator computed (after reuse of the baseline and memoised masks). */
   pairsEvaluated: number;
 }
@@ -163,6 +164,7 @@ export function selectorContext(evaluator: Pick<MaskEvaluator, 'numClasses' | 'c
     layerName: evaluator.layerName,
     mined: inputs.mined,
     features: inputs.features,
+    ...(inputs.rankings ? { rankings: inputs.rankings } : {}),
     resolve(name: string): ClassFilterLists {
       const hit = cache.get(name);
       if (hit) return hit;
@@ -189,11 +191,11 @@ export function selectorContext(evaluator: Pick<MaskEvaluator, 'numClasses' | 'c
  * @param evaluator scores (mask, image) pairs (fast: `createHeadEvaluator`; naive: `createFullModelEvaluator`)
  * @param inputs mined filters and (for VEBI) filter norms
  * @param options see {@link EvaluateAblationOptions}
- * @returns the results, per-class and filters tables
+ * @returns the rows of the results, per-class and filters tables, and each deterministic variant's filters
  * @throws on unknown selectors, duplicate variant names, invalid channels (naming the channel and F)
  * @example
  * const ev = await createHeadEvaluator(split.head, cache, labels);
- * const { results } = await evaluateAblation(ev, { mined: new Map([['ours-10', lists]]) });
+ * const { rows } = await evaluateAblation(ev, { mined: new Map([['ours-10', lists]]) });
  */
 export async function evaluateAblation(evaluator: MaskEvaluator, inputs: AblationInputs, options: EvaluateAblationOptions = {}): Promise<AblationEvaluation> {
   const o = { ...defaults, ...options };
@@ -217,6 +219,7 @@ export async function evaluateAblation(evaluator: MaskEvaluator, inputs: Ablatio
   const results: AblationResultRow[] = [];
   const perClass: AblationClassRow[] = [];
   const filters: AblationFiltersRow[] = [];
+  const lists = new Map<string, ClassFilterLists>();
   for (const v of variants) {
     const def = getFilterSelector(v.selector);
     const runs: ClassConditionalResult[] = [];
@@ -226,15 +229,16 @@ export async function evaluateAblation(evaluator: MaskEvaluator, inputs: Ablatio
         runs.push(await run(lists, false));
       }
     } else {
-      const lists = ctx.resolve(v.name);
-      lists.forEach((l, c) => filters.push({ variant: v.name, class: c, filters: [...l] }));
-      runs.push(await run(lists, true));
+      const chosen = ctx.resolve(v.name);
+      lists.set(v.name, chosen);
+      chosen.forEach((l, c) => filters.push({ variant: v.name, class: c, filters: [...l] }));
+      runs.push(await run(chosen, true));
     }
     const acc = runs.map((r) => r.accuracy), oth = runs.map((r) => r.otherAccuracy);
     results.push({
       variant: v.name, selector: v.selector, k: v.k ?? null, draws: runs.length,
       filtersPerClass: mean(runs.map((r) => r.meanFilters)),
-      accuracy: mean(acc), accuracyStd: std(acc), trueProb: mean(runs.map((r) => r.trueProb)),
+      accuracy: mean(acc), accuracyStd: std(acc), accuracyLow: quantile(acc, 0.025), accuracyHigh: quantile(acc, 0.975), trueProb: mean(runs.map((r) => r.trueProb)),
       otherAccuracy: mean(oth), otherAccuracyStd: std(oth),
       drop: baseline.accuracy - mean(acc), otherDrop: baseline.otherAccuracy - mean(oth),
     });
@@ -252,10 +256,8 @@ export async function evaluateAblation(evaluator: MaskEvaluator, inputs: Ablatio
     }
   }
   return {
-    results: tableFromRows(results, RESULT_COLUMNS),
-    perClass: tableFromRows(perClass, CLASS_COLUMNS),
-    filters: tableFromRows(filters, FILTER_COLUMNS),
     rows: { results, perClass, filters },
+    lists,
     pairsEvaluated: scorer.pairsEvaluated,
   };
 }

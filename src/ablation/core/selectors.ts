@@ -15,10 +15,13 @@
  *   layer (the authors' ResNet50 baseline drew only from 0-511 of 2048; we do not). Stochastic.
  * - `vebi` (`{lambda?, targetFiltersPerClass?}`): non-negative lasso on per-filter feature-map
  *   L2 norms ({@link vebiFilters}).
+ * - `ranked` (`{ranking, match?}` or `{ranking, count}`): the first filters of a precomputed
+ *   per-class ranking (the baselines of `src/baselines`, VEBI's weights, the greedy oracle), as
+ *   many per class as the matched variant gives that class, or a fixed count, or the whole list.
  */
-import { sampleWithoutReplacement, type Rng } from '../util/rng';
+import { sampleWithoutReplacement, type Rng } from '../../util/rng';
 import type { ClassFilterLists } from './class-conditional';
-import { vebiFilters } from './vebi';
+import { vebiFilters } from '../../vebi/vebi';
 
 /** What a selector may use. */
 export interface SelectorContext {
@@ -32,6 +35,8 @@ export interface SelectorContext {
   readonly mined: ReadonlyMap<string, ClassFilterLists>;
   /** VEBI's input: row-major `[n, F]` per-image filter norms and the labels of those images. */
   readonly features?: { readonly norms: Float32Array; readonly labels: ArrayLike<number> };
+  /** Precomputed per-class rankings by name (most relevant first), for the `ranked` selector. */
+  readonly rankings?: ReadonlyMap<string, ReadonlyArray<readonly number[]>>;
   /** The filters of another (deterministic) variant, by variant name. */
   resolve(variant: string): ClassFilterLists;
 }
@@ -169,5 +174,31 @@ registerFilterSelector({
       return v;
     };
     return vebiFilters(norms, labels, ctx.numClasses, { lambda: opt('lambda'), targetFiltersPerClass: opt('targetFiltersPerClass') }).filters;
+  },
+});
+
+registerFilterSelector({
+  name: 'ranked',
+  summary: 'the first filters of a precomputed per-class ranking (params: ranking, and match | count, or neither for the whole list)',
+  stochastic: false,
+  select: (ctx, params) => {
+    const name = stringParam(params, 'ranking', 'ranked');
+    const ranking = ctx.rankings?.get(name);
+    if (!ranking) throw new Error(`selector 'ranked': no ranking named '${name}'; available: ${[...(ctx.rankings?.keys() ?? [])].join(', ') || '(none)'}`);
+    if (ranking.length !== ctx.numClasses) throw new Error(`selector 'ranked': ranking '${name}' covers ${ranking.length} classes, expected ${ctx.numClasses}`);
+    let counts: number[];
+    if (params.count !== undefined) {
+      const c = params.count;
+      if (!(typeof c === 'number' && Number.isInteger(c) && c >= 0)) throw new Error(`selector 'ranked': count must be a non-negative integer, got ${JSON.stringify(c)}`);
+      counts = ranking.map(() => c);
+    } else if (params.match !== undefined) {
+      counts = ctx.resolve(stringParam(params, 'match', 'ranked')).map((l) => new Set(l).size);
+    } else {
+      counts = ranking.map((l) => l.length);
+    }
+    return ranking.map((l, c) => {
+      if (counts[c] > l.length) throw new Error(`selector 'ranked': ranking '${name}' has ${l.length} filters for class ${c}, ${counts[c]} asked`);
+      return l.slice(0, counts[c]);
+    });
   },
 });

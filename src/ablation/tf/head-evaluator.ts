@@ -16,9 +16,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ActivationCache } from './activation-cache';
-import { filterContributions, maskedLogitsFromContributions } from './contributions';
-import { scoreLogits } from './metrics';
-import type { MaskEvaluator, MaskPairs } from './scorer';
+import { filterContributions, maskedLogitsFromContributions } from '../core/contributions';
+import { scoreLogits } from '../core/metrics';
+import type { MaskEvaluator, MaskPairs } from '../core/scorer';
 
 /** How the head evaluates masks. */
 export type HeadStrategy = 'auto' | 'affine' | 'generic';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { filterNorms, vebiFilters } from '../../src/ablation/vebi';
+import { filterNorms, vebiFilters } from '../../src/vebi/vebi';
 import { rng } from '../../src/util/rng';
 import { assertArraysClose } from '../helpers';
 

@@ -9,11 +9,11 @@
  * ablate the same number of channels per class. Random orders are nested over n (one permutation
  * per class and draw), so each random curve is the running ablation of one random ranking.
  */
-import { rng, sampleWithoutReplacement } from '../util/rng';
+import { rng, sampleWithoutReplacement } from '../../util/rng';
 import { imagesByClass, type ClassFilterLists } from './class-conditional';
 import type { MaskScorer, ScoreRequest } from './scorer';
 import { seedFor } from './seed';
-import { tableFromRows, type AblationTable } from './table';
+import { tableFromRows, type AblationTable } from '../io/table';
 
 /** How the filters of a curve are ordered. */
 export type CurveOrder = 'ranked' | 'shuffled' | 'random';

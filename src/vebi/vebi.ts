@@ -11,7 +11,7 @@
  * per sample: `(1/(2n)) ||y_c - Z w_c||^2 + lambda ||w_c||_1`, `w_c >= 0`, solved per class by
  * {@link nnLassoGram}. Above `lambdaMax = max_{j,c} z_j^T y_c / n` every weight is zero.
  */
-import { gramAndCross, nnLassoGram } from './nn-lasso';
+import { gramAndCross, nnLassoGram } from '../lasso/nn-lasso';
 
 /**
  * Per-image, per-filter L2 norms of feature maps.
@@ -70,6 +70,12 @@ export interface VebiResult {
   lambdaMax: number;
   /** Mean of `filters[c].length` over classes. */
   meanFiltersPerClass: number;
+  /**
+   * Row-major `[F, numClasses]` correlation of each standardised filter with each centred class
+   * column (`z_j^T y_c / n`): the order in which filters enter the lasso path as lambda falls,
+   * used to rank the filters that have zero weight.
+   */
+  correlations: Float64Array;
 }
 
 interface Problem { gram: Float64Array; xty: Float64Array; p: number; q: number }
@@ -152,7 +158,7 @@ export function vebiFilters(features: ArrayLike<number>, labels: ArrayLike<numbe
   for (const v of prob.xty) if (v > lambdaMax) lambdaMax = v;
   const finish = (lambda: number, weights: Float64Array): VebiResult => {
     const filters = rankedFilters(weights, prob.p, prob.q);
-    return { filters, weights, lambda, lambdaMax, meanFiltersPerClass: meanCount(filters) };
+    return { filters, weights, lambda, lambdaMax, meanFiltersPerClass: meanCount(filters), correlations: prob.xty };
   };
   if (options.lambda !== undefined) {
     if (!(Number.isFinite(options.lambda) && options.lambda >= 0)) throw new Error(`vebiFilters: lambda must be a finite number >= 0, got ${options.lambda}`);

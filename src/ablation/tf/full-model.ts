@@ -8,9 +8,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { IndexedImages } from './images';
-import { channelMask } from './mask';
-import { scoreLogits } from './metrics';
-import type { MaskEvaluator, MaskPairs } from './scorer';
+import { channelMask } from '../core/mask';
+import { scoreLogits } from '../core/metrics';
+import type { MaskEvaluator, MaskPairs } from '../core/scorer';
 
 /** The graph internals of a tfjs LayersModel used here (public fields of its `Container`). */
 interface GraphNode {

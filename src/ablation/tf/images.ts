@@ -3,8 +3,8 @@
  * tfjs boundary of the area's inputs.
  */
 import * as tf from '@tensorflow/tfjs';
-import { imageBatchAt } from '../data/batches';
-import type { ImageSet } from '../data/fashion-mnist';
+import { imageBatchAt } from '../../data/batches';
+import type { ImageSet } from '../../data/fashion-mnist';
 
 /** Images addressable by index. */
 export interface IndexedImages {

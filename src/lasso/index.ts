@@ -1,0 +1,2 @@
+/** A non-negative lasso solver over a Gram matrix (used by VEBI). */
+export * from './nn-lasso';
