@@ -60,7 +60,7 @@ describe('ablation/evaluate command', () => {
       'mean-activation', 'gradcam-weight', 'grad-x-activation', 'vebi-matched', 'vebi', 'random-vebi']);
     assert.match(printed, /protocol in-sample/);
     await assert.rejects(cmd.run(['--model', path.join(dir, 'model'), '--layer', VGG_SMALL_ANALYSIS_LAYER, '--transactions', path.join(dir, 'run'), '--out', path.join(dir, 'out3'), '--backend', 'cpu']),
-      /held-out protocol \(the default\) needs --fit-transactions/);
+      /held-out protocol \(the default\) needs --fit-run/);
     const byName = new Map(results.map((r) => [r.variant, r]));
     assert.ok(byName.get('ours-3')!.filtersPerClass > 0);
     assert.equal(byName.get('random-3')!.filtersPerClass, byName.get('ours-3')!.filtersPerClass);
