@@ -168,7 +168,7 @@ export { rng, type Rng } from './util/rng';
 
 // Ground truth: the planted-parts generator, the ground-truth folder format and the benchmark.
 export {
-  generatePlantedParts, PLANTED_PARTS_CLASSES, PLANTED_PARTS_VOCABULARY, type PlantedPartsOptions, type PlantedPartsSet,
+  generatePlantedParts, PLANTED_PARTS_CLASSES, PLANTED_PARTS_VOCABULARY, type PlantedPartsOptions, type PlantedPartsSet, type GeneratedImage,
   readGroundTruthFolder, readGroundTruthFile, writeGroundTruthFolder, plantedPartsFolder, GROUND_TRUTH_FILE,
   type GroundTruthData, type ReadGroundTruthOptions,
   validateGroundTruth, partRole, GROUND_TRUTH_FORMAT, type GroundTruth, type GroundTruthImage, type PartDef, type PlantedPart, type Box, type PartRole,
@@ -177,5 +177,5 @@ export {
   partIndex, pointingGame, randomWindowPointing, filterPartSelectivity, filterParts, classFilterScores, sharingAgreement, usedParts, inpaintBox,
   type PartIndex, type PointingResult, type Selectivity, type ClassFilterScore, type SharingAgreement, type PartImportance,
   formatBenchmark, writeBenchmarkReport,
-  imagesWithBoxes, partExemplarBoxes, filterTopPatches, sourceMeasureChart, pointingChart,
+  imagesWithBoxes, partExemplarBoxes, filterTopPatches, sourceMeasureChart, pointingChart, ROLE_COLOURS,
 } from './groundtruth';
