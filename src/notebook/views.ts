@@ -105,9 +105,33 @@ export function curveRowsOf(curves: readonly CurvePoint[], methods?: readonly st
 const pct = (x: number): string => (100 * x).toFixed(1);
 
 /**
+ * An accuracy change in words, never a negative drop: "a drop of 3.2 points", "no drop" (under 0.05
+ * points either way), "a gain of 0.4 points".
+ * @param drop accuracy without ablation minus accuracy with it, as a fraction
+ */
+export function describeDrop(drop: number): string {
+  if (pct(Math.abs(drop)) === '0.0') return 'no drop';
+  return drop > 0 ? `a drop of ${pct(drop)} points` : `a gain of ${pct(-drop)} points`;
+}
+
+/**
+ * How a variant's accuracy compares with the spread of its random baseline's draws (their 95%
+ * interval over draws, `accuracyLow`..`accuracyHigh`): below the interval the variant hurts more than
+ * random filters, inside it about as much, above it less. With a single draw there is no spread,
+ * and the text says so.
+ */
+function versusRandom(r: AblationResultRow, rnd: AblationResultRow): string {
+  const spread = rnd.draws > 1 ? `95% of ${rnd.draws} draws in ${pct(rnd.accuracyLow)}-${pct(rnd.accuracyHigh)}%` : 'a single draw, so no spread to judge against';
+  const verdict = r.accuracy < rnd.accuracyLow ? 'more than' : r.accuracy > rnd.accuracyHigh ? 'less than' : 'about as much as';
+  return ` Random filters of the same count give ${pct(rnd.accuracy)}% (${spread}), so the mined filters hurt ${verdict} random ones` +
+    (rnd.draws > 1 ? (verdict === 'about as much as' ? ' (inside the spread of the draws).' : ' (outside the spread of the draws).') : '.');
+}
+
+/**
  * A plain-language reading of an ablation table, computed from its numbers (never hard-coded):
- * baseline accuracy, each Ours-k against its matched random baseline (in standard deviations of
- * the draws), VEBI, specific vs shared, and own-class vs other-class drops.
+ * baseline accuracy, each Ours-k against the spread of its matched random baseline's draws, VEBI,
+ * specific vs shared, and own-class vs other-class drops. Accuracy changes read "a drop of x
+ * points", "no drop" or "a gain of x points".
  * @param model a model name for the text
  * @param rows the study's result rows (must include `none`)
  * @returns markdown
@@ -121,31 +145,23 @@ export function describeAblation(model: string, rows: readonly (AblationResultRo
   const ours = rows.filter((r) => r.selector === 'mined' && r.k !== null);
   for (const r of ours) {
     const rnd = by.get(`random-${r.k}`);
-    let vs = '';
-    if (rnd) {
-      const gap = rnd.accuracy - r.accuracy;
-      const z = rnd.accuracyStd > 0 ? gap / rnd.accuracyStd : Infinity;
-      const verdict = gap <= 0 ? 'no more than' : z >= 3 ? 'clearly more than' : z >= 1 ? 'somewhat more than' : 'about as much as';
-      vs = ` Random filters of the same count give ${pct(rnd.accuracy)}% (±${pct(rnd.accuracyStd)} over ${rnd.draws} draws), so the mined filters hurt ${verdict} random ones` +
-        (Number.isFinite(z) && gap > 0 ? ` (${z.toFixed(1)} standard deviations)` : '') + '.';
-    }
     const spec = r.drop - r.otherDrop;
-    lines.push(`- Ours-${r.k} ablates ${r.filtersPerClass.toFixed(1)} filters per class: accuracy ${pct(r.accuracy)}% (drop ${pct(r.drop)} points).${vs}` +
-      ` On other classes' images the same masks drop accuracy by ${pct(r.otherDrop)} points, ` +
+    lines.push(`- Ours-${r.k} ablates ${r.filtersPerClass.toFixed(1)} filters per class: accuracy ${pct(r.accuracy)}% (${describeDrop(r.drop)}).${rnd ? versusRandom(r, rnd) : ''}` +
+      ` On other classes' images the same masks give ${describeDrop(r.otherDrop)}, ` +
       (spec > 0.01 ? `less than on the class's own images: the filters are to some degree class-specific.` : `about as much as on own images: the filters are not specific to their class.`));
   }
   if (ours.length) {
     const best = ours.reduce((a, b) => (b.accuracy < a.accuracy ? b : a));
-    lines.push(`- The largest drop among the Ours-k variants is Ours-${best.k} (${pct(best.drop)} points).`);
+    lines.push(`- The lowest accuracy among the Ours-k variants is Ours-${best.k}'s (${describeDrop(best.drop)}).`);
     const spec = by.get(`ours-${best.k}-specific`), shared = by.get(`ours-${best.k}-shared`);
     if (spec && shared) {
-      lines.push(`- Of Ours-${best.k}'s filters, the class-specific ones alone (${spec.filtersPerClass.toFixed(1)} per class) drop accuracy by ${pct(spec.drop)} points, the class-shared ones alone (${shared.filtersPerClass.toFixed(1)} per class) by ${pct(shared.drop)} points.`);
+      lines.push(`- Of Ours-${best.k}'s filters, the class-specific ones alone (${spec.filtersPerClass.toFixed(1)} per class) give ${describeDrop(spec.drop)}, the class-shared ones alone (${shared.filtersPerClass.toFixed(1)} per class) ${describeDrop(shared.drop)}.`);
     }
   }
   const vebi = by.get('vebi'), rv = by.get('random-vebi');
   if (vebi) {
-    lines.push(`- VEBI ablates ${vebi.filtersPerClass.toFixed(1)} filters per class: accuracy ${pct(vebi.accuracy)}% (drop ${pct(vebi.drop)} points)` +
-      (rv ? `; random filters of the same count: ${pct(rv.accuracy)}%.` : '.'));
+    lines.push(`- VEBI ablates ${vebi.filtersPerClass.toFixed(1)} filters per class: accuracy ${pct(vebi.accuracy)}% (${describeDrop(vebi.drop)})` +
+      (rv ? `; random filters of the same count: ${pct(rv.accuracy)}%${rv.draws > 1 ? ` (95% of draws in ${pct(rv.accuracyLow)}-${pct(rv.accuracyHigh)}%)` : ''}.` : '.'));
   }
   for (const r of ours) {
     if (r.ofOracle !== undefined && Number.isFinite(r.ofOracle)) lines.push(`- Ours-${r.k}'s drop is ${r.ofOracle.toFixed(2)} of the greedy oracle's at the same counts.`);

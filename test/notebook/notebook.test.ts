@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { cacheKey, cachedJson, codeVersion } from '../../src/notebook/cache';
 import { notebookParams, isFastMode } from '../../src/notebook/params';
-import { curveRowsOf, describeAblation } from '../../src/notebook/views';
+import { curveRowsOf, describeAblation, describeDrop } from '../../src/notebook/views';
 import { arraySource } from '../../src/notebook/byo';
 import type { AblationResultRow } from '../../src/ablation/core/evaluate';
 import type { CurvePoint } from '../../src/ablation/core/curves';
@@ -78,14 +78,43 @@ describe('notebook/views', () => {
     variant, selector, k, draws, filtersPerClass: 5, accuracy, accuracyStd: std, accuracyLow: accuracy, accuracyHigh: accuracy, trueProb: 0, otherAccuracy: 0.9,
     otherAccuracyStd: 0, drop: 0.9 - accuracy, otherDrop: 0,
   });
-  it('describeAblation states the comparison from the numbers', () => {
-    const text = describeAblation('m', [row('none', 'none', null, 0.9), row('ours-10', 'mined', 10, 0.5), row('random-10', 'random', 10, 0.88, 0.01, 10)]);
-    assert.match(text, /90\.0%/);
-    assert.match(text, /clearly more than random/);
-    assert.match(text, /38\.0 standard deviations/);
-    const weak = describeAblation('m', [row('none', 'none', null, 0.9), row('ours-10', 'mined', 10, 0.89), row('random-10', 'random', 10, 0.88, 0.01, 10)]);
-    assert.match(weak, /no more than random/);
+  // A random baseline row with a hand-made spread: mean, and the 95% interval of its draws.
+  const random = (k: number, accuracy: number, low: number, high: number, draws = 10): AblationResultRow =>
+    ({ ...row(`random-${k}`, 'random', k, accuracy, 0.01, draws), accuracyLow: low, accuracyHigh: high });
+  it('describeAblation judges Ours-k against the spread of the random draws, not a fixed threshold', () => {
+    const none = row('none', 'none', null, 0.9);
+    // Below the interval: more than random.
+    const more = describeAblation('m', [none, row('ours-10', 'mined', 10, 0.5), random(10, 0.88, 0.86, 0.9)]);
+    assert.match(more, /90\.0%/);
+    assert.match(more, /95% of 10 draws in 86\.0-90\.0%/);
+    assert.match(more, /hurt more than random ones \(outside the spread of the draws\)/);
+    // 1.5 points below the random mean: "more than" against a narrow spread, "about as much as" against a wide one.
+    const narrow = describeAblation('m', [none, row('ours-10', 'mined', 10, 0.865), random(10, 0.88, 0.87, 0.89)]);
+    assert.match(narrow, /hurt more than random ones/);
+    const wide = describeAblation('m', [none, row('ours-10', 'mined', 10, 0.865), random(10, 0.88, 0.8, 0.95)]);
+    assert.match(wide, /hurt about as much as random ones \(inside the spread of the draws\)/);
+    // Above the interval: less than random.
+    const less = describeAblation('m', [none, row('ours-10', 'mined', 10, 0.89), random(10, 0.8, 0.75, 0.85)]);
+    assert.match(less, /hurt less than random ones/);
+    const single = describeAblation('m', [none, row('ours-10', 'mined', 10, 0.8), random(10, 0.85, 0.85, 0.85, 1)]);
+    assert.match(single, /a single draw, so no spread to judge against/);
     assert.throws(() => describeAblation('m', []), /no 'none' row/);
+  });
+  it('describeAblation never prints a negative drop', () => {
+    const none = row('none', 'none', null, 0.9);
+    // Ours-5 gains 1 point; Ours-10 changes by under 0.05 points; Ours-25 drops 3.2 points.
+    const text = describeAblation('m', [none, row('ours-5', 'mined', 5, 0.91), row('ours-10', 'mined', 10, 0.9004), row('ours-25', 'mined', 25, 0.868),
+      { ...row('vebi', 'ranked', null, 0.905) }]);
+    assert.match(text, /Ours-5 .*accuracy 91\.0% \(a gain of 1\.0 points\)/);
+    assert.match(text, /Ours-10 .*accuracy 90\.0% \(no drop\)/);
+    assert.match(text, /Ours-25 .*accuracy 86\.8% \(a drop of 3\.2 points\)/);
+    assert.match(text, /VEBI .*\(a gain of 0\.5 points\)/);
+    assert.doesNotMatch(text, /[\s(]-\d/);
+    assert.doesNotMatch(text, /drop (by|of) -/);
+    assert.equal(describeDrop(-0.001), 'a gain of 0.1 points');
+    assert.equal(describeDrop(0.0004), 'no drop');
+    assert.equal(describeDrop(-0.0004), 'no drop');
+    assert.equal(describeDrop(0.032), 'a drop of 3.2 points');
   });
   it('describeAblation says where the method beats a baseline and where it does not', () => {
     const rows = [row('none', 'none', null, 0.9), { ...row('ours-10', 'mined', 10, 0.5), ofOracle: 0.5 }];
