@@ -5,7 +5,7 @@
  */
 import type { CurvePoint } from '../ablation/core/curves';
 import type { StudyComparisonRow } from '../ablation/study/study';
-import type { AblationResultRow } from '../ablation/core/evaluate';
+import type { AblationClassRow, AblationResultRow } from '../ablation/core/evaluate';
 import { imageChannels, type ImageSet } from '../data/image-set';
 import type { ColumnTable } from '../util/arquero';
 import type { AblationCurveRow } from '../widgets/ablation-curve';
@@ -176,6 +176,34 @@ export function describeAblation(model: string, rows: readonly (AblationResultRo
       (sure ? (c.meanDifference > 0 ? ': the method beats this reference.' : ': this reference beats the method.') : ': no clear difference (interval including 0 or p >= 0.05).'));
   }
   return lines.join('\n');
+}
+
+/**
+ * The per-class ablation table side by side: one row per class, in class index order (the
+ * dataset's label order, the same for every model and variant, so tables line up row by row),
+ * named; per variant its accuracy on the class's own images in % and, for ablated variants, the
+ * filters ablated and the drop in points.
+ * @param rows the study's per-class rows
+ * @param variants the variants to show, e.g. `['none', 'ours-10', 'random-10']`
+ * @throws if a variant has no per-class rows
+ */
+export function perClassTableOf(rows: readonly AblationClassRow[], variants: readonly string[]): Record<string, string | number>[] {
+  const round = (x: number) => Math.round(1000 * x) / 10;
+  const byClass = new Map<number, Record<string, string | number>>();
+  for (const v of variants) {
+    const own = rows.filter((r) => r.variant === v);
+    if (!own.length) throw new Error(`perClassTableOf: no per-class rows of variant '${v}' (variants: ${[...new Set(rows.map((r) => r.variant))].join(', ')})`);
+    for (const r of own) {
+      const out = byClass.get(r.class) ?? { class: r.className, images: r.images };
+      out[`${v} acc (%)`] = round(r.accuracy);
+      if (v !== 'none') {
+        out[`${v} filters`] = Math.round(10 * r.filters) / 10;
+        out[`${v} drop (points)`] = round(r.drop);
+      }
+      byClass.set(r.class, out);
+    }
+  }
+  return [...byClass.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
 }
 
 /** Columns holding class ids in the mining tables. */

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { cacheKey, cachedJson, codeVersion } from '../../src/notebook/cache';
 import { notebookParams, isFastMode } from '../../src/notebook/params';
-import { curveRowsOf, describeAblation, describeDrop } from '../../src/notebook/views';
+import { curveRowsOf, describeAblation, describeDrop, perClassTableOf } from '../../src/notebook/views';
 import { arraySource } from '../../src/notebook/byo';
 import type { AblationResultRow } from '../../src/ablation/core/evaluate';
 import type { CurvePoint } from '../../src/ablation/core/curves';
@@ -99,6 +99,16 @@ describe('notebook/views', () => {
     const single = describeAblation('m', [none, row('ours-10', 'mined', 10, 0.8), random(10, 0.85, 0.85, 0.85, 1)]);
     assert.match(single, /a single draw, so no spread to judge against/);
     assert.throws(() => describeAblation('m', []), /no 'none' row/);
+  });
+  it('perClassTableOf puts variants side by side, one named row per class in class index order, accuracy in %', () => {
+    const c = (variant: string, cls: number, accuracy: number, drop: number) => ({ variant, class: cls, className: ['shirt', 'bag'][cls], filters: 2.5, images: 10,
+      accuracy, accuracyStd: 0, trueProb: 0, otherAccuracy: 0, drop });
+    const rows = perClassTableOf([c('ours-10', 1, 0.5, 0.4), c('none', 1, 0.9, 0), c('none', 0, 0.8, 0), c('ours-10', 0, 0.75, 0.05)], ['none', 'ours-10']);
+    assert.deepEqual(rows, [
+      { class: 'shirt', images: 10, 'none acc (%)': 80, 'ours-10 acc (%)': 75, 'ours-10 filters': 2.5, 'ours-10 drop (points)': 5 },
+      { class: 'bag', images: 10, 'none acc (%)': 90, 'ours-10 acc (%)': 50, 'ours-10 filters': 2.5, 'ours-10 drop (points)': 40 },
+    ]);
+    assert.throws(() => perClassTableOf([c('none', 0, 0.8, 0)], ['none', 'vebi']), /no per-class rows of variant 'vebi' \(variants: none\)/);
   });
   it('describeAblation never prints a negative drop', () => {
     const none = row('none', 'none', null, 0.9);
