@@ -206,6 +206,26 @@ export function perClassTableOf(rows: readonly AblationClassRow[], variants: rea
   return [...byClass.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
 }
 
+/**
+ * Rows with the named fraction columns (accuracies, 0..1) shown in percent, one decimal, the header
+ * renamed `<column> (%)`, so every table reads accuracy in one unit; other columns are kept.
+ * @param rows an arquero table or row objects
+ * @param columns the fraction columns, e.g. `['accuracy', 'otherAccuracy']`
+ * @throws if a row holds a non-number (other than null) in one of the columns
+ */
+export function inPercent(rows: ColumnTable | readonly object[], columns: readonly string[]): Record<string, unknown>[] {
+  const list = (Array.isArray(rows) ? rows : (rows as ColumnTable).objects()) as Record<string, unknown>[];
+  return list.map((r, i) => {
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(r)) {
+      if (!columns.includes(key)) { out[key] = v; continue; }
+      if (v !== null && typeof v !== 'number') throw new Error(`inPercent: row ${i} column '${key}' is ${JSON.stringify(v)}, expected a fraction (number)`);
+      out[`${key} (%)`] = v === null ? null : Math.round(1000 * v) / 10;
+    }
+    return out;
+  });
+}
+
 /** Columns holding class ids in the mining tables. */
 const CLASS_COLUMNS = ['class', 'classes', 'label', 'pred', 'majorityClass', 'ruleClasses'];
 

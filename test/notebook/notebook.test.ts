@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { cacheKey, cachedJson, codeVersion } from '../../src/notebook/cache';
 import { notebookParams, isFastMode } from '../../src/notebook/params';
-import { curveRowsOf, describeAblation, describeDrop, perClassTableOf } from '../../src/notebook/views';
+import { curveRowsOf, describeAblation, describeDrop, inPercent, perClassTableOf } from '../../src/notebook/views';
 import { arraySource } from '../../src/notebook/byo';
 import type { AblationResultRow } from '../../src/ablation/core/evaluate';
 import type { CurvePoint } from '../../src/ablation/core/curves';
@@ -109,6 +109,12 @@ describe('notebook/views', () => {
       { class: 'bag', images: 10, 'none acc (%)': 90, 'ours-10 acc (%)': 50, 'ours-10 filters': 2.5, 'ours-10 drop (points)': 40 },
     ]);
     assert.throws(() => perClassTableOf([c('none', 0, 0.8, 0)], ['none', 'vebi']), /no per-class rows of variant 'vebi' \(variants: none\)/);
+  });
+  it('inPercent shows the named fraction columns in %, header renamed, order and other columns kept', () => {
+    const rows = inPercent([{ variant: 'a', accuracy: 0.8765, drop: 0.0123, n: 3 }, { variant: 'b', accuracy: null, drop: 0, n: 4 }], ['accuracy', 'drop']);
+    assert.deepEqual(rows, [{ variant: 'a', 'accuracy (%)': 87.7, 'drop (%)': 1.2, n: 3 }, { variant: 'b', 'accuracy (%)': null, 'drop (%)': 0, n: 4 }]);
+    assert.deepEqual(Object.keys(rows[0]), ['variant', 'accuracy (%)', 'drop (%)', 'n']);
+    assert.throws(() => inPercent([{ accuracy: '90%' }], ['accuracy']), /row 0 column 'accuracy' is "90%", expected a fraction/);
   });
   it('describeAblation never prints a negative drop', () => {
     const none = row('none', 'none', null, 0.9);
