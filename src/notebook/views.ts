@@ -71,16 +71,18 @@ export function largestGroups(groups: ColumnTable, count: number, minSize = 1): 
 
 /**
  * Per (class, filter) rows for `filtersPerClassChart` / `classFilterMatrix` from the mining
- * `filters` table (filter, classes, kind, supports), with class names.
+ * `filters` table (filter, classes, kind, supports), with class names, in class index order (then filter).
  */
 export function classFilterRowsOf(filters: ColumnTable, classNames: readonly string[]): ClassFilterRow[] {
-  const out: ClassFilterRow[] = [];
+  const out: (ClassFilterRow & { index: number })[] = [];
   for (const r of filters.objects() as unknown as { filter: number; classes: ArrayLike<number>; kind: 'specific' | 'shared'; supports: ArrayLike<number> }[]) {
     for (let i = 0; i < r.classes.length; i++) {
-      out.push({ class: classNames[r.classes[i]] ?? String(r.classes[i]), filter: r.filter, kind: r.kind, support: r.supports[i] });
+      out.push({ index: r.classes[i], class: classNames[r.classes[i]] ?? String(r.classes[i]), filter: r.filter, kind: r.kind, support: r.supports[i] });
     }
   }
-  return out;
+  // Class index order (the charts' class axes follow row order): the dataset's label order, the same
+  // in every chart and table, rather than the order in which filters happen to mention classes.
+  return out.sort((a, b) => a.index - b.index || a.filter - b.filter).map(({ index: _i, ...row }) => row);
 }
 
 /** The mining `rules` table as rule rows with class names (for `rulesScatter`). */
@@ -170,8 +172,8 @@ export function describeAblation(model: string, rows: readonly (AblationResultRo
     if (c.reference.startsWith('random') || !c.variant.startsWith('ours-')) continue;
     // A clear difference: the bootstrap interval excludes 0 and the sign-flip test rejects at 5%.
     const sure = (c.low > 0 || c.high < 0) && c.pValue < 0.05;
-    const verb = c.meanDifference > 0 ? 'more' : 'less';
-    lines.push(`- ${c.variant} vs ${c.reference} (same counts): hurts its class ${verb} by ${pct(Math.abs(c.meanDifference))} points on average over classes ` +
+    const size = pct(Math.abs(c.meanDifference)) === '0.0' ? 'as much (under 0.05 points apart)' : `${c.meanDifference > 0 ? 'more' : 'less'} by ${pct(Math.abs(c.meanDifference))} points`;
+    lines.push(`- ${c.variant} vs ${c.reference} (same counts): hurts its class ${size} on average over classes ` +
       `(95% interval ${pct(c.low)} to ${pct(c.high)}, sign-flip p = ${c.pValue.toFixed(3)}, more in ${c.wins} classes, less in ${c.losses})` +
       (sure ? (c.meanDifference > 0 ? ': the method beats this reference.' : ': this reference beats the method.') : ': no clear difference (interval including 0 or p >= 0.05).'));
   }

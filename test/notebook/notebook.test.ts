@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { cacheKey, cachedJson, codeVersion } from '../../src/notebook/cache';
 import { notebookParams, isFastMode } from '../../src/notebook/params';
-import { curveRowsOf, describeAblation, describeDrop, inPercent, perClassTableOf } from '../../src/notebook/views';
+import { classFilterRowsOf, curveRowsOf, describeAblation, describeDrop, inPercent, perClassTableOf } from '../../src/notebook/views';
+import { aq } from '../../src/util/arquero';
 import { arraySource } from '../../src/notebook/byo';
 import type { AblationResultRow } from '../../src/ablation/core/evaluate';
 import type { CurvePoint } from '../../src/ablation/core/curves';
@@ -116,6 +117,19 @@ describe('notebook/views', () => {
     assert.deepEqual(Object.keys(rows[0]), ['variant', 'accuracy (%)', 'drop (%)', 'n']);
     assert.throws(() => inPercent([{ accuracy: '90%' }], ['accuracy']), /row 0 column 'accuracy' is "90%", expected a fraction/);
   });
+  it('classFilterRowsOf names classes and orders rows (hence chart class axes) by class index, then filter', () => {
+    const filters = aq.from([
+      { filter: 3, classes: [2, 0], kind: 'shared', supports: [5, 6] },
+      { filter: 1, classes: [2], kind: 'specific', supports: [7] },
+      { filter: 7, classes: [1], kind: 'specific', supports: [8] },
+    ]);
+    assert.deepEqual(classFilterRowsOf(filters, ['shirt', 'bag', 'boot']), [
+      { class: 'shirt', filter: 3, kind: 'shared', support: 6 },
+      { class: 'bag', filter: 7, kind: 'specific', support: 8 },
+      { class: 'boot', filter: 1, kind: 'specific', support: 7 },
+      { class: 'boot', filter: 3, kind: 'shared', support: 5 },
+    ]);
+  });
   it('describeAblation never prints a negative drop', () => {
     const none = row('none', 'none', null, 0.9);
     // Ours-5 gains 1 point; Ours-10 changes by under 0.05 points; Ours-25 drops 3.2 points.
@@ -141,6 +155,9 @@ describe('notebook/views', () => {
     assert.match(text, /vs gradcam-weight .*hurts its class less by 4\.0 points.*: this reference beats the method\./);
     assert.match(text, /vs mean-activation .*: no clear difference/);
     assert.match(text, /vs vebi-matched .*: the method beats this reference\./);
+    const tie = describeAblation('m', rows, [cmp('vebi-matched', -0.0001, 0, 0, 1)]);
+    assert.match(tie, /vs vebi-matched .*hurts its class as much \(under 0\.05 points apart\) on average/);
+    assert.doesNotMatch(tie, /by 0\.0 points/);
     // An interval excluding 0 but p >= 0.05 is not called a win.
     assert.match(text, /vs grad-x-activation .*: no clear difference/);
   });
