@@ -18,7 +18,7 @@ export {
   type LoadNotebookModelOptions, type NotebookModel, type NotebookDataOptions, type ExtractionRequest, type ExtractionRun,
   type MiningRequest, type RunMining, type AblationRequest, type AblationStudy,
   explainImages, samplePatches, type ImageExplanations, type SampledPatches, type SamplePatchesOptions,
-  imageStackOf, patchBoxes, largestGroups, classFilterRowsOf, ruleRowsOf, curveRowsOf, describeAblation,
+  imageStackOf, patchBoxes, largestGroups, classFilterRowsOf, ruleRowsOf, curveRowsOf, describeAblation, describeDrop, perClassTableOf, inPercent,
   type PatchRecord, type GroupRow,
   arraySource, writeImageFolder, writeStandInModel, explainFolderImages, evaluateRun, type FolderExplanations, type EvaluationRow,
   showMarkdown,

@@ -345,6 +345,8 @@ export interface AblationRequest {
   cacheRoot?: string;
   /** Progress messages. */
   onProgress?: (message: string) => void;
+  /** Counted progress per long stage, e.g. `progressCallback` for in-place bars (see `StudyOptions.progress`). */
+  progress?: (label: string) => (done: number, total: number) => void;
 }
 
 /** What {@link runAblationStudy} returns (plain rows, JSON-cached). */
@@ -375,7 +377,7 @@ export async function runAblationStudy(m: NotebookModel, run: ExtractionRun, req
   if (protocol === 'held-out' && (!fitRun || fitRun.split !== 'train')) {
     throw new Error(`runAblationStudy: the held-out protocol needs a run on the training images (runExtraction(model, { split: 'train' })) as fitRun; or pass protocol: 'in-sample'`);
   }
-  const { cacheRoot: _c, onProgress, ...rest } = req;
+  const { cacheRoot: _c, onProgress, progress, ...rest } = req;
   const params = { ...rest, protocol, run: path.basename(run.dir), fitRun: protocol === 'held-out' ? path.basename(fitRun!.dir) : null, fingerprint: m.fingerprint };
   const r = await cachedJson('ablation', params, async () => {
     const t0 = Date.now();
@@ -402,6 +404,7 @@ export async function runAblationStudy(m: NotebookModel, run: ExtractionRun, req
       oracleImagesPerClass: req.oracleImagesPerClass ?? 300,
       curves: { draws: req.curveDraws ?? 5, imagesPerClass: req.curveImagesPerClass ?? 'all' },
       ...(onProgress ? { onProgress } : {}),
+      ...(progress ? { progress } : {}),
     });
     return { ...res, model: m.name, images: res.testImages, totalSeconds: (Date.now() - t0) / 1000 };
   }, req.cacheRoot ? { root: req.cacheRoot } : {});

@@ -5,7 +5,7 @@
  */
 import type { CurvePoint } from '../ablation/core/curves';
 import type { StudyComparisonRow } from '../ablation/study/study';
-import type { AblationResultRow } from '../ablation/core/evaluate';
+import type { AblationClassRow, AblationResultRow } from '../ablation/core/evaluate';
 import { imageChannels, type ImageSet } from '../data/image-set';
 import type { ColumnTable } from '../util/arquero';
 import type { AblationCurveRow } from '../widgets/ablation-curve';
@@ -71,16 +71,18 @@ export function largestGroups(groups: ColumnTable, count: number, minSize = 1): 
 
 /**
  * Per (class, filter) rows for `filtersPerClassChart` / `classFilterMatrix` from the mining
- * `filters` table (filter, classes, kind, supports), with class names.
+ * `filters` table (filter, classes, kind, supports), with class names, in class index order (then filter).
  */
 export function classFilterRowsOf(filters: ColumnTable, classNames: readonly string[]): ClassFilterRow[] {
-  const out: ClassFilterRow[] = [];
+  const out: (ClassFilterRow & { index: number })[] = [];
   for (const r of filters.objects() as unknown as { filter: number; classes: ArrayLike<number>; kind: 'specific' | 'shared'; supports: ArrayLike<number> }[]) {
     for (let i = 0; i < r.classes.length; i++) {
-      out.push({ class: classNames[r.classes[i]] ?? String(r.classes[i]), filter: r.filter, kind: r.kind, support: r.supports[i] });
+      out.push({ index: r.classes[i], class: classNames[r.classes[i]] ?? String(r.classes[i]), filter: r.filter, kind: r.kind, support: r.supports[i] });
     }
   }
-  return out;
+  // Class index order (the charts' class axes follow row order): the dataset's label order, the same
+  // in every chart and table, rather than the order in which filters happen to mention classes.
+  return out.sort((a, b) => a.index - b.index || a.filter - b.filter).map(({ index: _i, ...row }) => row);
 }
 
 /** The mining `rules` table as rule rows with class names (for `rulesScatter`). */
@@ -105,9 +107,33 @@ export function curveRowsOf(curves: readonly CurvePoint[], methods?: readonly st
 const pct = (x: number): string => (100 * x).toFixed(1);
 
 /**
+ * An accuracy change in words, never a negative drop: "a drop of 3.2 points", "no drop" (under 0.05
+ * points either way), "a gain of 0.4 points".
+ * @param drop accuracy without ablation minus accuracy with it, as a fraction
+ */
+export function describeDrop(drop: number): string {
+  if (pct(Math.abs(drop)) === '0.0') return 'no drop';
+  return drop > 0 ? `a drop of ${pct(drop)} points` : `a gain of ${pct(-drop)} points`;
+}
+
+/**
+ * How a variant's accuracy compares with the spread of its random baseline's draws (their 95%
+ * interval over draws, `accuracyLow`..`accuracyHigh`): below the interval the variant hurts more than
+ * random filters, inside it about as much, above it less. With a single draw there is no spread,
+ * and the text says so.
+ */
+function versusRandom(r: AblationResultRow, rnd: AblationResultRow): string {
+  const spread = rnd.draws > 1 ? `95% of ${rnd.draws} draws in ${pct(rnd.accuracyLow)}-${pct(rnd.accuracyHigh)}%` : 'a single draw, so no spread to judge against';
+  const verdict = r.accuracy < rnd.accuracyLow ? 'more than' : r.accuracy > rnd.accuracyHigh ? 'less than' : 'about as much as';
+  return ` Random filters of the same count give ${pct(rnd.accuracy)}% (${spread}), so the mined filters hurt ${verdict} random ones` +
+    (rnd.draws > 1 ? (verdict === 'about as much as' ? ' (inside the spread of the draws).' : ' (outside the spread of the draws).') : '.');
+}
+
+/**
  * A plain-language reading of an ablation table, computed from its numbers (never hard-coded):
- * baseline accuracy, each Ours-k against its matched random baseline (in standard deviations of
- * the draws), VEBI, specific vs shared, and own-class vs other-class drops.
+ * baseline accuracy, each Ours-k against the spread of its matched random baseline's draws, VEBI,
+ * specific vs shared, and own-class vs other-class drops. Accuracy changes read "a drop of x
+ * points", "no drop" or "a gain of x points".
  * @param model a model name for the text
  * @param rows the study's result rows (must include `none`)
  * @returns markdown
@@ -121,31 +147,23 @@ export function describeAblation(model: string, rows: readonly (AblationResultRo
   const ours = rows.filter((r) => r.selector === 'mined' && r.k !== null);
   for (const r of ours) {
     const rnd = by.get(`random-${r.k}`);
-    let vs = '';
-    if (rnd) {
-      const gap = rnd.accuracy - r.accuracy;
-      const z = rnd.accuracyStd > 0 ? gap / rnd.accuracyStd : Infinity;
-      const verdict = gap <= 0 ? 'no more than' : z >= 3 ? 'clearly more than' : z >= 1 ? 'somewhat more than' : 'about as much as';
-      vs = ` Random filters of the same count give ${pct(rnd.accuracy)}% (±${pct(rnd.accuracyStd)} over ${rnd.draws} draws), so the mined filters hurt ${verdict} random ones` +
-        (Number.isFinite(z) && gap > 0 ? ` (${z.toFixed(1)} standard deviations)` : '') + '.';
-    }
     const spec = r.drop - r.otherDrop;
-    lines.push(`- Ours-${r.k} ablates ${r.filtersPerClass.toFixed(1)} filters per class: accuracy ${pct(r.accuracy)}% (drop ${pct(r.drop)} points).${vs}` +
-      ` On other classes' images the same masks drop accuracy by ${pct(r.otherDrop)} points, ` +
+    lines.push(`- Ours-${r.k} ablates ${r.filtersPerClass.toFixed(1)} filters per class: accuracy ${pct(r.accuracy)}% (${describeDrop(r.drop)}).${rnd ? versusRandom(r, rnd) : ''}` +
+      ` On other classes' images the same masks give ${describeDrop(r.otherDrop)}, ` +
       (spec > 0.01 ? `less than on the class's own images: the filters are to some degree class-specific.` : `about as much as on own images: the filters are not specific to their class.`));
   }
   if (ours.length) {
     const best = ours.reduce((a, b) => (b.accuracy < a.accuracy ? b : a));
-    lines.push(`- The largest drop among the Ours-k variants is Ours-${best.k} (${pct(best.drop)} points).`);
+    lines.push(`- The lowest accuracy among the Ours-k variants is Ours-${best.k}'s (${describeDrop(best.drop)}).`);
     const spec = by.get(`ours-${best.k}-specific`), shared = by.get(`ours-${best.k}-shared`);
     if (spec && shared) {
-      lines.push(`- Of Ours-${best.k}'s filters, the class-specific ones alone (${spec.filtersPerClass.toFixed(1)} per class) drop accuracy by ${pct(spec.drop)} points, the class-shared ones alone (${shared.filtersPerClass.toFixed(1)} per class) by ${pct(shared.drop)} points.`);
+      lines.push(`- Of Ours-${best.k}'s filters, the class-specific ones alone (${spec.filtersPerClass.toFixed(1)} per class) give ${describeDrop(spec.drop)}, the class-shared ones alone (${shared.filtersPerClass.toFixed(1)} per class) ${describeDrop(shared.drop)}.`);
     }
   }
   const vebi = by.get('vebi'), rv = by.get('random-vebi');
   if (vebi) {
-    lines.push(`- VEBI ablates ${vebi.filtersPerClass.toFixed(1)} filters per class: accuracy ${pct(vebi.accuracy)}% (drop ${pct(vebi.drop)} points)` +
-      (rv ? `; random filters of the same count: ${pct(rv.accuracy)}%.` : '.'));
+    lines.push(`- VEBI ablates ${vebi.filtersPerClass.toFixed(1)} filters per class: accuracy ${pct(vebi.accuracy)}% (${describeDrop(vebi.drop)})` +
+      (rv ? `; random filters of the same count: ${pct(rv.accuracy)}%${rv.draws > 1 ? ` (95% of draws in ${pct(rv.accuracyLow)}-${pct(rv.accuracyHigh)}%)` : ''}.` : '.'));
   }
   for (const r of ours) {
     if (r.ofOracle !== undefined && Number.isFinite(r.ofOracle)) lines.push(`- Ours-${r.k}'s drop is ${r.ofOracle.toFixed(2)} of the greedy oracle's at the same counts.`);
@@ -154,12 +172,60 @@ export function describeAblation(model: string, rows: readonly (AblationResultRo
     if (c.reference.startsWith('random') || !c.variant.startsWith('ours-')) continue;
     // A clear difference: the bootstrap interval excludes 0 and the sign-flip test rejects at 5%.
     const sure = (c.low > 0 || c.high < 0) && c.pValue < 0.05;
-    const verb = c.meanDifference > 0 ? 'more' : 'less';
-    lines.push(`- ${c.variant} vs ${c.reference} (same counts): hurts its class ${verb} by ${pct(Math.abs(c.meanDifference))} points on average over classes ` +
+    const size = pct(Math.abs(c.meanDifference)) === '0.0' ? 'as much (under 0.05 points apart)' : `${c.meanDifference > 0 ? 'more' : 'less'} by ${pct(Math.abs(c.meanDifference))} points`;
+    lines.push(`- ${c.variant} vs ${c.reference} (same counts): hurts its class ${size} on average over classes ` +
       `(95% interval ${pct(c.low)} to ${pct(c.high)}, sign-flip p = ${c.pValue.toFixed(3)}, more in ${c.wins} classes, less in ${c.losses})` +
       (sure ? (c.meanDifference > 0 ? ': the method beats this reference.' : ': this reference beats the method.') : ': no clear difference (interval including 0 or p >= 0.05).'));
   }
   return lines.join('\n');
+}
+
+/**
+ * The per-class ablation table side by side: one row per class, in class index order (the
+ * dataset's label order, the same for every model and variant, so tables line up row by row),
+ * named; per variant its accuracy on the class's own images in % and, for ablated variants, the
+ * filters ablated and the drop in points.
+ * @param rows the study's per-class rows
+ * @param variants the variants to show, e.g. `['none', 'ours-10', 'random-10']`
+ * @throws if a variant has no per-class rows
+ */
+export function perClassTableOf(rows: readonly AblationClassRow[], variants: readonly string[]): Record<string, string | number>[] {
+  const round = (x: number) => Math.round(1000 * x) / 10;
+  const byClass = new Map<number, Record<string, string | number>>();
+  for (const v of variants) {
+    const own = rows.filter((r) => r.variant === v);
+    if (!own.length) throw new Error(`perClassTableOf: no per-class rows of variant '${v}' (variants: ${[...new Set(rows.map((r) => r.variant))].join(', ')})`);
+    for (const r of own) {
+      const out = byClass.get(r.class) ?? { class: r.className, images: r.images };
+      out[`${v} acc (%)`] = round(r.accuracy);
+      if (v !== 'none') {
+        out[`${v} filters`] = Math.round(10 * r.filters) / 10;
+        out[`${v} drop (points)`] = round(r.drop);
+      }
+      byClass.set(r.class, out);
+    }
+  }
+  return [...byClass.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
+}
+
+/**
+ * Rows with the named fraction columns (accuracies, 0..1) shown in percent, one decimal, the header
+ * renamed `<column> (%)`, so every table reads accuracy in one unit; other columns are kept.
+ * @param rows an arquero table or row objects
+ * @param columns the fraction columns, e.g. `['accuracy', 'otherAccuracy']`
+ * @throws if a row holds a non-number (other than null) in one of the columns
+ */
+export function inPercent(rows: ColumnTable | readonly object[], columns: readonly string[]): Record<string, unknown>[] {
+  const list = (Array.isArray(rows) ? rows : (rows as ColumnTable).objects()) as Record<string, unknown>[];
+  return list.map((r, i) => {
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(r)) {
+      if (!columns.includes(key)) { out[key] = v; continue; }
+      if (v !== null && typeof v !== 'number') throw new Error(`inPercent: row ${i} column '${key}' is ${JSON.stringify(v)}, expected a fraction (number)`);
+      out[`${key} (%)`] = v === null ? null : Math.round(1000 * v) / 10;
+    }
+    return out;
+  });
 }
 
 /** Columns holding class ids in the mining tables. */

@@ -1,6 +1,6 @@
 /**
  * Patch mosaics (docs/method.md, "Visual patterns"): a grid of the patches of a filter set or class,
- * sorted by heatmap score, up to 128, numbered; the pixel-average patch; heatmap overlays on the
+ * sorted by heatmap score, up to 128, each captioned on its tile; the pixel-average patch; heatmap overlays on the
  * input images. Pure: pixels in, PNG bytes and HTML out.
  */
 import type { Displayable } from './displayable';
@@ -28,7 +28,7 @@ export interface PatchBox {
 
 /** Options for {@link patchMosaic}. */
 export interface MosaicOptions {
-  /** One label per box (e.g. class name or file name), shown in the numbered caption list. */
+  /** One label per box (e.g. class name or file name), written under its tile with its score. */
   labels?: readonly string[];
   /** Most patches shown (default 128, as in the paper). */
   maxPatches?: number;
@@ -38,8 +38,10 @@ export interface MosaicOptions {
   minTileSize?: number;
   /** Pixels between tiles (default 2). */
   gap?: number;
-  /** Draw each tile's number under it, matching the caption list (default true). */
+  /** Draw each tile's number under it in the raster (default false: {@link patchMosaic} writes captions under the tiles instead). */
   numberTiles?: boolean;
+  /** Blank pixels kept under each tile of the raster for captions (default 0; {@link patchMosaic} sets it when there are captions). */
+  captionHeight?: number;
   /** 'score' (default): highest heatmap score first, ties in input order; 'none': input order. */
   sort?: 'score' | 'none';
   /** Pixel value range mapped to 0..255 (default [0, 255] for Uint8Array, [0, 1] for Float32Array). */
@@ -52,7 +54,8 @@ const mosaicDefaults = {
   maxPatches: 128,
   minTileSize: 56,
   gap: 2,
-  numberTiles: true,
+  numberTiles: false,
+  captionHeight: 0,
   sort: 'score' as const,
 };
 
@@ -84,8 +87,8 @@ function tileSide(maxSize: number, minTile: number): number {
   return maxSize * Math.max(1, Math.ceil(minTile / maxSize));
 }
 
-/** Grid geometry for `count` tiles of `tw`x`th` with optional number strips. */
-interface Grid {
+/** Grid geometry for `count` tiles of `tw`x`th`, each with a strip under it (numbers or captions). */
+export interface MosaicGrid {
   columns: number;
   rows: number;
   cellW: number;
@@ -95,16 +98,16 @@ interface Grid {
   height: number;
 }
 
-function gridFor(count: number, tw: number, th: number, columns: number | undefined, gap: number, numbered: boolean): Grid {
+function gridFor(count: number, tw: number, th: number, columns: number | undefined, gap: number, strip: number): MosaicGrid {
   const cols = columns === undefined ? Math.max(1, Math.ceil(Math.sqrt(count))) : positiveInt('columns', columns);
   const c = Math.min(cols, Math.max(1, count));
   const rows = Math.max(1, Math.ceil(count / c));
-  const cellW = tw, cellH = th + (numbered ? labelStrip : 0);
+  const cellW = tw, cellH = th + strip;
   return { columns: c, rows, cellW, cellH, gap, width: c * cellW + (c + 1) * gap, height: rows * cellH + (rows + 1) * gap };
 }
 
 /** Places tiles on a grid, numbering them from 1. */
-function composeGrid(tiles: readonly RgbaImage[], grid: Grid, numbered: boolean): RgbaImage {
+function composeGrid(tiles: readonly RgbaImage[], grid: MosaicGrid, numbered: boolean): RgbaImage {
   const out = blankImage(grid.width, grid.height, gapColor);
   tiles.forEach((t, i) => {
     const col = i % grid.columns, row = Math.floor(i / grid.columns);
@@ -123,6 +126,8 @@ export interface MosaicRaster {
   order: number[];
   /** Side of one tile in pixels. */
   tile: number;
+  /** The grid geometry (tile i sits at column i % columns, row floor(i / columns)). */
+  grid: MosaicGrid;
 }
 
 /**
@@ -145,6 +150,7 @@ export function mosaicRaster(images: ImageStack, boxes: readonly PatchBox[], opt
   positiveInt('maxPatches', o.maxPatches);
   positiveInt('minTileSize', o.minTileSize);
   if (!Number.isInteger(o.gap) || o.gap < 0) throw new Error(`gap must be a non-negative integer, got ${o.gap}`);
+  if (!Number.isInteger(o.captionHeight) || o.captionHeight < 0) throw new Error(`captionHeight must be a non-negative integer, got ${o.captionHeight}`);
   const range = defaultRange(images, o.valueRange);
 
   let order = boxes.map((_, i) => i);
@@ -156,8 +162,8 @@ export function mosaicRaster(images: ImageStack, boxes: readonly PatchBox[], opt
   const maxSize = Math.max(...order.map((i) => boxes[i].size));
   const tile = tileSide(maxSize, o.minTileSize);
   const tiles = order.map((i) => cropNearest(images, boxes[i].image, boxes[i].x, boxes[i].y, boxes[i].size, tile, range));
-  const grid = gridFor(tiles.length, tile, tile, o.columns, o.gap, o.numberTiles);
-  return { image: composeGrid(tiles, grid, o.numberTiles), order, tile };
+  const grid = gridFor(tiles.length, tile, tile, o.columns, o.gap, Math.max(o.numberTiles ? labelStrip : 0, o.captionHeight));
+  return { image: composeGrid(tiles, grid, o.numberTiles), order, tile, grid };
 }
 
 /** The figure markup shared by the image widgets. */
@@ -189,9 +195,14 @@ export function colourBarHtml(cm: Colormap, label: string, range: readonly [numb
     `<span style="color:#555">${escapeHtml(label)}</span></div>`;
 }
 
+/** Lines of caption under a mosaic tile, and their height in pixels. */
+const captionLine = 11;
+
 /**
  * A mosaic of patches: up to `maxPatches` tiles sorted by heatmap score, small patches upscaled with
- * nearest neighbour, each numbered; the caption lists the numbers with their (escaped) labels and scores.
+ * nearest neighbour, each with its caption (its label and heatmap score, escaped) written under it.
+ * The tiles are one PNG; the captions are text laid over blank strips under the tiles, so they stay
+ * selectable and searchable, and cut with an ellipsis (full text on hover) when longer than a tile.
  * @param images The image stack the boxes refer to (NHWC pixels).
  * @param boxes Patch windows, e.g. the patches of one frequent filter set.
  * @param options Labels, size and order options.
@@ -200,22 +211,33 @@ export function colourBarHtml(cm: Colormap, label: string, range: readonly [numb
  * @example show(patchMosaic(images, group.boxes, {labels: group.classNames, title: 'filters 12 · 40'}))
  */
 export function patchMosaic(images: ImageStack, boxes: readonly PatchBox[], options: MosaicOptions = {}): Displayable {
-  const { image, order } = mosaicRaster(images, boxes, options);
+  const scored = boxes.some((b) => b.score !== undefined);
+  const lines = (options.labels ? 1 : 0) + (scored ? 1 : 0);
+  const captioned = lines > 0 && !(options.numberTiles ?? false);
+  const { image, order, grid } = mosaicRaster(images, boxes, { captionHeight: captioned ? lines * captionLine + 2 : 0, ...options });
   const png = encodePng(image);
   const title = options.title ?? 'patches';
   const caption =
     `<b>${escapeHtml(title)}</b>: ${order.length} of ${boxes.length} patches` +
     ((options.sort ?? mosaicDefaults.sort) === 'score' ? ', highest heatmap score first' : '');
-  const items =
-    options.labels || boxes.some((b) => b.score !== undefined)
-      ? order.map((i) => {
-          const parts: string[] = [];
-          if (options.labels) parts.push(escapeHtml(options.labels[i]));
-          if (boxes[i].score !== undefined) parts.push(`score ${escapeHtml(formatNumber(boxes[i].score as number, 3))}`);
-          return parts.join(' · ');
-        })
-      : [];
-  return { html: figureHtml('mosaic', png, image, title, caption, items), png };
+  const pct = (v: number, of: number): string => `${((100 * v) / of).toFixed(3)}%`;
+  const tiles = captioned
+    ? order.map((i, t) => {
+        const text: string[] = [];
+        if (options.labels) text.push(options.labels[i]);
+        if (boxes[i].score !== undefined) text.push(`score ${formatNumber(boxes[i].score as number, 3)}`);
+        const x = grid.gap + (t % grid.columns) * (grid.cellW + grid.gap), y = grid.gap + Math.floor(t / grid.columns) * (grid.cellH + grid.gap) + grid.cellW;
+        return `<span class="fm-tile-caption" title="${escapeHtml(text.join(' · '))}" style="position:absolute;left:${pct(x, image.width)};top:${pct(y, image.height)};` +
+          `width:${pct(grid.cellW, image.width)};overflow:hidden">${text.map((l) => `<span style="display:block;white-space:nowrap;overflow:hidden;text-overflow:ellipsis">${escapeHtml(l)}</span>`).join('')}</span>`;
+      })
+    : [];
+  const html =
+    `<figure class="fm-widget fm-image fm-mosaic" data-fm-kind="mosaic" style="margin:8px 0">` +
+    `<div style="position:relative;display:inline-block;max-width:100%;font:9px/${captionLine}px sans-serif;color:#333;text-align:center">` +
+    `<img class="fm-image-png" src="${pngDataUrl(png)}" width="${image.width}" height="${image.height}" alt="${escapeHtml(title)}" ` +
+    `style="image-rendering:pixelated;max-width:100%;height:auto;display:block">${tiles.join('')}</div>` +
+    `<figcaption style="font:12px sans-serif;color:#333">${caption}</figcaption></figure>`;
+  return { html, png };
 }
 
 /** Options for {@link averagePatch}. */
@@ -381,7 +403,7 @@ export function overlayRaster(images: ImageStack, heatmaps: HeatmapStack, option
     }
     return t;
   });
-  const grid = gridFor(tiles.length, tw, th, options.columns, 2, true);
+  const grid = gridFor(tiles.length, tw, th, options.columns, 2, labelStrip);
   return { image: composeGrid(tiles, grid, true), order };
 }
 

@@ -43,6 +43,14 @@ describe('ablation/curves', () => {
     assert.equal(a[0].k, null);
   });
 
+  it('reports progress once per curve point over all methods', async () => {
+    const calls: [number, number][] = [];
+    const scorer = new MaskScorer(linearGapEvaluator(diagonalNet(K, F, per)));
+    // Longest lists: 3 filters for 'a', 1 for 'b': 4 points in all.
+    await ablationCurves(scorer, [{ name: 'a', ranked }, { name: 'b', ranked: [[0], [1], [2], [3]] }], { draws: 2, onProgress: (d, t) => calls.push([d, t]) });
+    assert.deepEqual(calls, [[1, 4], [2, 4], [3, 4], [4, 4]]);
+  });
+
   it('rejects unknown orders and lists of the wrong length', async () => {
     const scorer = new MaskScorer(linearGapEvaluator(diagonalNet(K, F, per)));
     await assert.rejects(ablationCurves(scorer, [{ name: 'm', ranked }], { orders: ['sideways' as 'ranked'] }), /unknown order 'sideways'/);

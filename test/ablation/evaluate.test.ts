@@ -34,6 +34,15 @@ describe('ablation/evaluate', () => {
     assert.equal(res.rows.perClass.length, 5 * K);
   });
 
+  it('reports progress once per scored mask set, ending at the total', async () => {
+    const calls: [number, number][] = [];
+    const res = await evaluateAblation(linearGapEvaluator(net), { mined }, { draws: 4, onProgress: (d, t) => calls.push([d, t]) });
+    // The baseline, then one set per draw of each variant (1 for deterministic ones).
+    const total = 1 + res.rows.results.reduce((n, r) => n + r.draws, 0);
+    assert.ok(res.rows.results.some((r) => r.draws === 4), 'a random variant with 4 draws');
+    assert.deepEqual(calls, Array.from({ length: total }, (_, i) => [i + 1, total]));
+  });
+
   it('is reproducible from the seed', async () => {
     const a = await evaluateAblation(linearGapEvaluator(net), { mined }, { draws: 3, seed: 7 });
     const b = await evaluateAblation(linearGapEvaluator(net), { mined }, { draws: 3, seed: 7 });

@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { cacheKey, cachedJson, codeVersion } from '../../src/notebook/cache';
 import { notebookParams, isFastMode } from '../../src/notebook/params';
-import { curveRowsOf, describeAblation } from '../../src/notebook/views';
+import { classFilterRowsOf, curveRowsOf, describeAblation, describeDrop, inPercent, perClassTableOf } from '../../src/notebook/views';
+import { aq } from '../../src/util/arquero';
 import { arraySource } from '../../src/notebook/byo';
 import type { AblationResultRow } from '../../src/ablation/core/evaluate';
 import type { CurvePoint } from '../../src/ablation/core/curves';
@@ -78,14 +79,72 @@ describe('notebook/views', () => {
     variant, selector, k, draws, filtersPerClass: 5, accuracy, accuracyStd: std, accuracyLow: accuracy, accuracyHigh: accuracy, trueProb: 0, otherAccuracy: 0.9,
     otherAccuracyStd: 0, drop: 0.9 - accuracy, otherDrop: 0,
   });
-  it('describeAblation states the comparison from the numbers', () => {
-    const text = describeAblation('m', [row('none', 'none', null, 0.9), row('ours-10', 'mined', 10, 0.5), row('random-10', 'random', 10, 0.88, 0.01, 10)]);
-    assert.match(text, /90\.0%/);
-    assert.match(text, /clearly more than random/);
-    assert.match(text, /38\.0 standard deviations/);
-    const weak = describeAblation('m', [row('none', 'none', null, 0.9), row('ours-10', 'mined', 10, 0.89), row('random-10', 'random', 10, 0.88, 0.01, 10)]);
-    assert.match(weak, /no more than random/);
+  // A random baseline row with a hand-made spread: mean, and the 95% interval of its draws.
+  const random = (k: number, accuracy: number, low: number, high: number, draws = 10): AblationResultRow =>
+    ({ ...row(`random-${k}`, 'random', k, accuracy, 0.01, draws), accuracyLow: low, accuracyHigh: high });
+  it('describeAblation judges Ours-k against the spread of the random draws, not a fixed threshold', () => {
+    const none = row('none', 'none', null, 0.9);
+    // Below the interval: more than random.
+    const more = describeAblation('m', [none, row('ours-10', 'mined', 10, 0.5), random(10, 0.88, 0.86, 0.9)]);
+    assert.match(more, /90\.0%/);
+    assert.match(more, /95% of 10 draws in 86\.0-90\.0%/);
+    assert.match(more, /hurt more than random ones \(outside the spread of the draws\)/);
+    // 1.5 points below the random mean: "more than" against a narrow spread, "about as much as" against a wide one.
+    const narrow = describeAblation('m', [none, row('ours-10', 'mined', 10, 0.865), random(10, 0.88, 0.87, 0.89)]);
+    assert.match(narrow, /hurt more than random ones/);
+    const wide = describeAblation('m', [none, row('ours-10', 'mined', 10, 0.865), random(10, 0.88, 0.8, 0.95)]);
+    assert.match(wide, /hurt about as much as random ones \(inside the spread of the draws\)/);
+    // Above the interval: less than random.
+    const less = describeAblation('m', [none, row('ours-10', 'mined', 10, 0.89), random(10, 0.8, 0.75, 0.85)]);
+    assert.match(less, /hurt less than random ones/);
+    const single = describeAblation('m', [none, row('ours-10', 'mined', 10, 0.8), random(10, 0.85, 0.85, 0.85, 1)]);
+    assert.match(single, /a single draw, so no spread to judge against/);
     assert.throws(() => describeAblation('m', []), /no 'none' row/);
+  });
+  it('perClassTableOf puts variants side by side, one named row per class in class index order, accuracy in %', () => {
+    const c = (variant: string, cls: number, accuracy: number, drop: number) => ({ variant, class: cls, className: ['shirt', 'bag'][cls], filters: 2.5, images: 10,
+      accuracy, accuracyStd: 0, trueProb: 0, otherAccuracy: 0, drop });
+    const rows = perClassTableOf([c('ours-10', 1, 0.5, 0.4), c('none', 1, 0.9, 0), c('none', 0, 0.8, 0), c('ours-10', 0, 0.75, 0.05)], ['none', 'ours-10']);
+    assert.deepEqual(rows, [
+      { class: 'shirt', images: 10, 'none acc (%)': 80, 'ours-10 acc (%)': 75, 'ours-10 filters': 2.5, 'ours-10 drop (points)': 5 },
+      { class: 'bag', images: 10, 'none acc (%)': 90, 'ours-10 acc (%)': 50, 'ours-10 filters': 2.5, 'ours-10 drop (points)': 40 },
+    ]);
+    assert.throws(() => perClassTableOf([c('none', 0, 0.8, 0)], ['none', 'vebi']), /no per-class rows of variant 'vebi' \(variants: none\)/);
+  });
+  it('inPercent shows the named fraction columns in %, header renamed, order and other columns kept', () => {
+    const rows = inPercent([{ variant: 'a', accuracy: 0.8765, drop: 0.0123, n: 3 }, { variant: 'b', accuracy: null, drop: 0, n: 4 }], ['accuracy', 'drop']);
+    assert.deepEqual(rows, [{ variant: 'a', 'accuracy (%)': 87.7, 'drop (%)': 1.2, n: 3 }, { variant: 'b', 'accuracy (%)': null, 'drop (%)': 0, n: 4 }]);
+    assert.deepEqual(Object.keys(rows[0]), ['variant', 'accuracy (%)', 'drop (%)', 'n']);
+    assert.throws(() => inPercent([{ accuracy: '90%' }], ['accuracy']), /row 0 column 'accuracy' is "90%", expected a fraction/);
+  });
+  it('classFilterRowsOf names classes and orders rows (hence chart class axes) by class index, then filter', () => {
+    const filters = aq.from([
+      { filter: 3, classes: [2, 0], kind: 'shared', supports: [5, 6] },
+      { filter: 1, classes: [2], kind: 'specific', supports: [7] },
+      { filter: 7, classes: [1], kind: 'specific', supports: [8] },
+    ]);
+    assert.deepEqual(classFilterRowsOf(filters, ['shirt', 'bag', 'boot']), [
+      { class: 'shirt', filter: 3, kind: 'shared', support: 6 },
+      { class: 'bag', filter: 7, kind: 'specific', support: 8 },
+      { class: 'boot', filter: 1, kind: 'specific', support: 7 },
+      { class: 'boot', filter: 3, kind: 'shared', support: 5 },
+    ]);
+  });
+  it('describeAblation never prints a negative drop', () => {
+    const none = row('none', 'none', null, 0.9);
+    // Ours-5 gains 1 point; Ours-10 changes by under 0.05 points; Ours-25 drops 3.2 points.
+    const text = describeAblation('m', [none, row('ours-5', 'mined', 5, 0.91), row('ours-10', 'mined', 10, 0.9004), row('ours-25', 'mined', 25, 0.868),
+      { ...row('vebi', 'ranked', null, 0.905) }]);
+    assert.match(text, /Ours-5 .*accuracy 91\.0% \(a gain of 1\.0 points\)/);
+    assert.match(text, /Ours-10 .*accuracy 90\.0% \(no drop\)/);
+    assert.match(text, /Ours-25 .*accuracy 86\.8% \(a drop of 3\.2 points\)/);
+    assert.match(text, /VEBI .*\(a gain of 0\.5 points\)/);
+    assert.doesNotMatch(text, /[\s(]-\d/);
+    assert.doesNotMatch(text, /drop (by|of) -/);
+    assert.equal(describeDrop(-0.001), 'a gain of 0.1 points');
+    assert.equal(describeDrop(0.0004), 'no drop');
+    assert.equal(describeDrop(-0.0004), 'no drop');
+    assert.equal(describeDrop(0.032), 'a drop of 3.2 points');
   });
   it('describeAblation says where the method beats a baseline and where it does not', () => {
     const rows = [row('none', 'none', null, 0.9), { ...row('ours-10', 'mined', 10, 0.5), ofOracle: 0.5 }];
@@ -96,6 +155,9 @@ describe('notebook/views', () => {
     assert.match(text, /vs gradcam-weight .*hurts its class less by 4\.0 points.*: this reference beats the method\./);
     assert.match(text, /vs mean-activation .*: no clear difference/);
     assert.match(text, /vs vebi-matched .*: the method beats this reference\./);
+    const tie = describeAblation('m', rows, [cmp('vebi-matched', -0.0001, 0, 0, 1)]);
+    assert.match(tie, /vs vebi-matched .*hurts its class as much \(under 0\.05 points apart\) on average/);
+    assert.doesNotMatch(tie, /by 0\.0 points/);
     // An interval excluding 0 but p >= 0.05 is not called a win.
     assert.match(text, /vs grad-x-activation .*: no clear difference/);
   });

@@ -55,7 +55,7 @@ describe('widgets/mosaic', () => {
   });
 
   it("sort 'none' keeps input order; number strips add digit rows", () => {
-    const { image, order } = mosaicRaster(twoImages(), boxes, { minTileSize: 4, gap: 1, sort: 'none' });
+    const { image, order } = mosaicRaster(twoImages(), boxes, { minTileSize: 4, gap: 1, sort: 'none', numberTiles: true });
     assert.deepEqual(order, [0, 1]);
     assert.equal(image.height, 4 + 7 + 2);
     // Digit '1' of tile 1 sits in the strip under the first tile: some dark ink there.
@@ -78,15 +78,34 @@ describe('widgets/mosaic', () => {
     const many: PatchBox[] = Array.from({ length: 200 }, () => ({ image: r.int(n), x: r.int(side - 14), y: r.int(side - 14), size: 14, score: r.next() }));
     const d = patchMosaic({ pixels, width: side, height: side, channels: 1 }, many, { labels: many.map((_, i) => `p${i}`) });
     const img = decodePng(d.png as Uint8Array);
-    // 12 columns x 11 rows of 56 px tiles (14 px upscaled x4) with 7 px number strips and 2 px gaps.
+    // 12 columns x 11 rows of 56 px tiles (14 px upscaled x4) with 24 px caption strips (label and
+    // score lines of 11 px, 2 px spacing) and 2 px gaps.
     assert.equal(img.width, 12 * 56 + 13 * 2);
-    assert.equal(img.height, 11 * (56 + 7) + 12 * 2);
+    assert.equal(img.height, 11 * (56 + 24) + 12 * 2);
     assert.ok(variance(img) > 100, `variance ${variance(img)}`);
-    assert.equal((d.html.match(/<li>/g) ?? []).length, 128);
-    // The highest score comes first in the caption list.
+    // Captions on the tiles, no separate numbered legend.
+    assert.ok(!d.html.includes('<ol') && !d.html.includes('<li>'));
+    const captions = [...d.html.matchAll(/<span class="fm-tile-caption" title="([^"]*)" style="([^"]*)"/g)];
+    assert.equal(captions.length, 128);
+    // The highest score comes first, on the first tile (top left, under its 56 px tile).
     const best = many.reduce((b, m, i) => ((m.score as number) > (many[b].score as number) ? i : b), 0);
-    assert.ok(d.html.includes(`<li>p${best} · score`), 'best patch listed first');
-    assert.ok(d.html.indexOf(`<li>p${best} `) === d.html.indexOf('<li>'));
+    assert.match(captions[0][1], new RegExp(`^p${best} · score `));
+    assert.match(captions[0][2], new RegExp(`left:${(100 * 2 / img.width).toFixed(3)}%;top:${(100 * 58 / img.height).toFixed(3)}%`));
+    // Tile 13 starts the second row: x = 2, y = 2 + 80 + 2 + 56.
+    assert.match(captions[12][2], new RegExp(`left:${(100 * 2 / img.width).toFixed(3)}%;top:${(100 * 140 / img.height).toFixed(3)}%`));
+    // numberTiles: digits in the raster, and no captions in the html.
+    const numbered = patchMosaic({ pixels, width: side, height: side, channels: 1 }, many, { numberTiles: true });
+    assert.equal(decodePng(numbered.png as Uint8Array).height, 11 * (56 + 7) + 12 * 2);
+    assert.ok(!numbered.html.includes('fm-tile-caption'));
+  });
+
+  it('without labels or scores a mosaic has no caption strips', () => {
+    const d = patchMosaic(twoImages(), boxes.map(({ score: _s, ...b }) => b), { minTileSize: 4, gap: 1 });
+    assert.equal(decodePng(d.png as Uint8Array).height, 4 + 2);
+    assert.ok(!d.html.includes('fm-tile-caption'));
+    const one = patchMosaic(twoImages(), boxes, { minTileSize: 4, gap: 1 });
+    assert.equal(decodePng(one.png as Uint8Array).height, 4 + 11 + 2 + 2);
+    assert.equal((one.html.match(/class="fm-tile-caption"/g) ?? []).length, 2);
   });
 
   it('escapes labels and titles in the html', () => {

@@ -45,6 +45,8 @@ export interface CurvesOptions {
   imagesPerClass?: number | 'all';
   /** Also emit one row per class (`class` = index); overall rows have `class` = null. Default false. */
   perClass?: boolean;
+  /** Called after each curve point with (points done, points in total) over all methods. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 const defaults = { orders: ['ranked', 'shuffled', 'random'] as readonly CurveOrder[], draws: 5, seed: 0, imagesPerClass: 'all' as number | 'all', perClass: false };
@@ -129,6 +131,8 @@ export async function ablationCurves(scorer: MaskScorer, methods: readonly Curve
   const dup = names.find((x, i) => names.indexOf(x) !== i);
   if (dup !== undefined) throw new Error(`ablationCurves: duplicate method name '${dup}'`);
   const rows: CurvePoint[] = [];
+  const points = methods.reduce((t, m) => t + (o.maxFilters ?? Math.max(0, ...m.ranked.map((l) => new Set(l).size))), 0);
+  let pointsDone = 0;
   for (const m of methods) {
     if (m.ranked.length !== K) throw new Error(`ablationCurves: method '${m.name}' has filters for ${m.ranked.length} classes, expected ${K}`);
     const ranked = m.ranked.map((l) => [...new Set(l)]);
@@ -176,6 +180,7 @@ export async function ablationCurves(scorer: MaskScorer, methods: readonly Curve
           }
         }
       }
+      options.onProgress?.(++pointsDone, points);
     }
   }
   const orderRank = (x: CurveOrder) => defaults.orders.indexOf(x);

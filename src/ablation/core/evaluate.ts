@@ -42,6 +42,8 @@ export interface EvaluateAblationOptions {
   otherPerClass?: number | 'all';
   /** Class names for the per-class table. Default: the class index as text. */
   classNames?: readonly string[];
+  /** Called after each scored mask set with (sets done, sets in total): the baseline, one per deterministic variant, `draws` per random one. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 const defaults = { draws: 10, seed: 0, otherPerClass: 100 as number | 'all' };
@@ -215,7 +217,11 @@ export async function evaluateAblation(evaluator: MaskEvaluator, inputs: Ablatio
   const ctx = selectorContext(evaluator, inputs, variants);
   const run = (lists: ClassFilterLists, memo: boolean) => classConditionalAccuracy(scorer, lists, { ownImages: byClass, otherImages: other, memo });
 
+  const total = 1 + variants.reduce((n, v) => n + (getFilterSelector(v.selector).stochastic ? o.draws : 1), 0);
+  let done = 0;
+  const tick = () => options.onProgress?.(++done, total);
   const baseline = await run(Array.from({ length: K }, () => []), true);
+  tick();
   const results: AblationResultRow[] = [];
   const perClass: AblationClassRow[] = [];
   const filters: AblationFiltersRow[] = [];
@@ -227,12 +233,14 @@ export async function evaluateAblation(evaluator: MaskEvaluator, inputs: Ablatio
       for (let d = 0; d < o.draws; d++) {
         const lists = def.select(ctx, v.params ?? {}, rng(seedFor(o.seed, `${v.name}/draw${d}`)));
         runs.push(await run(lists, false));
+        tick();
       }
     } else {
       const chosen = ctx.resolve(v.name);
       lists.set(v.name, chosen);
       chosen.forEach((l, c) => filters.push({ variant: v.name, class: c, filters: [...l] }));
       runs.push(await run(chosen, true));
+      tick();
     }
     const acc = runs.map((r) => r.accuracy), oth = runs.map((r) => r.otherAccuracy);
     results.push({

@@ -83,6 +83,12 @@ export interface StudyOptions {
   head?: HeadStrategy;
   /** Progress messages. */
   onProgress?: (message: string) => void;
+  /**
+   * Counted progress of the long stages (activation caching, oracle, evaluation, curves): called once
+   * per stage with its label, it returns the `(done, total)` callback of that stage, e.g.
+   * `progressCallback` of the widgets for an in-place bar per stage.
+   */
+  progress?: (label: string) => (done: number, total: number) => void;
 }
 
 /** A row of the results table, with its matching and oracle columns. */
@@ -148,6 +154,7 @@ export async function ablationStudy(inputs: StudyInputs, options: StudyOptions =
   if (!ks.includes(matchK)) throw new Error(`ablationStudy: matchK ${matchK} is not one of the mined ks (${ks.join(', ')})`);
   const draws = options.draws ?? 50, seed = options.seed ?? 0;
   const say = options.onProgress ?? (() => undefined);
+  const counted = (label: string): { onProgress?: (done: number, total: number) => void } => (options.progress ? { onProgress: options.progress(label) } : {});
   const time: Record<string, number> = {};
   const t00 = Date.now();
   const fit = protocol === 'held-out' ? inputs.fit! : inputs.test;
@@ -170,8 +177,9 @@ export async function ablationStudy(inputs: StudyInputs, options: StudyOptions =
 
     t0 = Date.now();
     say(`caching ${inputs.layer} activations of ${inputs.test.labels.length} test images${protocol === 'held-out' ? ` and ${fit.labels.length} fit images` : ''}`);
-    const testCache = await cacheActivations(split, inputs.layer, inputs.test.images, { batchSize: 500 });
-    const fitCache: ActivationCache = protocol === 'held-out' ? await cacheActivations(split, inputs.layer, fit.images, { batchSize: 500 }) : testCache;
+    const testCache = await cacheActivations(split, inputs.layer, inputs.test.images, { batchSize: 500, ...counted(`caching ${inputs.layer} activations (test images)`) });
+    const fitCache: ActivationCache = protocol === 'held-out'
+      ? await cacheActivations(split, inputs.layer, fit.images, { batchSize: 500, ...counted(`caching ${inputs.layer} activations (fit images)`) }) : testCache;
     const testEv = await createHeadEvaluator(split.head, testCache, inputs.test.labels, { strategy: options.head ?? 'auto' });
     evaluators.push(testEv);
     const fitEv = fitCache === testCache ? testEv : await createHeadEvaluator(split.head, fitCache, fit.labels, { strategy: options.head ?? 'auto' });
@@ -216,7 +224,8 @@ export async function ablationStudy(inputs: StudyInputs, options: StudyOptions =
       t0 = Date.now();
       const counts = Array.from({ length: K }, (_, c) => Math.max(vebi.filters[c].length, ...ks.map((k) => new Set(mined.get(minedSourceName(k))![c]).size)));
       say(`oracle: greedy search on the fit split, up to ${Math.max(...counts)} filters per class`);
-      const res = await greedyOracle(fitEv, counts, { imagesPerClass: options.oracleImagesPerClass ?? 300, seed, onProgress: (d, total) => say(`oracle: class ${d}/${total}`) });
+      const bar = counted('oracle (classes)').onProgress;
+      const res = await greedyOracle(fitEv, counts, { imagesPerClass: options.oracleImagesPerClass ?? 300, seed, onProgress: (d, total) => { say(`oracle: class ${d}/${total}`); bar?.(d, total); } });
       rankings.set('oracle', res.rankings);
       for (const k of ks) add({ name: `oracle-${k}`, selector: 'ranked', params: { ranking: 'oracle', match: minedSourceName(k) }, k }, minedSourceName(k));
       add({ name: 'oracle-vebi', selector: 'ranked', params: { ranking: 'oracle', match: 'vebi' }, k: null }, 'vebi');
@@ -227,7 +236,7 @@ export async function ablationStudy(inputs: StudyInputs, options: StudyOptions =
     t0 = Date.now();
     say(`evaluating ${variants.length} variants (${draws} draws per random baseline) on the test split`);
     const study = await evaluateAblation(testEv, { mined, rankings }, {
-      variants, draws, seed, otherPerClass: options.otherPerClass ?? 100, classNames: inputs.classNames,
+      variants, draws, seed, otherPerClass: options.otherPerClass ?? 100, classNames: inputs.classNames, ...counted('evaluating variants (mask sets)'),
     });
     time.evaluation = seconds(t0);
 
@@ -271,7 +280,7 @@ export async function ablationStudy(inputs: StudyInputs, options: StudyOptions =
       const methods: CurveMethod[] = [...ks.map((k) => ({ name: minedSourceName(k), k, ranked: mined.get(minedSourceName(k))! })),
         { name: 'vebi', k: null, ranked: study.lists.get('vebi')! }];
       curves = (await ablationCurves(new MaskScorer(testEv), methods, {
-        draws: options.curves?.draws ?? 5, seed, imagesPerClass: options.curves?.imagesPerClass ?? 'all',
+        draws: options.curves?.draws ?? 5, seed, imagesPerClass: options.curves?.imagesPerClass ?? 'all', ...counted('curves (points)'),
       })).rows;
       time.curves = seconds(t0);
     }

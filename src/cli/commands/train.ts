@@ -33,7 +33,6 @@ training settings, data checksum).
   --lr X             Adam learning rate, cosine-decayed (default 0.001)
   --limit N          fashion-mnist: train on the first N training images only (default all)
   --test-limit N     fashion-mnist: evaluate on the first N test images only (default all)
-  --init-from DIR    start from this model folder's weights (layers of the same name and shapes)
   --no-augment       no random shifts/flips
   --init-from DIR    start from this trained model's weights (layers with the same name and
                      shapes, e.g. the convolutions when only the head changes); the card records it
