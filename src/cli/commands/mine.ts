@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { registerCommand } from '../registry';
-import { classRuleDefaults, loadTransactionsCsv, minePaperRules, resolveClassRuleOptions, saveMiningTables, transactionCount } from '../../mining';
+import { checkRuleDefinition, classRuleDefaults, loadTransactionsCsv, minePaperRules, resolveClassRuleOptions, saveMiningTables, transactionCount } from '../../mining';
 
 const usage = `usage: filtermine mine --transactions FILE.csv [options]
 
@@ -17,6 +17,8 @@ rules, classFilters, filters, filterSets, groups as CSV and JSON.
   --transactions FILE  CSV with columns patch,class,items (items space-separated, best first)
   --min-support S      per class: integer >= 1 = transactions, (0,1) = fraction (default ${classRuleDefaults.minSupport})
   --min-confidence C   P(class | filters) in [0,1] (default ${classRuleDefaults.minConfidence})
+  --confidence D       rule definition: standard (P(class | filters)) or authors (their code's
+                       filter-to-filter confidence over all classes; docs/method.md) (default ${classRuleDefaults.ruleDefinition})
   --top N              rules kept per class (default ${classRuleDefaults.topN})
   --min-length N       smallest antecedent (default ${classRuleDefaults.minLength})
   --max-length N       largest antecedent (default: none)
@@ -41,7 +43,7 @@ registerCommand({
       args: argv,
       options: {
         transactions: { type: 'string' }, 'min-support': { type: 'string' }, 'min-confidence': { type: 'string' },
-        top: { type: 'string' }, 'min-length': { type: 'string' }, 'max-length': { type: 'string' },
+        confidence: { type: 'string' }, top: { type: 'string' }, 'min-length': { type: 'string' }, 'max-length': { type: 'string' },
         'no-groups': { type: 'boolean' }, out: { type: 'string' },
       },
       strict: true,
@@ -51,6 +53,7 @@ registerCommand({
       return 2;
     }
     const options = {
+      ruleDefinition: values.confidence === undefined ? undefined : checkRuleDefinition(values.confidence, 'mine: --confidence'),
       minSupport: numberFlag('min-support', values['min-support']),
       minConfidence: numberFlag('min-confidence', values['min-confidence']),
       topN: numberFlag('top', values.top),
