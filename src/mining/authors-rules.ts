@@ -1,5 +1,5 @@
 /**
- * The authors' rule definition (docs/method.md, Pipeline step 4, "Rule definitions"), selected with
+ * The authors' rule definition (docs/method.md, stage 4, "Rule definitions"), selected with
  * `ruleDefinition: 'authors'`. Per class `c`, every filter set `F` frequent among `c`'s
  * transactions (count_c(F) >= minimum support) and every proper subset `A` of `F` with at least
  * `minLength` filters give a rule `A -> c` whose measures ignore the class:

@@ -22,7 +22,7 @@ import { hasBit, popcount32, wordsFor } from './bitset';
 import type { MiningContext } from './context';
 import { absoluteSupport, checkMaxLength, withDefaults } from './support';
 
-/** The rule definitions: see docs/method.md, Pipeline step 4. */
+/** The rule definitions: see docs/method.md, stage 4, "Rule definitions". */
 export const RULE_DEFINITIONS = ['standard', 'authors'] as const;
 /** `standard`: confidence P(class | A); `authors`: the authors' filter-to-filter confidence (authors-rules.ts). */
 export type RuleDefinition = typeof RULE_DEFINITIONS[number];

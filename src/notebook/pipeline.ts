@@ -272,7 +272,7 @@ export interface MiningRequest {
   minSupport?: SupportThreshold;
   /** Minimum confidence P(class | filters). Default 0.5. */
   minConfidence?: number;
-  /** `standard` (default) or `authors`: the rule definition (docs/method.md, Pipeline step 4). */
+  /** `standard` (default) or `authors`: the rule definition (docs/method.md, stage 4). */
   ruleDefinition?: RuleDefinition;
   /** Rules kept per class. Default 10. */
   topN?: number;
@@ -327,7 +327,7 @@ export interface AblationRequest {
   minSupport?: number;
   minConfidence?: number;
   topN?: number;
-  /** `standard` (default) or `authors`: the rule definition (docs/method.md, Pipeline step 4). */
+  /** `standard` (default) or `authors`: the rule definition (docs/method.md, stage 4). */
   ruleDefinition?: RuleDefinition;
   /** Largest antecedent mined. Default: no limit (the paper's). */
   maxLength?: number;
