@@ -61,8 +61,8 @@ export function authorsCandidateRules(ctx: MiningContext, cls: number, rows: Int
     if (prefix.length >= maxSet) return;
     for (let j = from; j < items.length; j++) {
       const i = items[j];
-      const c2 = new Uint32Array(words), g2 = new Uint32Array(words);
-      if (andCount(cbits, 0, index.bits, i * words, c2, 0, words) < o.minCount) continue;
+      if (andCount(cbits, 0, index.bits, i * words, scratch, 0, words) < o.minCount) continue; // most candidates stop here
+      const c2 = scratch.slice(), g2 = new Uint32Array(words);
       const all = andCount(gbits, 0, index.bits, i * words, g2, 0, words);
       const set = [...prefix, i];
       frequent.push({ items: set, all });
