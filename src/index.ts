@@ -20,7 +20,7 @@ export {
   explainImages, samplePatches, type ImageExplanations, type SampledPatches, type SamplePatchesOptions,
   imageStackOf, patchBoxes, largestGroups, classFilterRowsOf, ruleRowsOf, curveRowsOf, describeAblation,
   type PatchRecord, type GroupRow,
-  arraySource, writeImageFolder, writeStandInModel,
+  arraySource, writeImageFolder, writeStandInModel, explainFolderImages, evaluateRun, type FolderExplanations, type EvaluationRow,
   showMarkdown,
   checkRange, checkOursBeatsRandom, type RangeBounds, type AblationDropRow, type OursVsRandomOptions,
   runTuner, type RunTunerParams, withClassNames,
@@ -40,8 +40,9 @@ export {
   loadImageFolder, openImageFolder, scanImageFolder, decodeImage, IMAGE_EXTENSIONS, MAX_IMAGE_MEGAPIXELS,
   type ImageFolder, type ImageFolderBatch, type ImageFolderEntry, type ImageFolderOptions, type ImageFolderScan,
   type ImageFolderScanOptions, type LoadedImageFolder, type DecodedImage, type RejectedFile,
+  readImageFolderDataset, readClassNames, matchFolderClasses, normaliseClassName, type ImageFolderDataset, type ImageFolderDatasetOptions,
 } from './data/image-folder';
-export { applyPreset, applyPresetToPixels, getPreset, listPresets, registerPreset, type PreprocessPreset, type PresetLike } from './data/presets';
+export { applyPreset, applyPresetToPixels, unapplyPresetToPixels, displayPixels, getPreset, listPresets, registerPreset, type PreprocessPreset, type PresetLike } from './data/presets';
 export { imageBatch, imageBatchAt } from './data/batches';
 
 // Models: architectures, I/O, training, model cards, the shipped models.
@@ -57,12 +58,17 @@ export {
   trainModel, withFastTrainingKernels, defaultAugment, type AugmentOptions, makeModelCard, writeModelWithCard, type TrainOptions, type TrainResult, type EpochRecord, type ModelCardInput, type ModelCard,
   loadShippedModel, shippedModelDir, shippedModelsDir, readModelCard, SHIPPED_MODELS, MODELS_ENV_VAR,
   type ShippedModelName, type ShippedModel,
+  loadOnnxModel, isOnnxFile, decodeOnnx, encodeOnnx, onnxToLayersModel, onnxLayerName, SUPPORTED_ONNX_OPS,
+  type OnnxConvertOptions, type OnnxGraph, type OnnxNode, type OnnxTensor, type OnnxValueInfo, type OnnxAttribute,
 } from './models';
-export { resolveModel, type ResolvedModel, type ResolveModelOptions } from './extract/model';
+export { resolveModel, readModelCardInfo, shippedOnnxNames, type ResolvedModel, type ResolveModelOptions, type ModelCardInfo } from './extract/model';
+export {
+  imageFolderSource, reopenImageFolderSource, type ImageFolderSource, type ImageFolderSourceOptions, type ImageFolderSpec,
+} from './extract/source';
 
 // Model graphs: the split at the analysed layer, batch-norm folding.
 export {
-  splitModel, activationsAt, headLogits, spatialLayerNames, foldBatchNorm,
+  splitModel, activationsAt, headLogits, spatialLayerNames, softmaxOutputLayer, foldBatchNorm,
   type ModelSplit, type SplitOptions, type CutActivations, type FoldedModel,
 } from './graph';
 

@@ -3,6 +3,7 @@
 import './commands/index';
 import { getCommand, listCommands } from './registry';
 import { describeCliError } from './errors';
+import { printableMessage } from './options';
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -26,7 +27,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err: unknown) => {
-    process.stderr.write(`filtermine: ${describeCliError(err)}\n`);
+    process.stderr.write(`filtermine: ${printableMessage(describeCliError(err))}\n`);
     process.exitCode = 1;
   },
 );

@@ -11,13 +11,13 @@
  * Layers: {@link decodeImage} and {@link resizeCropGeometry} are pure; {@link scanImageFolder} does
  * the directory I/O; {@link openImageFolder} / {@link loadImageFolder} read files and build tensors.
  */
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as crypto from 'node:crypto';
 import * as tf from '@tensorflow/tfjs';
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { applyPreset, getPreset, type PresetLike } from './presets';
+import { applyPreset, applyPresetToPixels, getPreset, type PresetLike } from './presets';
 import type { ImageSet } from './image-set';
 
 /** A decoded image: interleaved RGB bytes, `height * width * 3` long. */
@@ -389,6 +389,181 @@ export async function loadImageFolder(root: string, options: ImageFolderOptions 
     tf.dispose(parts);
     throw e;
   }
+}
+
+// ---- class names and a fingerprinted, lazily decoded data set ------------------------------------
+
+/**
+ * Reads a classes file: the model's class names in output order, one per line (blank lines and
+ * lines starting with `#` ignored), or a JSON array of strings.
+ * @throws naming the file if it cannot be read, or holds no names or a duplicate
+ */
+export function readClassNames(file: string): string[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(code === 'EISDIR' ? `classes file '${file}' is a folder; expected a text file with one class name per line`
+      : `cannot read classes file '${file}': ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  let names: string[];
+  if (text.trimStart().startsWith('[')) {
+    const parsed: unknown = JSON.parse(text);
+    if (!Array.isArray(parsed) || !parsed.every((s) => typeof s === 'string')) throw new Error(`classes file '${file}': expected a JSON array of strings`);
+    names = parsed as string[];
+  } else {
+    names = text.split(/\r?\n/).map((s) => s.trim()).filter((s) => s && !s.startsWith('#'));
+  }
+  if (names.length === 0) throw new Error(`classes file '${file}' holds no class names`);
+  const dup = names.find((s, i) => names.indexOf(s) !== i);
+  if (dup !== undefined) throw new Error(`classes file '${file}' names class '${dup}' twice`);
+  return names;
+}
+
+/** How class names are compared: lower case, every run of characters other than letters and digits as one `-`. */
+export function normaliseClassName(name: string): string {
+  return name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-+|-+$/g, '');
+}
+
+/**
+ * Matches class folder names to a model's output classes by name (compared by
+ * {@link normaliseClassName}, so the folder `T-shirt-top` matches the class `T-shirt/top`).
+ * @param folders class folder names
+ * @param modelClasses the model's class names in output order
+ * @returns the output index of each folder
+ * @throws listing both sides when a folder matches no class, or two classes look the same
+ */
+export function matchFolderClasses(folders: readonly string[], modelClasses: readonly string[]): number[] {
+  const index = new Map<string, number>();
+  modelClasses.forEach((c, i) => {
+    const key = normaliseClassName(c);
+    if (index.has(key)) throw new Error(`the model's classes '${modelClasses[index.get(key)!]}' and '${c}' cannot be told apart by name`);
+    index.set(key, i);
+  });
+  const labels = folders.map((f) => index.get(normaliseClassName(f)) ?? -1);
+  const missing = folders.filter((_, i) => labels[i] < 0);
+  if (missing.length > 0) {
+    throw new Error(`class folder(s) ${missing.map((m) => `'${m}'`).join(', ')} match no class of the model.\n` +
+      `  folders: ${folders.join(', ')}\n  model classes (output order): ${modelClasses.join(', ')}\n` +
+      `rename the folders, or give the model's class names in output order (a classes file or the model card)`);
+  }
+  return labels;
+}
+
+/** Options of {@link readImageFolderDataset}. */
+export interface ImageFolderDatasetOptions {
+  /**
+   * The model's class names in output order, which folder names are matched against
+   * ({@link matchFolderClasses}); or `'folders'` to take the sorted folder names as the output order.
+   */
+  classNames: readonly string[] | 'folders';
+  /** Side of the square images. */
+  size: number;
+  /** Shorter side before the centre crop. Default round(size * 256 / 224). */
+  resize?: number;
+  /** Preprocessing preset (name or definition). */
+  preset: PresetLike;
+  /** Only these class folders. Default all. */
+  classes?: readonly string[];
+  /** At most this many images per class folder. */
+  perClass?: number;
+  /** At most this many images in total. */
+  limit?: number;
+}
+
+/** A folder of images, checked, fingerprinted and read on demand; see {@link readImageFolderDataset}. */
+export interface ImageFolderDataset {
+  root: string;
+  /** The model's class names in output order (what labels index). */
+  classNames: string[];
+  /** The class folders read, and the output index each was matched to. */
+  folders: { name: string; label: number }[];
+  /** The images that decode, in class folder then file order. */
+  files: string[];
+  labels: Int32Array;
+  n: number;
+  size: number;
+  resize: number;
+  preset: PresetLike;
+  /** Files that were skipped, with the reason (not an image, failed to decode, ...). */
+  rejected: RejectedFile[];
+  /** SHA-256 over every kept file's path (relative to `root`), label and bytes, and the size, resize and preset. */
+  checksum: string;
+  /** Preprocessed images `[start, end)` as `[m, size, size, 3]` floats (the network input). */
+  pixels(start: number, end: number): Float32Array;
+  /** The same images as RGB in [0, 1] (resized and cropped, not preprocessed), for display. */
+  displayPixels(start: number, end: number): Float32Array;
+}
+
+/** Decoded image -> `[size, size, 3]` RGB floats in 0..255, synchronously. */
+function squarePixels(img: DecodedImage, resize: number, size: number): Float32Array {
+  const t = toSquare(img, resize, size);
+  try {
+    return t.dataSync() as Float32Array;
+  } finally {
+    t.dispose();
+  }
+}
+
+/**
+ * Opens an image folder as a data set for the pipeline: matches class folders to the model's
+ * classes, reads every image once to check that it decodes (rejects are listed, not fatal) and to
+ * fingerprint the content; pixels are decoded again when asked for, so memory stays small.
+ * @param root the folder holding one sub-folder per class
+ * @param options class names, size, preset, limits
+ * @throws if the folder cannot be read, a class folder matches no class, or no image decodes
+ */
+export function readImageFolderDataset(root: string, options: ImageFolderDatasetOptions): ImageFolderDataset {
+  const { size, resize, preset } = resolveOptions({ size: options.size, resize: options.resize, preset: options.preset });
+  let st: fs.Stats;
+  try { st = fs.statSync(root); } catch { throw new Error(`image folder '${root}' does not exist`); }
+  if (!st.isDirectory()) throw new Error(`image folder '${root}' is not a folder; expected a folder with one sub-folder of images per class`);
+  const scan = scanImageFolder(root, { classes: options.classes, perClass: options.perClass });
+  if (scan.classNames.length === 0) throw new Error(`image folder '${root}' has no class sub-folders (expected ${root}/<class>/<image>.png|jpg)`);
+  const classNames = options.classNames === 'folders' ? [...scan.classNames] : [...options.classNames];
+  const folderLabels = options.classNames === 'folders' ? scan.classNames.map((_, i) => i) : matchFolderClasses(scan.classNames, classNames);
+  const rejected = [...scan.rejected];
+  const hash = crypto.createHash('sha256');
+  hash.update(JSON.stringify({ size, resize, preset, classNames }));
+  const files: string[] = [];
+  const labels: number[] = [];
+  for (const e of scan.entries) {
+    if (options.limit !== undefined && files.length >= options.limit) break;
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(e.file);
+      decodeImage(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    } catch (err) {
+      rejected.push({ file: e.file, reason: (err as Error).message || String(err) });
+      continue;
+    }
+    const label = folderLabels[e.label];
+    hash.update(`${path.relative(root, e.file)}\0${label}\0${bytes.length}\0`);
+    hash.update(bytes);
+    files.push(e.file);
+    labels.push(label);
+  }
+  if (files.length === 0) throw new Error(`image folder '${root}': no image could be read (${rejected.length} rejected${rejected.length ? `, e.g. ${rejected[0].file}: ${rejected[0].reason}` : ''})`);
+  const n = files.length;
+  const read = (start: number, end: number, each: (rgb: Float32Array) => Float32Array): Float32Array => {
+    if (!(Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start <= end && end <= n)) {
+      throw new Error(`image folder '${root}': range [${start}, ${end}) is not within [0, ${n})`);
+    }
+    const px = size * size * 3;
+    const out = new Float32Array((end - start) * px);
+    for (let i = start; i < end; i++) {
+      const bytes = fs.readFileSync(files[i]);
+      out.set(each(squarePixels(decodeImage(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)), resize, size)), (i - start) * px);
+    }
+    return out;
+  };
+  return {
+    root, classNames, folders: scan.classNames.map((name, i) => ({ name, label: folderLabels[i] })), files, labels: Int32Array.from(labels), n,
+    size, resize, preset, rejected, checksum: hash.digest('hex'),
+    pixels: (start, end) => read(start, end, (rgb) => applyPresetToPixels(rgb, preset)),
+    displayPixels: (start, end) => read(start, end, (rgb) => rgb.map((v) => Math.min(1, Math.max(0, v / 255)))),
+  };
 }
 
 /**

@@ -127,3 +127,34 @@ export function applyPreset(images: tf.Tensor4D, preset: PresetLike): tf.Tensor4
     return tf.sub(tf.mul(x, scale), shift) as tf.Tensor4D;
   });
 }
+
+/**
+ * Inverts a preset (pure): network input back to RGB pixels in 0..255, e.g. to show the original
+ * image in mosaics and overlays instead of the preprocessed tensor. Values are not clamped, so a
+ * round trip through {@link applyPresetToPixels} is exact up to float rounding.
+ * @param values preprocessed pixels, `[..., 3]` interleaved in the preset's channel order
+ * @param preset a preset or its name
+ * @returns a new Float32Array of interleaved RGB in 0..255
+ * @throws if the length is not a multiple of 3, or the preset is unknown
+ */
+export function unapplyPresetToPixels(values: ArrayLike<number>, preset: PresetLike): Float32Array {
+  const p = resolve(preset);
+  if (values.length % 3 !== 0) throw new Error(`unapplyPresetToPixels: expected interleaved pixels (length a multiple of 3), got length ${values.length}`);
+  const order = p.channelOrder === 'bgr' ? [2, 1, 0] : [0, 1, 2];
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i += 3) {
+    for (let c = 0; c < 3; c++) out[i + order[c]] = (values[i + c] * p.std[c] + p.mean[c]) / p.scale;
+  }
+  return out;
+}
+
+/**
+ * Preprocessed pixels -> RGB in [0, 1] for display (the inverse preset, clamped to the pixel range).
+ * @param values preprocessed pixels, interleaved, in the preset's channel order
+ * @param preset a preset or its name
+ */
+export function displayPixels(values: ArrayLike<number>, preset: PresetLike): Float32Array {
+  const rgb = unapplyPresetToPixels(values, preset);
+  for (let i = 0; i < rgb.length; i++) rgb[i] = Math.min(1, Math.max(0, rgb[i] / 255));
+  return rgb;
+}

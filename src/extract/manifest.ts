@@ -16,7 +16,11 @@ export interface RunIdentity {
   formatVersion: number;
   packageVersion: string;
   /** `folded`: the split ran with the fold.ts rewrites (absent in runs from before they existed). */
-  model: { name: string; fingerprint: string; layer: string; folded?: boolean };
+  model: {
+    name: string; fingerprint: string; layer: string; folded?: boolean;
+    /** Set when the model ends in a softmax: the run explains the logits below it (this layer's input). */
+    softmaxStripped?: string;
+  };
   data: { name: string; checksum: string; n: number; shape: [number, number, number] };
   /** `tf.getBackend()`, or `native` when the native addon serves the wasm kernels. */
   backend: string;

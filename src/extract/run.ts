@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { splitModel } from '../graph/split';
+import { softmaxOutputLayer, splitModel } from '../graph/split';
 import { activeBackendId } from '../backend/select';
 import { progressReporter, type ProgressSink } from '../util/progress';
 import { writeFileAtomic } from '../util/files';
@@ -99,7 +99,10 @@ export async function extractDataset(model: tf.LayersModel, data: ExtractDataSou
     const manifest = makeManifest({
       formatVersion: EXTRACT_FORMAT_VERSION,
       packageVersion: packageVersion(),
-      model: { name: o.modelName ?? model.name, fingerprint: modelFingerprint(model), layer: o.layer, folded: fold },
+      model: {
+        name: o.modelName ?? model.name, fingerprint: modelFingerprint(model), layer: o.layer, folded: fold,
+        ...(split.strippedSoftmax ? { softmaxStripped: softmaxOutputLayer(model) ?? 'softmax' } : {}),
+      },
       data: { name: data.name, checksum: data.checksum, n: data.n, shape: data.shape },
       backend: activeBackendId(),
       params,
@@ -107,6 +110,8 @@ export async function extractDataset(model: tf.LayersModel, data: ExtractDataSou
       batchSize: o.batchSize,
     }, ks);
     openRunFolder(o.out, manifest);
+    if (data.spec) writeFileAtomic(path.join(o.out, 'data-source.json'), JSON.stringify(data.spec, null, 2) + '\n');
+    if (data.rejected) writeFileAtomic(path.join(o.out, 'rejected-files.json'), JSON.stringify(data.rejected, null, 2) + '\n');
     lock = acquireRunLock(o.out, shard);
     const mine = Array.from({ length: manifest.nChunks }, (_, c) => c).filter((c) => c % shard.count === shard.index);
     cleanTempFiles(o.out, mine);

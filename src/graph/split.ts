@@ -305,6 +305,16 @@ function isSpatialCandidate(n: LayerNode): boolean {
   return !isInputNode(n) && n.outputTensors.length === 1 && n.outputTensors[0].shape.length === 4;
 }
 
+/**
+ * The name of the layer that applies a softmax at the model's output (a Dense layer with softmax
+ * activation, or an Activation/Softmax layer), or null when the model outputs logits. A split
+ * (and so Grad-CAM and the whole pipeline) explains the logits below such a softmax.
+ */
+export function softmaxOutputLayer(model: tf.LayersModel): string | null {
+  const layer = model.outputs[0].sourceLayer as Layer;
+  return softmaxKind(layer) === 'none' ? null : layer.name;
+}
+
 function softmaxKind(layer: Layer): 'none' | 'dense' | 'activation' {
   const cls = layer.getClassName();
   const config = layer.getConfig() as { activation?: unknown };

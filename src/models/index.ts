@@ -14,3 +14,7 @@ export { formatProgress, formatDuration, progressReporter, type ProgressState, t
 export { trainModel, makeModelCard, writeModelWithCard, type TrainOptions, type TrainResult, type EpochRecord, type ModelCardInput } from './train';
 export { withFastTrainingKernels } from './fast-grads';
 export { loadShippedModel, shippedModelDir, shippedModelsDir, readModelCard, MODELS_ENV_VAR, packageRoot, SHIPPED_MODELS, type ShippedModelName, type ShippedModel } from './shipped';
+export {
+  loadOnnxModel, isOnnxFile, decodeOnnx, encodeOnnx, onnxToLayersModel, onnxLayerName, SUPPORTED_ONNX_OPS,
+  type OnnxConvertOptions, type OnnxGraph, type OnnxNode, type OnnxTensor, type OnnxValueInfo, type OnnxAttribute,
+} from './onnx';

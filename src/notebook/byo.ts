@@ -1,16 +1,20 @@
 /**
- * Bring your own model and images: helpers for the notebook that runs the pipeline on a model
- * loaded from a folder or URL and an image folder (one sub-folder per class). On this machine no
- * pretrained ImageNet weights can be downloaded, so the notebook builds a small stand-in model and
- * image folder with these helpers and says so.
+ * Bring your own model and images: helpers for the notebook that runs the pipeline on a model (an
+ * ONNX file, a tfjs folder or URL, or a shipped model) and an image folder (one sub-folder per
+ * class). By default the notebook uses the shipped ONNX model `fashion-cnn-onnx` and writes a small
+ * image folder from Debian's Fashion-MNIST.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import type { ImageSet } from '../data/image-set';
-import type { ExtractDataSource } from '../extract/source';
+import { explain, type Explanation } from '../cam/explain';
+import type { ExtractDataSource, ImageFolderSource } from '../extract/source';
 import { buildVggSmall } from '../models/vgg-small';
 import { saveModel } from '../models/io';
 import { encodePng } from '../widgets/raster';
+import '../cli/commands/index';
+import { getCommand } from '../cli/registry';
 
 /**
  * Writes a randomly initialised small VGG-style model (`vgg-small` topology, RGB input) as a tfjs
@@ -50,7 +54,7 @@ export function writeImageFolder(root: string, set: ImageSet, options: { classes
   classes.forEach((c, ci) => {
     const name = (set.classNames[c] ?? `class-${c}`).replace(/[^A-Za-z0-9_-]+/g, '-');
     names.push(name);
-    const dir = path.join(root, `${String(ci).padStart(2, '0')}-${name}`);
+    const dir = path.join(root, name); // matched to the model's classes by name
     fs.mkdirSync(dir, { recursive: true });
     const tint = TINTS[ci % TINTS.length];
     let written = 0;
@@ -93,3 +97,58 @@ export function arraySource(name: string, images: Float32Array, shape: readonly 
     },
   };
 }
+
+/** One row of an evaluation's results table (see `filtermine evaluate`). */
+export type EvaluationRow = Record<string, string | number | null>;
+
+/**
+ * Runs the `filtermine evaluate` command in this process (the same code path as the command line)
+ * on an extraction run folder, and returns its results and per-class tables.
+ * @param model the model spec the run was extracted with (shipped name, folder or .onnx file)
+ * @param runDir the run folder
+ * @param args further command-line options, e.g. `['--k', '5', '--draws', '3']`
+ * @throws with the command's message when it fails
+ */
+export async function evaluateRun(model: string, runDir: string, args: readonly string[] = []): Promise<{ results: EvaluationRow[]; perClass: EvaluationRow[]; out: string }> {
+  const out = path.join(runDir, 'evaluation');
+  const code = await getCommand('evaluate')!.run(['--model', model, '--run', runDir, '--out', out, ...args]);
+  if (code !== 0) throw new Error(`evaluateRun: filtermine evaluate exited with ${code}`);
+  const read = (name: string) => JSON.parse(fs.readFileSync(path.join(out, `${name}.json`), 'utf8')) as EvaluationRow[];
+  return { results: read('results'), perClass: read('per-class'), out };
+}
+
+/** What {@link explainFolderImages} returns: widget inputs plus the explanations. */
+export interface FolderExplanations {
+  /** The chosen images as original RGB pixels in [0, 1] (the preset undone). */
+  images: { pixels: Float32Array; width: number; height: number; channels: number };
+  heatmaps: { data: Float32Array; width: number; height: number };
+  explanations: Explanation[];
+  defects: number;
+}
+
+/**
+ * Grad-CAM (or another registered CAM method) of some images of an image folder source.
+ * @param model the model
+ * @param layer the analysed layer
+ * @param source from `imageFolderSource`
+ * @param indices images to explain
+ */
+export async function explainFolderImages(model: tf.LayersModel, layer: string, source: ImageFolderSource, indices: readonly number[], method = 'gradcam'): Promise<FolderExplanations> {
+  const [H, W, C] = source.shape;
+  const px = H * W * C;
+  const input = new Float32Array(indices.length * px), shown = new Float32Array(indices.length * px);
+  indices.forEach((i, j) => {
+    input.set(source.pixels(i, i + 1), j * px);
+    shown.set(source.dataset.displayPixels(i, i + 1), j * px);
+  });
+  const x = tf.tensor4d(input, [indices.length, H, W, C]);
+  try {
+    const r = await explain({ model, layer }, x, { method, outputSize: 'input' });
+    const heat = new Float32Array(indices.length * H * W);
+    r.explanations.forEach((e, j) => heat.set(e.heatmap, j * H * W));
+    return { images: { pixels: shown, width: W, height: H, channels: C }, heatmaps: { data: heat, width: W, height: H }, explanations: r.explanations, defects: r.defectCount };
+  } finally {
+    x.dispose();
+  }
+}
+

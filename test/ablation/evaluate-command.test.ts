@@ -60,7 +60,7 @@ describe('ablation/evaluate command', () => {
       'mean-activation', 'gradcam-weight', 'grad-x-activation', 'vebi-matched', 'vebi', 'random-vebi']);
     assert.match(printed, /protocol in-sample/);
     await assert.rejects(cmd.run(['--model', path.join(dir, 'model'), '--layer', VGG_SMALL_ANALYSIS_LAYER, '--transactions', path.join(dir, 'run'), '--out', path.join(dir, 'out3'), '--backend', 'cpu']),
-      /held-out protocol \(the default\) needs --fit-transactions/);
+      /held-out protocol \(the default\) needs --fit-run/);
     const byName = new Map(results.map((r) => [r.variant, r]));
     assert.ok(byName.get('ours-3')!.filtersPerClass > 0);
     assert.equal(byName.get('random-3')!.filtersPerClass, byName.get('ours-3')!.filtersPerClass);
@@ -109,7 +109,7 @@ describe('ablation/evaluate command', () => {
 
   it('rejects a missing transactions folder and bad flags', async () => {
     const cmd = getCommand('evaluate')!;
-    await assert.rejects(cmd.run(['--model', 'vgg-small']), /--model and --transactions are required/);
+    await assert.rejects(cmd.run(['--model', 'vgg-small']), /--model and --run are required/);
     await assert.rejects(cmd.run(['--model', 'x', '--transactions', 'y', '--k', '5,a']), /--k must be a comma-separated list of positive integers or fractions in \(0, 1\) of the layer's filters, got '5,a'/);
     await assert.rejects(cmd.run(['--model', 'x', '--transactions', 'y', '--draws', '0']), /--draws must be an integer >= 1, got '0'/);
     await assert.rejects(cmd.run(['--model', 'x', '--transactions', 'y', '--head', 'magic']), /--head must be auto, affine or generic/);

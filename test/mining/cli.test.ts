@@ -73,7 +73,7 @@ describe('mining/cli (filtermine mine, filtermine itemsets)', () => {
     assert.match(csv[1], /^0,1,1 2,2,3,3,4,1,/);
     const json = JSON.parse(fs.readFileSync(path.join(out, 'rules.json'), 'utf8'));
     assert.equal(json[0].conviction, null); // Infinity is not JSON
-    const top1 = JSON.parse((await cli('mine', '--transactions', path.join(dir, 'tx.csv'), '--top', '1', '--no-groups')).stdout);
+    const top1 = JSON.parse((await cli('mine', '--transactions', path.join(dir, 'tx.csv'), '--top-n', '1', '--no-groups')).stdout);
     assert.equal(top1.counts.rules, 3);
     assert.equal(top1.counts.groups, 0);
   });
@@ -81,7 +81,7 @@ describe('mining/cli (filtermine mine, filtermine itemsets)', () => {
   it('mine names bad flags and missing files', async () => {
     let r = await cli('mine', '--transactions', path.join(dir, 'nope.csv'));
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /loadTransactionsCsv: file '.*nope\.csv' does not exist/);
+    assert.match(r.stderr, /mine: --transactions '.*nope\.csv' does not exist; expected a CSV file with columns patch,class,items/);
     r = await cli('mine', '--transactions', path.join(dir, 'tx.csv'), '--min-confidence', 'high');
     assert.match(r.stderr, /--min-confidence must be a number, got 'high'/);
     r = await cli('mine', '--transactions', path.join(dir, 'tx.csv'), '--min-support', '0');

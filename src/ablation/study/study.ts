@@ -252,7 +252,10 @@ export async function ablationStudy(inputs: StudyInputs, options: StudyOptions =
     const compare = (variant: string, reference: string) => {
       const a = classDrops.get(variant), b = classDrops.get(reference);
       if (!a || !b) return;
-      const { n: _n, exact: _e, ...p } = pairedComparison(a, b, { seed });
+      // Over the classes that have test images (a model may have classes the data set lacks, e.g. an image folder with some of them).
+      const present = Array.from({ length: Math.max(a.length, b.length) }, (_, c) => c).filter((c) => Number.isFinite(a[c]) && Number.isFinite(b[c]));
+      if (present.length === 0) return;
+      const { n: _n, exact: _e, ...p } = pairedComparison(present.map((c) => a[c]), present.map((c) => b[c]), { seed });
       comparisons.push({ variant, reference, ...p });
     };
     for (const r of results) {

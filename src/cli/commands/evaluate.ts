@@ -6,14 +6,16 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { registerCommand } from '../registry';
+import { parseCommandArgs, requirePath } from '../options';
+import { readRunInfo, runTransactionTable, type RunInfo } from '../run-folder';
+import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendName } from '../../backend';
 import { CLASS_COLUMNS, FILTER_COLUMNS, RESULT_COLUMNS } from '../../ablation/core/evaluate';
 import { CURVE_COLUMNS } from '../../ablation/core/curves';
 import { layerChannelCount } from '../../ablation/tf/full-model';
 import type { HeadStrategy } from '../../ablation/tf/head-evaluator';
-import { indexedImagesFromSet } from '../../ablation/tf/images';
+import { indexedImagesFromSet, indexedImagesFromTensor } from '../../ablation/tf/images';
 import { saveAblationTables } from '../../ablation/io/io';
 import { tableFromRows } from '../../ablation/io/table';
 import { filterCount } from '../../baselines/rankings';
@@ -23,15 +25,13 @@ import { loadFashionMnist } from '../../data/fashion-mnist';
 import type { ImageSet } from '../../data/image-set';
 import { resolveModel } from '../../extract/model';
 import { checkKsFitLayer } from '../../extract/merge';
-import { modelFingerprint } from '../../extract/source';
+import { modelFingerprint, reopenImageFolderSource } from '../../extract/source';
 import { prepareOutDir } from '../errors';
 import type { PaperRulesOptions } from '../../mining/paper';
 import { checkRuleDefinition, resolveClassRuleOptions } from '../../mining/class-rules';
 import { fromTransactionTable } from '../../mining/transactions';
-import { loadTransactionStore, loadTransactions } from '../../transactions/io';
-import { transactionsForK } from '../../transactions/store';
 
-const usage = `usage: filtermine evaluate --model NAME|DIR --transactions RUN [--fit-transactions TRAIN_RUN] [options]
+const usage = `usage: filtermine evaluate --model NAME|DIR --run RUN [--fit-run TRAIN_RUN] [options]
 
 Class-conditional filter ablation: for each class, zero the filters a method chose for it and
 measure top-1 accuracy on its test images (and on other classes' images). Compared: none; Ours-k
@@ -43,7 +43,7 @@ the class's images, and VEBI's top filters; VEBI at its own count; the greedy or
 over classes, exact sign-flip test) of each variant with random and with each baseline.
 
 Protocol (printed with the table): held-out (default): mining, VEBI, the baselines' rankings and
-the oracle are fitted on the training run (--fit-transactions, an extraction run of
+the oracle are fitted on the training run (--fit-run, an extraction run of
 --data fashion-mnist-train), accuracy is measured on the test run's images; in-sample: everything
 on the test run's images, as the paper.
 
@@ -55,7 +55,7 @@ evaluator (a head pass with the generic one): about m^2 F n K operations. --orac
 options:
   --model NAME|DIR      shipped model (vgg-small, resnet-small) or a tfjs model folder (required)
   --transactions DIR    extraction run on the test images (required): accuracy is measured on them
-  --fit-transactions DIR  extraction run on the training images (required by --protocol held-out)
+  --fit-run DIR  extraction run on the training images (required by --protocol held-out)
   --fit-limit N         only the first N images of the training run (default: its image count)
   --protocol P          held-out (default) or in-sample
   --layer NAME          analysed layer (default: the run's layer, else the model's analysis layer)
@@ -119,41 +119,26 @@ function resolveKs(ks: readonly number[], F: number): number[] {
   return out;
 }
 
-interface RunInfo { layer?: string; data?: string; n?: number; fingerprint?: string }
-
-/** What the extraction run's manifest says (layer, data set, image count), if it has one. */
-function readRunInfo(dir: string): RunInfo {
-  const f = path.join(dir, 'manifest.json');
-  if (!fs.existsSync(f)) return {};
-  const m = JSON.parse(fs.readFileSync(f, 'utf8')) as { identity?: { model?: { layer?: string; fingerprint?: string }; data?: { name?: string; n?: number } } };
-  const data = m.identity?.data?.name?.replace(/\[:\d+\]$/, '');
-  return { layer: m.identity?.model?.layer, data, n: m.identity?.data?.n, fingerprint: m.identity?.model?.fingerprint };
-}
-
-/** The transaction table for k from a run folder (its store, else its transactions-k<k>.arrow) or a store folder. */
-function transactionTableFor(dir: string, k: number, F: number) {
-  const storeDir = fs.existsSync(path.join(dir, 'store', 'scores.json')) ? path.join(dir, 'store') : fs.existsSync(path.join(dir, 'scores.json')) ? dir : null;
-  if (storeDir) {
-    const store = loadTransactionStore(storeDir);
-    if (store.nFilters !== F) throw new Error(`evaluate: the transactions in ${storeDir} score ${store.nFilters} filters, but the layer has ${F} channels`);
-    return transactionsForK(store, k);
-  }
-  const file = path.join(dir, `transactions-k${k}.arrow`);
-  if (!fs.existsSync(file)) throw new Error(`evaluate: ${dir} has neither a transaction store (store/scores.json) nor ${path.basename(file)}; run 'filtermine extract' (and 'extract merge') first`);
-  return loadTransactions(file);
-}
-
 const pct = (x: number): string => (Number.isFinite(x) ? (100 * x).toFixed(2) : '-');
 
-/** The images of a run (its manifest's data set and count, or an explicit limit). */
-function runImages(info: RunInfo, dir: string, limit: number | undefined, fallback: string): { set: ImageSet; split: StudyImages; name: string } {
+/**
+ * The images of a run: the image folder it read (reopened, its content checked against the run's
+ * fingerprint), else its manifest's data set and count, or an explicit limit.
+ */
+function runImages(info: RunInfo, dir: string, limit: number | undefined, fallback: string, model: tf.LayersModel): { classNames: readonly string[]; split: StudyImages; name: string; dispose(): void } {
   const name = info.data ?? fallback;
+  if (info.imageFolder) {
+    const src = reopenImageFolderSource(info.imageFolder, model, info.checksum ?? '');
+    const n = Math.min(limit ?? src.n, src.n);
+    const held = tf.tensor4d(src.pixels(0, n), [n, ...src.shape]);
+    return { name, classNames: src.dataset.classNames, split: { images: indexedImagesFromTensor(held), labels: Int32Array.from(src.labels).subarray(0, n) }, dispose: () => held.dispose() };
+  }
   const load = DATA[name];
   if (!load) throw new Error(`evaluate: unknown data '${name}' in ${dir}; known: ${Object.keys(DATA).join(', ')}`);
   const set = load();
   const n = Math.min(limit ?? info.n ?? set.n, set.n);
   const sub = { ...set, n, images: set.images.subarray(0, n * set.height * set.width), labels: set.labels.subarray(0, n) };
-  return { set, name, split: { images: indexedImagesFromSet(sub), labels: Int32Array.from(sub.labels) } };
+  return { name, classNames: set.classNames, split: { images: indexedImagesFromSet(sub), labels: Int32Array.from(sub.labels) }, dispose: () => undefined };
 }
 
 /** The printed table. */
@@ -168,20 +153,18 @@ export function formatStudy(model: string, r: StudyResult): string {
 }
 
 async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv, strict: true, options: {
-      model: { type: 'string' }, transactions: { type: 'string' }, 'fit-transactions': { type: 'string' }, 'fit-limit': { type: 'string' }, 'sweep-top-n': { type: 'string' }, 'sweep-support': { type: 'string' }, protocol: { type: 'string', default: 'held-out' },
+  const { values } = parseCommandArgs('evaluate', argv, {
+      model: { type: 'string' }, run: { type: 'string' }, 'fit-run': { type: 'string' }, 'fit-limit': { type: 'string' }, 'sweep-top-n': { type: 'string' }, 'sweep-support': { type: 'string' }, protocol: { type: 'string', default: 'held-out' },
       layer: { type: 'string' }, k: { type: 'string', default: '5,10,25' }, 'match-k': { type: 'string' },
       draws: { type: 'string' }, 'min-support': { type: 'string' }, 'min-confidence': { type: 'string' }, confidence: { type: 'string' }, 'top-n': { type: 'string' }, 'max-length': { type: 'string' }, seed: { type: 'string' }, 'other-per-class': { type: 'string' }, 'vebi-filters': { type: 'string' },
       'oracle-images': { type: 'string' }, 'no-oracle': { type: 'boolean', default: false },
       'curve-draws': { type: 'string' }, 'curve-images': { type: 'string' }, 'no-curves': { type: 'boolean', default: false },
       head: { type: 'string', default: 'auto' }, limit: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string', default: 'auto' },
-    },
-  });
-  if (!values.model || !values.transactions) throw new Error(`evaluate: --model and --transactions are required\n\n${usage}`);
+  }, { transactions: 'run', 'fit-transactions': 'fit-run', top: 'top-n' });
+  if (!values.model || !values.run) throw new Error(`evaluate: --model and --run are required\n\n${usage}`);
   const protocol = values.protocol as StudyProtocol;
   if (protocol !== 'held-out' && protocol !== 'in-sample') throw new Error(`evaluate: --protocol must be held-out or in-sample, got '${protocol}'`);
-  const fitDir = values['fit-transactions'];
+  const fitDir = values['fit-run'];
   const kArgs = parseKs(values.k!);
   const draws = intOpt('draws', values.draws, 1) ?? 50, seed = intOpt('seed', values.seed, 0) ?? 0;
   const fitLimit = intOpt('fit-limit', values['fit-limit'], 1);
@@ -197,20 +180,23 @@ async function run(argv: string[]): Promise<number> {
   resolveClassRuleOptions(mining); // an unknown definition or threshold is refused before the model loads
   if (topN !== undefined) mining.topN = topN;
   if (maxLength !== undefined) mining.maxLength = maxLength;
-  const info = readRunInfo(values.transactions);
+  requirePath('evaluate', '--run', values.run!, 'folder', 'an extraction run folder (filtermine extract --out DIR)');
+  if (fitDir) requirePath('evaluate', '--fit-run', fitDir, 'folder', 'an extraction run folder on the training images');
+  const info = readRunInfo(values.run!);
   const fitInfo = fitDir ? readRunInfo(fitDir) : {};
   if (protocol === 'held-out' && fitInfo.data && fitInfo.data === (info.data ?? 'fashion-mnist-test')) {
-    throw new Error(`evaluate: --fit-transactions ${fitDir} was extracted from ${fitInfo.data}, the same images as the test run; held-out needs the training images`);
+    throw new Error(`evaluate: --fit-run ${fitDir} was extracted from ${fitInfo.data}, the same images as the test run; held-out needs the training images`);
   }
 
-  const out = values.out ?? path.join(values.transactions, 'evaluation');
+  const out = values.out ?? path.join(values.run!, 'evaluation');
   prepareOutDir(out, 'evaluate: --out');
   const backend = await selectBackend(values.backend as BackendName);
   const resolved = await resolveModel(values.model);
+  const disposers: (() => void)[] = [];
   try {
     const layer = values.layer ?? info.layer ?? resolved.defaultLayer;
     if (!layer) throw new Error(`evaluate: --layer is required for model '${resolved.name}'`);
-    for (const [dir, i] of [[values.transactions, info], [fitDir, fitInfo]] as const) {
+    for (const [dir, i] of [[values.run!, info], [fitDir, fitInfo]] as const) {
       if (i.layer && i.layer !== layer) throw new Error(`evaluate: the transactions in ${dir} were extracted at layer '${i.layer}', not '${layer}'`);
       if (i.fingerprint && i.fingerprint !== modelFingerprint(resolved.model)) {
         throw new Error(`evaluate: the transactions in ${dir} were extracted from a model with other weights ` +
@@ -221,14 +207,16 @@ async function run(argv: string[]): Promise<number> {
     const F = layerChannelCount(resolved.model, layer);
     const ks = resolveKs(kArgs, F);
     checkKsFitLayer(ks, F, layer);
-    if (protocol === 'held-out' && !fitDir) throw new Error(`evaluate: the held-out protocol (the default) needs --fit-transactions, an extraction run on the training images (filtermine extract --data fashion-mnist-train); or pass --protocol in-sample`);
-    const test = runImages(info, values.transactions, intOpt('limit', values.limit, 1), 'fashion-mnist-test');
-    const fit = protocol === 'held-out' ? runImages(fitInfo, fitDir!, fitLimit, 'fashion-mnist-train') : undefined;
-    const txDir = protocol === 'held-out' ? fitDir! : values.transactions;
+    if (protocol === 'held-out' && !fitDir) throw new Error(`evaluate: the held-out protocol (the default) needs --fit-run, an extraction run on the training images (filtermine extract --data fashion-mnist-train); or pass --protocol in-sample`);
+    const test = runImages(info, values.run!, intOpt('limit', values.limit, 1), 'fashion-mnist-test', resolved.model);
+    disposers.push(test.dispose);
+    const fit = protocol === 'held-out' ? runImages(fitInfo, fitDir!, fitLimit, 'fashion-mnist-train', resolved.model) : undefined;
+    if (fit) disposers.push(fit.dispose);
+    const txDir = protocol === 'held-out' ? fitDir! : values.run!;
     process.stderr.write(`evaluate: backend ${backend.candidate}; head ${headStrategy}; protocol ${protocol}; mining ${txDir}\n`);
     const result = await ablationStudy({
-      model: resolved.model, layer, classNames: test.set.classNames,
-      transactions: (k) => fromTransactionTable(transactionTableFor(txDir, k, F), { nItems: F }),
+      model: resolved.model, layer, classNames: [...test.classNames],
+      transactions: (k) => fromTransactionTable(runTransactionTable('evaluate', txDir, k, F).table, { nItems: F }),
       test: test.split, ...(fit ? { fit: fit.split } : {}),
     }, {
       protocol, ks, mining, ...(matchKArg !== undefined ? { matchK: filterCount(matchKArg, F) } : {}),
@@ -249,7 +237,7 @@ async function run(argv: string[]): Promise<number> {
       const topNs = list('sweep-top-n', values['sweep-top-n'], [mining.topN ?? 10]), supports = list('sweep-support', values['sweep-support'], [mining.minSupport ?? 2]);
       for (const k of ks) {
         process.stderr.write(`evaluate: sweeping the mining cut for k = ${k}\n`);
-        sweepRows.push(...miningSweep(fromTransactionTable(transactionTableFor(txDir, k, F), { nItems: F }), topNs, supports, mining).map((r) => ({ k, ...r })));
+        sweepRows.push(...miningSweep(fromTransactionTable(runTransactionTable('evaluate', txDir, k, F).table, { nItems: F }), topNs, supports, mining).map((r) => ({ k, ...r })));
       }
     }
     const tables = {
@@ -267,6 +255,7 @@ async function run(argv: string[]): Promise<number> {
     }, null, 2) + '\n');
     process.stdout.write(formatStudy(resolved.name, result) + `wrote ${files.length + 1} files to ${out}\n`);
   } finally {
+    for (const d of disposers) d();
     if (resolved.owned) resolved.model.dispose();
   }
   return 0;

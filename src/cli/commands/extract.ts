@@ -4,8 +4,8 @@
  */
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { registerCommand } from '../registry';
+import { intOption, numberOption, parseCommandArgs, parseKList, requirePath } from '../options';
 import { selectBackend, type BackendName } from '../../backend';
 import { loadFashionMnist } from '../../data/fashion-mnist';
 import { canonicalJson } from '../../extract/manifest';
@@ -13,11 +13,11 @@ import { mergeExtraction } from '../../extract/merge';
 import { resolveModel } from '../../extract/model';
 import { extractDataset, parseShard } from '../../extract/run';
 import { extractDatasetParallel } from '../../extract/parallel';
-import { imageSetSource, type ExtractDataSource } from '../../extract/source';
+import { imageFolderSource, imageSetSource, type ExtractDataSource } from '../../extract/source';
 import type { PatchParams } from '../../extract/pipeline';
-import { spatialLayerNames } from '../../graph/split';
+import { softmaxOutputLayer, spatialLayerNames } from '../../graph/split';
 
-const usage = `usage: filtermine extract --model vgg-small|resnet-small|DIR [options]
+const usage = `usage: filtermine extract --model NAME|DIR|FILE.onnx [--images DIR --preset NAME] [options]
        filtermine extract merge --out DIR [--k 5,10,25]
 
 Explains every image (CAM at a layer), extracts faithful patches, scores the layer's filters in
@@ -25,15 +25,24 @@ each patch and writes transaction tables (Arrow + CSV per k). Results are writte
 they are computed; rerun the same command to resume after a crash.
 
 options:
-  --model NAME|DIR     shipped model (vgg-small, resnet-small) or a tfjs model folder/URL (required)
-  --layer NAME         analysed layer (default: the shipped model's analysis layer)
-  --data NAME          fashion-mnist-test (default) or fashion-mnist-train
+  --model NAME|DIR     shipped model (vgg-small, resnet-small, fashion-cnn-onnx), a tfjs model folder/URL,
+                       an .onnx file (e.g. from torch.onnx.export) or a folder holding model.onnx (required)
+  --layer NAME         analysed layer (default: the model card's analysisLayer); ONNX layers are named
+                       after their nodes, without the leading '/' (e.g. layer4/layer4.1/relu_1/Relu)
+  --images DIR         an image folder, one sub-folder of JPEG/PNG images per class; images are resized
+                       (shorter side) and centre-cropped to the model's input size
+  --preset NAME        preprocessing of --images: caffe, torch, tf or unit (default: the model card's)
+  --classes FILE       the model's class names in output order, one per line (default: the model card's);
+                       class folders are matched to them by name
+  --resize N           shorter side before the centre crop (default: the card's, else size*256/224)
+  --per-class N        at most N images per class folder
+  --data NAME          without --images: fashion-mnist-test (default) or fashion-mnist-train
   --limit N            only the first N images
   --k LIST             k values of the transaction tables (default 5,10,25)
   --out DIR            run folder (default runs/extract/<model>-<layer>-<hash of the options>)
   --shard i/n          process only chunks c with c % n == i (merge when all are done)
-  --batch N            images per forward pass (default 64; use about 8 for 224x224 models)
-  --chunk N            images per chunk file (default 500)
+  --batch-size N       images per forward pass (default 64; use about 8 for 224x224 models)
+  --chunk-size N       images per chunk file (default 500)
   --seed S             seed of the patch sampler (default 0)
   --method NAME        CAM method (default: the model card's camMethod, else gradcam)
   --sampler NAME       monte-carlo (default) or dense-nms
@@ -52,25 +61,9 @@ options:
   --quiet              no progress bar
 `;
 
-const intOpt = (name: string, v: string | undefined): number | undefined => {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new Error(`--${name} must be an integer, got '${v}'`);
-  return n;
-};
-const numOpt = (name: string, v: string | undefined): number | undefined => {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new Error(`--${name} must be a number, got '${v}'`);
-  return n;
-};
-
-function parseKs(text: string | undefined): number[] | undefined {
-  if (text === undefined) return undefined;
-  const ks = text.split(',').map((s) => Number(s.trim()));
-  if (!ks.length || ks.some((k) => !Number.isInteger(k) || k < 1)) throw new Error(`--k must be a comma-separated list of positive integers, got '${text}'`);
-  return ks;
-}
+const intOpt = (name: string, v: string | undefined): number | undefined => intOption('extract', name, v);
+const numOpt = (name: string, v: string | undefined): number | undefined => numberOption('extract', name, v);
+const parseKs = (text: string | undefined): number[] | undefined => parseKList('extract', text);
 
 const DATA_SETS: Record<string, (limit?: number) => ExtractDataSource> = {
   'fashion-mnist-test': (limit) => imageSetSource(loadFashionMnist('test'), 'fashion-mnist-test', limit),
@@ -78,7 +71,7 @@ const DATA_SETS: Record<string, (limit?: number) => ExtractDataSource> = {
 };
 
 async function runMerge(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { out: { type: 'string' }, k: { type: 'string' } }, strict: true });
+  const { values } = parseCommandArgs('extract merge', argv, { out: { type: 'string' }, k: { type: 'string' } });
   if (!values.out) throw new Error('extract merge: --out DIR is required');
   const r = mergeExtraction(values.out, { ks: parseKs(values.k) });
   process.stdout.write(`merged ${r.counts.images} images, ${r.counts.patches} patches into ${r.out}: ${r.files.join(', ')}\n${removedNote(r.removed)}`);
@@ -87,20 +80,24 @@ async function runMerge(argv: string[]): Promise<number> {
 
 async function run(argv: string[]): Promise<number> {
   if (argv[0] === 'merge') return runMerge(argv.slice(1));
-  const { values } = parseArgs({
-    args: argv, strict: true, options: {
-      model: { type: 'string' }, layer: { type: 'string' }, data: { type: 'string', default: 'fashion-mnist-test' },
+  const { values } = parseCommandArgs('extract', argv, {
+      model: { type: 'string' }, layer: { type: 'string' }, data: { type: 'string' },
+      images: { type: 'string' }, preset: { type: 'string' }, classes: { type: 'string' }, resize: { type: 'string' }, 'per-class': { type: 'string' },
       limit: { type: 'string' }, k: { type: 'string' }, out: { type: 'string' }, shard: { type: 'string' },
-      batch: { type: 'string' }, chunk: { type: 'string' }, seed: { type: 'string' }, method: { type: 'string' },
+      'batch-size': { type: 'string' }, 'chunk-size': { type: 'string' }, seed: { type: 'string' }, method: { type: 'string' },
       sampler: { type: 'string' }, window: { type: 'string' }, samples: { type: 'string' }, rounds: { type: 'string' },
       inset: { type: 'string' }, stride: { type: 'string' }, iou: { type: 'string' }, threshold: { type: 'string' },
       'max-chunks': { type: 'string' }, workers: { type: 'string' }, backend: { type: 'string', default: 'auto' }, quiet: { type: 'boolean', default: false }, 'no-fold': { type: 'boolean', default: false },
       'no-merge': { type: 'boolean', default: false },
-    },
-  });
+  }, { batch: 'batch-size', chunk: 'chunk-size' });
   if (!values.model) throw new Error(`extract: --model is required\n\n${usage}`);
-  const makeData = DATA_SETS[values.data!];
-  if (!makeData) throw new Error(`extract: unknown --data '${values.data}'; known: ${Object.keys(DATA_SETS).join(', ')}`);
+  if (values.images && values.data) throw new Error('extract: give either --images DIR or --data NAME, not both');
+  for (const o of ['preset', 'classes', 'resize', 'per-class'] as const) if (values[o] !== undefined && !values.images) throw new Error(`extract: --${o} applies to --images DIR only`);
+  const dataName = values.data ?? 'fashion-mnist-test';
+  const makeData = DATA_SETS[dataName];
+  if (!makeData && !values.images) throw new Error(`extract: unknown --data '${values.data}'; known: ${Object.keys(DATA_SETS).join(', ')} (or give --images DIR)`);
+  if (values.images) requirePath('extract', '--images', values.images, 'folder', 'a folder with one sub-folder of images per class');
+  if (values.classes) requirePath('extract', '--classes', values.classes, 'file', 'a text file with one class name per line');
   const ks = parseKs(values.k);
   // Checked before the backend and the model load: a bad value fails at once and leaves nothing behind.
   const limit = intOpt('limit', values.limit);
@@ -110,7 +107,20 @@ async function run(argv: string[]): Promise<number> {
   try {
     const layer = values.layer ?? resolved.defaultLayer;
     if (!layer) throw new Error(`extract: --layer is required for model '${resolved.name}'; layers with a spatial output: ${spatialLayerNames(resolved.model).join(', ')}`);
-    const data = makeData(limit);
+    let data: ExtractDataSource;
+    if (values.images) {
+      const src = imageFolderSource(values.images, resolved.model, resolved.card, {
+        classesFile: values.classes, preset: values.preset, resize: intOpt('resize', values.resize), perClass: intOpt('per-class', values['per-class']), limit,
+      });
+      const mapped = src.dataset.folders.map((f) => `${f.name} -> ${f.label} (${src.dataset.classNames[f.label]})`).join(', ');
+      process.stderr.write(`extract: ${src.n} images from ${values.images} (${src.spec.size}x${src.spec.size}, preset ${src.spec.preset}); class folders -> outputs: ${mapped}\n`);
+      if (src.rejected.length > 0) {
+        process.stderr.write(`extract: skipped ${src.rejected.length} file(s):\n${src.rejected.map((r) => `  ${r.file}: ${r.reason}`).join('\n')}\n`);
+      }
+      data = src;
+    } else {
+      data = makeData(limit);
+    }
     const patch: PatchParams = {
       windowSize: intOpt('window', values.window), samples: intOpt('samples', values.samples), rounds: intOpt('rounds', values.rounds),
       inset: intOpt('inset', values.inset), stride: intOpt('stride', values.stride), iouThreshold: numOpt('iou', values.iou),
@@ -119,13 +129,15 @@ async function run(argv: string[]): Promise<number> {
     const params = {
       method: values.method ?? resolved.defaultMethod, sampler: values.sampler, patch, threshold: numOpt('threshold', values.threshold), seed: intOpt('seed', values.seed),
     };
-    const batchSize = intOpt('batch', values.batch), chunkSize = intOpt('chunk', values.chunk);
+    const batchSize = intOpt('batch-size', values['batch-size']), chunkSize = intOpt('chunk-size', values['chunk-size']);
     const out = values.out ?? defaultOut(resolved.name, layer, { data: data.name, params, batchSize, chunkSize, backend: backend.name });
     const workers = intOpt('workers', values.workers) ?? 1;
     const common = {
       ...params, layer, out, ks, batchSize, chunkSize, modelName: resolved.name,
       maxChunks: intOpt('max-chunks', values['max-chunks']), progress: values.quiet ? null : process.stderr, fold: !values['no-fold'], merge: !values['no-merge'],
     };
+    const softmax = softmaxOutputLayer(resolved.model);
+    if (softmax) process.stderr.write(`extract: the model ends in a softmax (layer '${softmax}'); Grad-CAM explains the logits below it (recorded in ${path.join(out, 'manifest.json')})\n`);
     let r;
     if (workers > 1) {
       if (values.shard) throw new Error('extract: use either --shard or --workers, not both');

@@ -1,0 +1,491 @@
+/**
+ * ONNX graph -> tfjs LayersModel (functional), for the op set of VGG/ResNet-style convolutional
+ * classifiers exported by `torch.onnx.export`: Conv, BatchNormalization, Relu, MaxPool, AveragePool,
+ * GlobalAveragePool, Add, Gemm, MatMul (+ Add of a bias), Flatten, Reshape (to [n, -1]), Concat,
+ * Pad (zeros, spatial), Dropout, Identity, Softmax, Clip (ReLU / ReLU6), Constant.
+ *
+ * Layout: ONNX tensors are NCHW, tfjs layers NHWC. Every 4-D value is kept NHWC, so channel axes
+ * move from 1 to -1 and convolution kernels are transposed from [out, in, kh, kw] to
+ * [kh, kw, in, out]. A flatten of a map larger than 1x1 first permutes NHWC back to NCHW, so the
+ * flattened order, and thus the following dense weights, are PyTorch's.
+ *
+ * Padding: ONNX pads are explicit and may be asymmetric. Symmetric padding that equals tfjs 'same'
+ * (stride 1, odd kernel) becomes 'same'; any other becomes a ZeroPadding2D layer before a 'valid'
+ * layer. For MaxPool this is exact only when the input cannot be negative (ONNX pads with -inf), so
+ * it is accepted only after a ReLU/Clip(min >= 0) or a max pool of such; AveragePool padding must
+ * count the padded zeros (`count_include_pad=1`).
+ *
+ * Names: each layer is named after its ONNX node (see {@link onnxLayerName}); extra layers a node
+ * needs are named `<node>/pad`, `<node>/nchw`, `<node>/reshape`.
+ *
+ * Anything else (another op, a grouped non-depthwise convolution, `ceil_mode=1`, a dilated pool,
+ * a training-mode batch norm, ...) is an error naming the node, the op and the attribute.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { OnnxAttribute, OnnxGraph, OnnxNode, OnnxTensor } from './schema';
+
+/** Options of {@link onnxToLayersModel}. */
+export interface OnnxConvertOptions {
+  /** Name of the tfjs model. Default: the ONNX graph name, else `onnx-model`. */
+  name?: string;
+  /**
+   * `[height, width, channels]` of the input, needed when the ONNX input has symbolic spatial or
+   * channel dimensions (the batch dimension may always be symbolic).
+   */
+  inputShape?: readonly [number, number, number];
+  /** Names the file in errors. Default: the graph's `source`. */
+  where?: string;
+}
+
+/**
+ * The tfjs layer name of an ONNX node: the node name with leading characters other than letters
+ * and digits removed and any character outside `[A-Za-z0-9._/-]` replaced by `_` (tfjs's rule for
+ * names), e.g. `/layer4/layer4.1/relu_1/Relu` -> `layer4/layer4.1/relu_1/Relu`. A node without a
+ * name gets `<OpType>_<index>`.
+ */
+export function onnxLayerName(nodeName: string, opType = 'node', index = 0): string {
+  const cleaned = nodeName.replace(/[^-A-Za-z0-9._/]/g, '_').replace(/^[^A-Za-z0-9]+/, '');
+  return cleaned || `${opType}_${index}`;
+}
+
+/** A value flowing through the graph while it is converted. */
+type Value =
+  | {
+    kind: 'sym';
+    t: tf.SymbolicTensor;
+    /** The ONNX shape without the batch dimension (NCHW order for 4-D values). */
+    shape: number[];
+    /** True when the tfjs tensor is [n, c] standing for an ONNX [n, c, 1, 1] (after a global pool). */
+    squeezed: boolean;
+    /** True when every element is known to be >= 0 (after a ReLU). */
+    nonNegative: boolean;
+    /** The dense layer of a MatMul, whose bias a following Add may set. */
+    matmul?: { layer: string; consumers: number };
+  }
+  | { kind: 'const'; tensor: OnnxTensor };
+
+class Converter {
+  private readonly values = new Map<string, Value>();
+  private readonly weights = new Map<string, tf.Tensor[]>();
+  private readonly layers = new Map<string, tf.layers.Layer>();
+  private readonly uses = new Map<string, number>();
+  private node!: OnnxNode;
+  private index = 0;
+
+  constructor(private readonly g: OnnxGraph, private readonly where: string) {
+    for (const n of g.nodes) for (const i of n.inputs) if (i) this.uses.set(i, (this.uses.get(i) ?? 0) + 1);
+    for (const [name, t] of g.initializers) this.values.set(name, { kind: 'const', tensor: t });
+  }
+
+  private fail(what: string): Error {
+    return new Error(`${this.where}: node '${this.node.name || `#${this.index}`}' (op ${this.node.opType}): ${what}`);
+  }
+
+  private layerName(suffix = ''): string {
+    return onnxLayerName(this.node.name, this.node.opType, this.index) + suffix;
+  }
+
+  private add(layer: tf.layers.Layer, weights?: tf.Tensor[]): tf.layers.Layer {
+    if (this.layers.has(layer.name)) throw this.fail(`two layers would be named '${layer.name}' (ONNX node names must be unique)`);
+    this.layers.set(layer.name, layer);
+    if (weights) this.weights.set(layer.name, weights);
+    return layer;
+  }
+
+  private attr<T extends OnnxAttribute>(name: string, fallback: T): T {
+    const v = this.node.attributes.get(name);
+    return (v === undefined ? fallback : v) as T;
+  }
+
+  /** Rejects attributes the converter does not read. */
+  private known(names: string[]): void {
+    for (const k of this.node.attributes.keys()) if (!names.includes(k)) throw this.fail(`attribute '${k}' is not supported`);
+  }
+
+  private input(i: number): Value {
+    const name = this.node.inputs[i];
+    const v = name ? this.values.get(name) : undefined;
+    if (!v) throw this.fail(`input ${i} ('${name ?? ''}') is not produced by any node, initializer or graph input`);
+    return v;
+  }
+
+  private sym(i: number): Extract<Value, { kind: 'sym' }> {
+    const v = this.input(i);
+    if (v.kind !== 'sym') throw this.fail(`input ${i} ('${this.node.inputs[i]}') is a constant; only computed inputs are supported there`);
+    return v;
+  }
+
+  private constant(i: number): OnnxTensor | undefined {
+    const name = this.node.inputs[i];
+    if (!name) return undefined;
+    const v = this.input(i);
+    if (v.kind !== 'const') throw this.fail(`input ${i} ('${name}') must be a constant (an initializer or a Constant node)`);
+    return v.tensor;
+  }
+
+  private set(value: Value, output = 0): void {
+    this.values.set(this.node.outputs[output], value);
+  }
+
+  private spatial(v: Extract<Value, { kind: 'sym' }>): Extract<Value, { kind: 'sym' }> {
+    if (v.shape.length !== 3) throw this.fail(`expected a 4-D [n, c, h, w] input, got rank ${v.shape.length + 1}`);
+    if (!v.squeezed) return v;
+    const t = this.add(tf.layers.reshape({ targetShape: [1, 1, v.shape[0]], name: this.layerName('/reshape') })).apply(v.t) as tf.SymbolicTensor;
+    return { ...v, t, squeezed: false };
+  }
+
+  /** ONNX pads [top, left, bottom, right] -> a ZeroPadding2D layer (or nothing). */
+  private pad(v: Extract<Value, { kind: 'sym' }>, pads: number[]): Extract<Value, { kind: 'sym' }> {
+    const [t, l, b, r] = pads;
+    if (t === 0 && l === 0 && b === 0 && r === 0) return v;
+    if ([t, l, b, r].some((p) => !(Number.isInteger(p) && p >= 0))) throw this.fail(`attribute 'pads' = [${pads.join(', ')}]: negative padding is not supported`);
+    const out = this.add(tf.layers.zeroPadding2d({ padding: [[t, b], [l, r]], name: this.layerName('/pad') })).apply(v.t) as tf.SymbolicTensor;
+    const [c, h, w] = v.shape;
+    return { ...v, t: out, shape: [c, h + t + b, w + l + r] };
+  }
+
+  private spatialAttrs(kernel: number[]): { strides: number[]; pads: number[]; dilations: number[] } {
+    if (kernel.length !== 2) throw this.fail(`attribute 'kernel_shape' = [${kernel.join(', ')}]: only 2-D kernels are supported`);
+    const autoPad = this.attr('auto_pad', 'NOTSET');
+    if (autoPad !== 'NOTSET' && autoPad !== 'VALID' && autoPad !== '') throw this.fail(`attribute 'auto_pad' = '${autoPad}' is not supported (export with explicit pads)`);
+    const strides = this.attr<number[]>('strides', [1, 1]);
+    const pads = this.attr<number[]>('pads', [0, 0, 0, 0]);
+    const dilations = this.attr<number[]>('dilations', [1, 1]);
+    if (pads.length !== 4) throw this.fail(`attribute 'pads' = [${pads.join(', ')}]: expected 4 values`);
+    return { strides, pads, dilations };
+  }
+
+  private outSize(size: number, k: number, s: number, d: number): number {
+    const out = Math.floor((size - d * (k - 1) - 1) / s) + 1;
+    if (out < 1) throw this.fail(`the kernel (${k}, dilation ${d}) is larger than the padded input (${size})`);
+    return out;
+  }
+
+  convert(): void {
+    this.g.nodes.forEach((node, i) => {
+      this.node = node;
+      this.index = i;
+      if (node.domain && node.domain !== 'ai.onnx') throw this.fail(`domain '${node.domain}' is not supported (only the default ONNX domain)`);
+      const op = OPS[node.opType];
+      if (!op) throw this.fail(`op '${node.opType}' is not supported; supported ops: ${Object.keys(OPS).sort().join(', ')}`);
+      op.call(this);
+    });
+  }
+
+  model(inputShape: readonly [number, number, number] | undefined, name: string): tf.LayersModel {
+    const inputs = this.g.inputs;
+    if (inputs.length !== 1) throw new Error(`${this.where}: expected one graph input, found ${inputs.length} (${inputs.map((v) => v.name).join(', ')})`);
+    const inp = inputs[0];
+    if (inp.dims.length !== 4) throw new Error(`${this.where}: input '${inp.name}' has rank ${inp.dims.length}; expected [n, channels, height, width]`);
+    const [, c, h, w] = inp.dims;
+    const known = [h, w, c].every((d) => typeof d === 'number' && d > 0);
+    const shape = inputShape ?? (known ? [h, w, c] as [number, number, number] : undefined);
+    if (!shape) throw new Error(`${this.where}: input '${inp.name}' has symbolic dimensions [${inp.dims.join(', ')}]; pass inputShape [height, width, channels]`);
+    if (known && (shape[0] !== h || shape[1] !== w || shape[2] !== c)) {
+      throw new Error(`${this.where}: inputShape [${shape.join(', ')}] differs from the model's input [${h}, ${w}, ${c}] (height, width, channels)`);
+    }
+    const input = tf.input({ shape: [...shape], name: onnxLayerName(inp.name, 'input') });
+    this.values.set(inp.name, { kind: 'sym', t: input, shape: [shape[2], shape[0], shape[1]], squeezed: false, nonNegative: false });
+    try {
+      this.convert();
+      if (this.g.outputs.length !== 1) throw new Error(`${this.where}: expected one graph output, found ${this.g.outputs.length} (${this.g.outputs.map((v) => v.name).join(', ')})`);
+      const out = this.values.get(this.g.outputs[0].name);
+      if (!out || out.kind !== 'sym') throw new Error(`${this.where}: output '${this.g.outputs[0].name}' is not computed from the input`);
+      if (out.shape.length !== 1) throw new Error(`${this.where}: output '${this.g.outputs[0].name}' has shape [n, ${out.shape.join(', ')}]; expected class scores [n, classes]`);
+      const model = tf.model({ inputs: input, outputs: out.t, name });
+      for (const [layerName, ws] of this.weights) model.getLayer(layerName).setWeights(ws);
+      return model;
+    } catch (e) {
+      for (const layer of this.layers.values()) { try { layer.dispose(); } catch { /* never built */ } }
+      throw e;
+    } finally {
+      for (const ws of this.weights.values()) tf.dispose(ws);
+    }
+  }
+
+  // ---- ops --------------------------------------------------------------------------------------
+
+  conv(): void {
+    this.known(['auto_pad', 'dilations', 'group', 'kernel_shape', 'pads', 'strides']);
+    let x = this.spatial(this.sym(0));
+    const W = this.constant(1);
+    if (!W || W.dims.length !== 4) throw this.fail(`weight input must be a constant [out, in, kh, kw] tensor`);
+    const B = this.constant(2);
+    const [O, I, kh, kw] = W.dims;
+    const kernel = this.attr<number[]>('kernel_shape', [kh, kw]);
+    const { strides, pads, dilations } = this.spatialAttrs(kernel);
+    const group = this.attr<number>('group', 1);
+    const C = x.shape[0];
+    if (I * group !== C) throw this.fail(`weight [${W.dims.join(', ')}] with group ${group} expects ${I * group} input channels, got ${C}`);
+    if (dilations.some((d) => d !== 1) && strides.some((s) => s !== 1)) throw this.fail(`attributes 'dilations' = [${dilations}] with 'strides' = [${strides}]: dilation and stride together are not supported`);
+    const depthwise = group > 1 && group === C && I === 1;
+    if (group !== 1 && !depthwise) throw this.fail(`attribute 'group' = ${group}: only ordinary (group 1) and depthwise (group = channels) convolutions are supported`);
+    const same = strides.every((s) => s === 1) && pads[0] === pads[2] && pads[1] === pads[3] && kh % 2 === 1 && kw % 2 === 1
+      && pads[0] === dilations[0] * (kh - 1) / 2 && pads[1] === dilations[1] * (kw - 1) / 2;
+    if (!same) x = this.pad(x, pads);
+    const [, h, w] = x.shape;
+    const oh = same ? h : this.outSize(h, kh, strides[0], dilations[0]);
+    const ow = same ? w : this.outSize(w, kw, strides[1], dilations[1]);
+    const common = { kernelSize: [kh, kw] as [number, number], strides: strides as [number, number], padding: same ? 'same' as const : 'valid' as const, dilationRate: dilations as [number, number], useBias: B !== undefined, name: this.layerName() };
+    const bias = B ? [tf.tensor1d(Float32Array.from(B.data))] : [];
+    let layer: tf.layers.Layer;
+    if (depthwise) {
+      const mult = O / C;
+      const k = tf.tidy(() => tf.transpose(tf.tensor4d(Float32Array.from(W.data), [C, mult, kh, kw]), [2, 3, 0, 1]));
+      layer = this.add(tf.layers.depthwiseConv2d({ ...common, depthMultiplier: mult }), [k, ...bias]);
+    } else {
+      const k = tf.tidy(() => tf.transpose(tf.tensor4d(Float32Array.from(W.data), [O, I, kh, kw]), [2, 3, 1, 0]));
+      layer = this.add(tf.layers.conv2d({ ...common, filters: O }), [k, ...bias]);
+    }
+    this.set({ kind: 'sym', t: layer.apply(x.t) as tf.SymbolicTensor, shape: [O, oh, ow], squeezed: false, nonNegative: false });
+  }
+
+  batchNorm(): void {
+    this.known(['epsilon', 'momentum', 'training_mode', 'spatial']);
+    if (this.attr<number>('training_mode', 0) !== 0) throw this.fail(`attribute 'training_mode' = 1 is not supported (export the model in eval mode)`);
+    if (this.node.outputs.length > 1) throw this.fail('running-statistics outputs are not supported (export the model in eval mode)');
+    const x = this.sym(0);
+    const [scale, bias, mean, variance] = [1, 2, 3, 4].map((i) => this.constant(i));
+    if (!scale || !bias || !mean || !variance) throw this.fail('scale, bias, mean and variance must be constants');
+    const C = x.shape[0];
+    for (const t of [scale, bias, mean, variance]) if (t.data.length !== C) throw this.fail(`parameter '${t.name}' has ${t.data.length} values for ${C} channels`);
+    const layer = this.add(tf.layers.batchNormalization({ axis: -1, epsilon: this.attr('epsilon', 1e-5), name: this.layerName() }),
+      [scale, bias, mean, variance].map((t) => tf.tensor1d(Float32Array.from(t.data))));
+    this.set({ ...x, t: layer.apply(x.t) as tf.SymbolicTensor, nonNegative: false, matmul: undefined });
+  }
+
+  relu(maxValue?: number): void {
+    const x = this.sym(0);
+    const layer = this.add(maxValue === undefined ? tf.layers.reLU({ name: this.layerName() }) : tf.layers.reLU({ maxValue, name: this.layerName() }));
+    this.set({ ...x, t: layer.apply(x.t) as tf.SymbolicTensor, nonNegative: true, matmul: undefined });
+  }
+
+  clip(): void {
+    this.known(['min', 'max']);
+    const scalar = (i: number, attr: string): number | undefined => {
+      const t = this.node.inputs[i] ? this.constant(i) : undefined;
+      if (t) return t.data[0];
+      const a = this.node.attributes.get(attr);
+      return a === undefined ? undefined : Number(a);
+    };
+    const lo = scalar(1, 'min'), hi = scalar(2, 'max');
+    if (lo !== 0) throw this.fail(`min = ${lo ?? '-inf'}: only Clip(min = 0) (ReLU, ReLU6) is supported`);
+    this.relu(hi === undefined || hi === Infinity ? undefined : hi);
+  }
+
+  pool(kind: 'max' | 'avg'): void {
+    this.known(['auto_pad', 'ceil_mode', 'kernel_shape', 'pads', 'strides', 'dilations', 'storage_order', 'count_include_pad']);
+    let x = this.spatial(this.sym(0));
+    const kernel = this.attr<number[]>('kernel_shape', []);
+    const { strides, pads, dilations } = this.spatialAttrs(kernel);
+    if (dilations.some((d) => d !== 1)) throw this.fail(`attribute 'dilations' = [${dilations}] is not supported for pooling`);
+    if (this.attr<number>('storage_order', 0) !== 0) throw this.fail(`attribute 'storage_order' = 1 is not supported`);
+    if (this.node.outputs.length > 1 && this.node.outputs[1]) throw this.fail('the indices output is not supported');
+    const [, h, w] = x.shape;
+    const oh = this.outSize(h + pads[0] + pads[2], kernel[0], strides[0], 1), ow = this.outSize(w + pads[1] + pads[3], kernel[1], strides[1], 1);
+    if (this.attr<number>('ceil_mode', 0) !== 0) {
+      const ch = Math.ceil((h + pads[0] + pads[2] - kernel[0]) / strides[0]) + 1, cw = Math.ceil((w + pads[1] + pads[3] - kernel[1]) / strides[1]) + 1;
+      if (ch !== oh || cw !== ow) throw this.fail(`attribute 'ceil_mode' = 1 changes the output size here (${ch}x${cw} instead of ${oh}x${ow}) and is not supported`);
+    }
+    const padded = pads.some((p) => p !== 0);
+    if (padded && kind === 'max' && !x.nonNegative) {
+      throw this.fail(`attribute 'pads' = [${pads.join(', ')}]: padding a max pool is supported only after a ReLU (ONNX pads with -inf, filtermine with zeros)`);
+    }
+    if (padded && kind === 'avg' && this.attr<number>('count_include_pad', 0) !== 1) {
+      throw this.fail(`attribute 'pads' = [${pads.join(', ')}] with count_include_pad = 0 is not supported (padded average pooling must count the zeros)`);
+    }
+    x = this.pad(x, pads);
+    const cfg = { poolSize: kernel as [number, number], strides: strides as [number, number], padding: 'valid' as const, name: this.layerName() };
+    const layer = this.add(kind === 'max' ? tf.layers.maxPooling2d(cfg) : tf.layers.averagePooling2d(cfg));
+    this.set({ ...x, t: layer.apply(x.t) as tf.SymbolicTensor, shape: [x.shape[0], oh, ow], matmul: undefined });
+  }
+
+  globalAveragePool(): void {
+    this.known([]);
+    const x = this.spatial(this.sym(0));
+    const layer = this.add(tf.layers.globalAveragePooling2d({ name: this.layerName() }));
+    this.set({ ...x, t: layer.apply(x.t) as tf.SymbolicTensor, shape: [x.shape[0], 1, 1], squeezed: true, matmul: undefined });
+  }
+
+  /** Flatten to [n, features] in NCHW order. */
+  flattenValue(x: Extract<Value, { kind: 'sym' }>): void {
+    const features = x.shape.reduce((a, b) => a * b, 1);
+    if (x.shape.length === 1 || x.squeezed) { this.set({ ...x, shape: [features], squeezed: false }); return; }
+    if (x.shape.length !== 3) throw this.fail(`flattening a rank-${x.shape.length + 1} value is not supported`);
+    let t = x.t;
+    if (x.shape[1] * x.shape[2] > 1) t = this.add(tf.layers.permute({ dims: [3, 1, 2], name: this.layerName('/nchw') })).apply(t) as tf.SymbolicTensor;
+    t = this.add(tf.layers.flatten({ name: this.layerName() })).apply(t) as tf.SymbolicTensor;
+    this.set({ ...x, t, shape: [features], squeezed: false, matmul: undefined });
+  }
+
+  flatten(): void {
+    this.known(['axis']);
+    if (this.attr<number>('axis', 1) !== 1) throw this.fail(`attribute 'axis' = ${this.attr('axis', 1)}: only axis 1 (keep the batch) is supported`);
+    this.flattenValue(this.sym(0));
+  }
+
+  reshape(): void {
+    this.known(['allowzero']);
+    const x = this.sym(0);
+    const target = this.constant(1);
+    if (!target) throw this.fail('the shape input must be a constant');
+    const dims = Array.from(target.data);
+    const features = x.shape.reduce((a, b) => a * b, 1);
+    const ok = dims.length === 2 && (dims[0] === 0 || dims[0] === -1 || dims[0] === 1) && (dims[1] === -1 || dims[1] === features);
+    if (!ok) throw this.fail(`shape [${dims.join(', ')}]: only a reshape to [n, -1] (a flatten) is supported`);
+    this.flattenValue(x);
+  }
+
+  dense(transposedKernel: boolean, kernelSource: OnnxTensor, alpha: number, bias: Float64Array | undefined, x: Extract<Value, { kind: 'sym' }>, matmul: boolean): void {
+    if (x.shape.length !== 1 && !x.squeezed) throw this.fail(`expected a 2-D [n, features] input, got shape [n, ${x.shape.join(', ')}]`);
+    const features = x.shape.reduce((a, b) => a * b, 1);
+    if (kernelSource.dims.length !== 2) throw this.fail(`weight '${kernelSource.name}' must be 2-D, got [${kernelSource.dims.join(', ')}]`);
+    const [r, c] = kernelSource.dims;
+    const [inF, units] = transposedKernel ? [c, r] : [r, c];
+    if (inF !== features) throw this.fail(`weight '${kernelSource.name}' [${kernelSource.dims.join(', ')}] expects ${inF} input features, got ${features}`);
+    const k = new Float32Array(inF * units);
+    for (let i = 0; i < inF; i++) for (let j = 0; j < units; j++) k[i * units + j] = alpha * (transposedKernel ? kernelSource.data[j * inF + i] : kernelSource.data[i * units + j]);
+    const b = new Float32Array(units);
+    if (bias) {
+      if (bias.length !== units && bias.length !== 1) throw this.fail(`bias has ${bias.length} values for ${units} outputs`);
+      for (let j = 0; j < units; j++) b[j] = bias.length === 1 ? bias[0] : bias[j];
+    }
+    const name = this.layerName();
+    const layer = this.add(tf.layers.dense({ units, name }), [tf.tensor2d(k, [inF, units]), tf.tensor1d(b)]);
+    this.set({ kind: 'sym', t: layer.apply(x.t) as tf.SymbolicTensor, shape: [units], squeezed: false, nonNegative: false,
+      matmul: matmul ? { layer: name, consumers: this.uses.get(this.node.outputs[0]) ?? 0 } : undefined });
+  }
+
+  gemm(): void {
+    this.known(['alpha', 'beta', 'transA', 'transB']);
+    if (this.attr<number>('transA', 0) !== 0) throw this.fail(`attribute 'transA' = 1 is not supported`);
+    const B = this.constant(1);
+    if (!B) throw this.fail('the weight input B must be a constant');
+    const C = this.constant(2);
+    const beta = this.attr('beta', 1);
+    this.dense(this.attr<number>('transB', 0) === 1, B, this.attr('alpha', 1), C ? C.data.map((v) => v * beta) : undefined, this.sym(0), false);
+  }
+
+  matmul(): void {
+    this.known([]);
+    const B = this.constant(1);
+    if (!B) throw this.fail('the second input must be a constant weight matrix');
+    this.dense(false, B, 1, undefined, this.sym(0), true);
+  }
+
+  addOp(): void {
+    this.known([]);
+    const a = this.input(0), b = this.input(1);
+    if (a.kind === 'sym' && b.kind === 'sym') {
+      if (a.shape.join() !== b.shape.join() || a.squeezed !== b.squeezed) throw this.fail(`adding shapes [${a.shape}] and [${b.shape}] (broadcasting is not supported)`);
+      const layer = this.add(tf.layers.add({ name: this.layerName() }));
+      this.set({ ...a, t: layer.apply([a.t, b.t]) as tf.SymbolicTensor, nonNegative: a.nonNegative && b.nonNegative, matmul: undefined });
+      return;
+    }
+    const x = a.kind === 'sym' ? a : b.kind === 'sym' ? b : undefined;
+    const c = a.kind === 'const' ? a : b.kind === 'const' ? b : undefined;
+    if (x && c && x.matmul && x.matmul.consumers === 1) {
+      // MatMul + Add(bias): the bias of the MatMul's dense layer.
+      const ws = this.weights.get(x.matmul.layer)!;
+      const units = x.shape[0];
+      if (c.tensor.data.length !== units) throw this.fail(`bias '${c.tensor.name}' has ${c.tensor.data.length} values for ${units} outputs`);
+      ws[1].dispose();
+      ws[1] = tf.tensor1d(Float32Array.from(c.tensor.data));
+      this.set({ ...x, matmul: undefined });
+      return;
+    }
+    throw this.fail('adding a constant is supported only as the bias of a MatMul');
+  }
+
+  concat(): void {
+    this.known(['axis']);
+    const xs = this.node.inputs.map((_, i) => this.sym(i));
+    const rank = xs[0].shape.length + 1;
+    let axis = this.attr<number>('axis', 1);
+    if (axis < 0) axis += rank;
+    if (axis !== 1) throw this.fail(`attribute 'axis' = ${this.attr('axis', 1)}: only concatenation along channels (axis 1) is supported`);
+    const spatial = rank === 4 ? xs.map((x) => (x.squeezed ? this.spatial(x) : x)) : xs;
+    for (const x of spatial) if (x.shape.slice(1).join() !== spatial[0].shape.slice(1).join()) throw this.fail(`inputs of shapes ${spatial.map((v) => `[${v.shape}]`).join(', ')} differ outside the channel axis`);
+    const layer = this.add(tf.layers.concatenate({ axis: -1, name: this.layerName() }));
+    const channels = spatial.reduce((n, x) => n + x.shape[0], 0);
+    this.set({ kind: 'sym', t: layer.apply(spatial.map((x) => x.t)) as tf.SymbolicTensor, shape: [channels, ...spatial[0].shape.slice(1)], squeezed: false, nonNegative: spatial.every((x) => x.nonNegative) });
+  }
+
+  padOp(): void {
+    this.known(['mode', 'pads', 'value']);
+    const mode = this.attr('mode', 'constant');
+    if (mode !== 'constant') throw this.fail(`attribute 'mode' = '${mode}': only constant (zero) padding is supported`);
+    const x = this.spatial(this.sym(0));
+    const padsT = this.node.inputs[1] ? this.constant(1) : undefined;
+    const pads = padsT ? Array.from(padsT.data) : this.attr<number[]>('pads', []);
+    const value = this.node.inputs[2] ? this.constant(2)?.data[0] ?? 0 : this.attr('value', 0);
+    if (value !== 0) throw this.fail(`padding value ${value}: only zero padding is supported`);
+    // [n, c, h, w] begins then ends
+    if (pads.length !== 8 || pads[0] || pads[1] || pads[4] || pads[5]) throw this.fail(`pads [${pads.join(', ')}]: only padding of the height and width axes is supported`);
+    const [t, l, b, r] = [pads[2], pads[3], pads[6], pads[7]];
+    if ([t, l, b, r].some((p) => p < 0)) throw this.fail(`pads [${pads.join(', ')}]: negative padding is not supported`);
+    const layer = this.add(tf.layers.zeroPadding2d({ padding: [[t, b], [l, r]], name: this.layerName() }));
+    const [c, h, w] = x.shape;
+    this.set({ ...x, t: layer.apply(x.t) as tf.SymbolicTensor, shape: [c, h + t + b, w + l + r], matmul: undefined });
+  }
+
+  passThrough(): void {
+    this.known(this.node.opType === 'Dropout' ? ['ratio', 'seed', 'is_test'] : []);
+    if (this.node.outputs.length > 1 && this.node.outputs[1] && this.uses.get(this.node.outputs[1])) throw this.fail('the mask output is not supported');
+    this.set(this.input(0));
+  }
+
+  softmax(): void {
+    this.known(['axis']);
+    const x = this.sym(0);
+    const rank = x.shape.length + 1;
+    let axis = this.attr('axis', this.g.opset >= 13 ? -1 : 1);
+    if (axis < 0) axis += rank;
+    if (rank !== 2 || axis !== 1) throw this.fail(`softmax over axis ${this.attr('axis', -1)} of a rank-${rank} value: only class scores [n, classes] are supported`);
+    const layer = this.add(tf.layers.softmax({ axis: -1, name: this.layerName() }));
+    this.set({ ...x, t: layer.apply(x.t) as tf.SymbolicTensor, nonNegative: true, matmul: undefined });
+  }
+
+  constantOp(): void {
+    const v = this.node.attributes.get('value');
+    if (!v || typeof v !== 'object' || Array.isArray(v)) throw this.fail(`only the 'value' (tensor) attribute is supported`);
+    this.set({ kind: 'const', tensor: v as OnnxTensor });
+  }
+}
+
+const OPS: Record<string, (this: Converter) => void> = {
+  Conv() { this.conv(); },
+  BatchNormalization() { this.batchNorm(); },
+  Relu() { this.relu(); },
+  Clip() { this.clip(); },
+  MaxPool() { this.pool('max'); },
+  AveragePool() { this.pool('avg'); },
+  GlobalAveragePool() { this.globalAveragePool(); },
+  Add() { this.addOp(); },
+  Gemm() { this.gemm(); },
+  MatMul() { this.matmul(); },
+  Flatten() { this.flatten(); },
+  Reshape() { this.reshape(); },
+  Concat() { this.concat(); },
+  Pad() { this.padOp(); },
+  Dropout() { this.passThrough(); },
+  Identity() { this.passThrough(); },
+  Softmax() { this.softmax(); },
+  Constant() { this.constantOp(); },
+};
+
+/** The ONNX ops {@link onnxToLayersModel} converts. */
+export const SUPPORTED_ONNX_OPS: readonly string[] = Object.keys(OPS).sort();
+
+/**
+ * Builds a tfjs LayersModel computing the same function as a decoded ONNX graph, on NHWC input.
+ * @param graph from {@link decodeOnnx}
+ * @returns a functional model, input `[n, height, width, channels]`, output `[n, classes]`; its
+ *   layers are named after the ONNX nodes ({@link onnxLayerName})
+ * @throws naming the node, op and attribute of anything outside the supported op set
+ */
+export function onnxToLayersModel(graph: OnnxGraph, options: OnnxConvertOptions = {}): tf.LayersModel {
+  const where = options.where ?? graph.source;
+  const name = onnxLayerName(options.name ?? graph.graphName, 'onnx-model') || 'onnx-model';
+  return new Converter(graph, where).model(options.inputShape, name);
+}
