@@ -110,7 +110,7 @@ export {
 // Steps 4-6, mining: filters -> class rules, class-specific and class-shared filters, pattern groups.
 export {
   minePaperRules, classRulesTable, type PaperRulesOptions, type PaperRulesResult, type PaperCounts, type PaperTimings,
-  mineClassRules, classRuleDefaults, type ClassRule, type ClassRuleOptions,
+  mineClassRules, classRuleDefaults, type ClassRule, type ClassRuleOptions, RULE_DEFINITIONS, checkRuleDefinition, type RuleDefinition,
   classFilterRows, filterRows, filterSetRows, type ClassFiltersRow, type FilterRow, type FilterSetRow, type SharingKind,
   patternGroups, type PatternGroup, ruleMetrics, type RuleMetrics,
   prepareMining, PAIR_COUNT_MAX_ITEMS, type MiningContext, sweep, type SweepGrid, type SweepOptions, type TransactionsByK,

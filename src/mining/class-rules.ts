@@ -17,12 +17,24 @@
  * support 2 tractable. With `topN: Infinity` there is no bound and every frequent set is visited:
  * then set `maxLength`.
  */
+import { authorsCandidateRules } from './authors-rules';
 import { hasBit, popcount32, wordsFor } from './bitset';
 import type { MiningContext } from './context';
 import { absoluteSupport, checkMaxLength, withDefaults } from './support';
 
+/** The rule definitions: see docs/method.md, stage 4, "Rule definitions". */
+export const RULE_DEFINITIONS = ['standard', 'authors'] as const;
+/** `standard`: confidence P(class | A); `authors`: the authors' filter-to-filter confidence (authors-rules.ts). */
+export type RuleDefinition = typeof RULE_DEFINITIONS[number];
+
 /** Options of {@link mineClassRules}; defaults are the paper's (docs/method.md, Pipeline step 4). */
 export interface ClassRuleOptions {
+  /**
+   * Which support and confidence the rules use: `standard` (default) count_c(A) and P(class | A);
+   * `authors` the authors' code's count_all(F) and count_all(F) / count_all(A) for a class-frequent
+   * set F and a proper subset A of it (see authors-rules.ts).
+   */
+  ruleDefinition?: RuleDefinition;
   /** Minimum support within the class: integer >= 1 = transactions, (0, 1) = fraction of the class. Default 2. */
   minSupport?: number;
   /** Minimum confidence P(class | antecedent), in [0, 1]. Default 0.5. */
@@ -39,7 +51,7 @@ export interface ClassRuleOptions {
 
 /** The defaults of {@link ClassRuleOptions}: the paper's parameters. */
 export const classRuleDefaults: Readonly<Required<ClassRuleOptions>> = Object.freeze({
-  minSupport: 2, minConfidence: 0.5, topN: 10, minLength: 2, maxLength: Infinity, removeSubsets: true,
+  ruleDefinition: 'standard', minSupport: 2, minConfidence: 0.5, topN: 10, minLength: 2, maxLength: Infinity, removeSubsets: true,
 });
 
 /** One filters -> class rule with its counts. */
@@ -48,7 +60,7 @@ export interface ClassRule {
   class: number;
   /** The antecedent filters, ascending. */
   antecedent: number[];
-  /** count_c(A): transactions of the class containing A. */
+  /** Standard: count_c(A), transactions of the class containing A. Authors': count_all(A u consequent). */
   support: number;
   /** count_all(A): all transactions containing A. */
   antecedentSupport: number;
@@ -56,6 +68,10 @@ export interface ClassRule {
   confidence: number;
   /** support x confidence, the ranking score. */
   score: number;
+  /** Authors' definition only: the filters F minus A the confidence is towards, ascending. */
+  consequent?: number[];
+  /** Authors' definition only: count_all(consequent). */
+  consequentSupport?: number;
 }
 
 /**
@@ -74,9 +90,22 @@ export function compareRules(a: ClassRule, b: ClassRule): number {
   return 0;
 }
 
+/**
+ * Checks a rule definition (e.g. a command-line value) and returns it typed.
+ * @param name how the value is named in the error (a flag, say)
+ * @throws naming the value and the choices
+ */
+export function checkRuleDefinition(value: unknown, name = 'rule definition'): RuleDefinition {
+  if (!(RULE_DEFINITIONS as readonly unknown[]).includes(value)) {
+    throw new Error(`${name} must be one of ${RULE_DEFINITIONS.map((d) => `'${d}'`).join(', ')}, got '${String(value)}'`);
+  }
+  return value as RuleDefinition;
+}
+
 /** Resolves and checks {@link ClassRuleOptions}. */
 export function resolveClassRuleOptions(options: ClassRuleOptions = {}): Required<ClassRuleOptions> {
   const o = withDefaults<ClassRuleOptions>(classRuleDefaults, options);
+  checkRuleDefinition(o.ruleDefinition);
   absoluteSupport(o.minSupport, 1); // range check only
   if (!(typeof o.minConfidence === 'number' && o.minConfidence >= 0 && o.minConfidence <= 1)) {
     throw new Error(`minimum confidence must be a number in [0, 1], got ${String(o.minConfidence)}`);
@@ -134,11 +163,19 @@ export function mineClassRules(ctx: MiningContext, options: ClassRuleOptions = {
   const out: ClassRule[] = [];
   for (let k = 0; k < ctx.classIds.length; k++) {
     const rows = ctx.classRows.subarray(ctx.classStart[k], ctx.classStart[k + 1]);
-    let rules = mineOneClass(ctx, ctx.classIds[k], rows, o, scratch);
+    let rules = o.ruleDefinition === 'authors' ? authorsTop(ctx, ctx.classIds[k], rows, o) : mineOneClass(ctx, ctx.classIds[k], rows, o, scratch);
     if (o.removeSubsets) rules = removeSubsetRules(rules);
     for (const r of rules) out.push(r);
   }
   return out;
+}
+
+/** One class's top-N rules under the authors' definition (all candidates ranked; no bound). */
+function authorsTop(ctx: MiningContext, cls: number, rows: Int32Array, o: Required<ClassRuleOptions>): ClassRule[] {
+  const minCount = absoluteSupport(o.minSupport, rows.length);
+  const top = new TopRules(o.topN);
+  for (const r of authorsCandidateRules(ctx, cls, rows, { ...o, minCount })) top.offer(r);
+  return top.result();
 }
 
 /** An expanded node of one class's set-enumeration tree: an itemset, its bitset and its children. */

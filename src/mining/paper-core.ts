@@ -81,7 +81,7 @@ export function minePaperCore(ctx: MiningContext, options: PaperRulesOptions = {
   const original = (items: readonly number[]): number[] => (itemIds ? items.map((i) => itemIds[i]) : [...items]);
   const t0 = now();
   const mined = mineClassRules(ctx, o);
-  const rules = itemIds ? mined.map((r) => ({ ...r, antecedent: original(r.antecedent) })) : mined;
+  const rules = itemIds ? mined.map((r) => ({ ...r, antecedent: original(r.antecedent), ...(r.consequent ? { consequent: original(r.consequent) } : {}) })) : mined;
   const t1 = now();
   const classFilters = classFilterRows(ctx, rules);
   const filters = filterRows(ctx, mined).map((r) => (itemIds ? { ...r, filter: itemIds[r.filter] } : r));

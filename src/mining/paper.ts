@@ -33,7 +33,9 @@ export interface PaperRulesResult {
    * Kept rules: class, rank (1 = best in class), antecedent (number[]), size, support
    * (= count_c(A)), antecedentSupport (= count_all(A)), classSize, confidence (P(class | A)),
    * lift, leverage, conviction (rule measures with C = the class, over all transactions),
-   * score (support x confidence).
+   * score (support x confidence). Under the authors' definition support = count_all(F),
+   * confidence = count_all(F) / count_all(A), the measures are towards C = F minus A, and a
+   * `consequent` column holds F minus A.
    */
   rules: ColumnTable;
   /** The same kept rules as typed objects, in table order. */
@@ -110,15 +112,18 @@ export function classRulesTable(ctx: MiningContext, rules: readonly ClassRule[])
     antecedentSupport: [] as number[], classSize: [] as number[], confidence: [] as number[], lift: [] as number[],
     leverage: [] as number[], conviction: [] as number[], score: [] as number[],
   };
+  const consequent: number[][] = [];
   let rank = 0;
   rules.forEach((r, i) => {
     rank = i > 0 && rules[i - 1].class === r.class ? rank + 1 : 1;
     const nc = classSize.get(r.class) ?? 0;
-    const m = ruleMetrics(r.support, r.antecedentSupport, nc, ctx.n);
+    // Standard rules measure towards the class; the authors' towards the filter set F minus A.
+    const m = ruleMetrics(r.support, r.antecedentSupport, r.consequentSupport ?? nc, ctx.n);
     cols.class.push(r.class); cols.rank.push(rank); cols.antecedent.push([...r.antecedent]); cols.size.push(r.antecedent.length);
     cols.support.push(r.support); cols.antecedentSupport.push(r.antecedentSupport); cols.classSize.push(nc);
     cols.confidence.push(m.confidence); cols.lift.push(m.lift); cols.leverage.push(m.leverage); cols.conviction.push(m.conviction);
     cols.score.push(r.score);
+    if (r.consequent) consequent.push([...r.consequent]);
   });
-  return aq.table(cols);
+  return aq.table(consequent.length > 0 && consequent.length === rules.length ? { ...cols, consequent } : cols);
 }

@@ -33,7 +33,7 @@ import type { ModelCard } from '../models/card';
 import { getArchitecture, listArchitectures } from '../models/registry';
 import { minePaperRules, type PaperRulesResult } from '../mining/paper';
 import { fromTransactionTable } from '../mining/transactions';
-import { resolveClassRuleOptions } from '../mining/class-rules';
+import { resolveClassRuleOptions, type RuleDefinition } from '../mining/class-rules';
 import { checkTopK, minerSupport, type SupportThreshold } from '../mining/support';
 import { loadTransactionStore } from '../transactions/io';
 import { transactionsForK, type TransactionStore } from '../transactions/store';
@@ -272,6 +272,8 @@ export interface MiningRequest {
   minSupport?: SupportThreshold;
   /** Minimum confidence P(class | filters). Default 0.5. */
   minConfidence?: number;
+  /** `standard` (default) or `authors`: the rule definition (docs/method.md, stage 4). */
+  ruleDefinition?: RuleDefinition;
   /** Rules kept per class. Default 10. */
   topN?: number;
   /** Largest antecedent mined. Default: no limit (the paper's). */
@@ -301,10 +303,11 @@ export function mineExtraction(run: Pick<ExtractionRun, 'dir'>, req: MiningReque
   // Impossible parameters are refused before any work, naming the value.
   checkTopK(req.k, store.nFilters, `the ${store.nFilters} filters of the analysed layer`);
   const minSupport = req.minSupport === undefined ? undefined : minerSupport(req.minSupport);
-  resolveClassRuleOptions({ minSupport, minConfidence: req.minConfidence, topN: req.topN, maxLength: req.maxLength });
+  resolveClassRuleOptions({ minSupport, minConfidence: req.minConfidence, topN: req.topN, maxLength: req.maxLength, ruleDefinition: req.ruleDefinition });
   const transactions = transactionsForK(store, req.k);
   const tx = fromTransactionTable(transactions, { nItems: store.nFilters });
   const res = minePaperRules(tx, {
+    ...(req.ruleDefinition !== undefined ? { ruleDefinition: req.ruleDefinition } : {}),
     ...(minSupport !== undefined ? { minSupport } : {}),
     ...(req.minConfidence !== undefined ? { minConfidence: req.minConfidence } : {}),
     ...(req.topN !== undefined ? { topN: req.topN } : {}),
@@ -324,6 +327,8 @@ export interface AblationRequest {
   minSupport?: number;
   minConfidence?: number;
   topN?: number;
+  /** `standard` (default) or `authors`: the rule definition (docs/method.md, stage 4). */
+  ruleDefinition?: RuleDefinition;
   /** Largest antecedent mined. Default: no limit (the paper's). */
   maxLength?: number;
   /** Seeded draws of each random baseline. Default 50. */
@@ -394,6 +399,7 @@ export async function runAblationStudy(m: NotebookModel, run: ExtractionRun, req
       protocol,
       ...(req.ks ? { ks: req.ks } : {}),
       mining: {
+        ...(req.ruleDefinition !== undefined ? { ruleDefinition: req.ruleDefinition } : {}),
         ...(req.minSupport !== undefined ? { minSupport: req.minSupport } : {}),
         ...(req.minConfidence !== undefined ? { minConfidence: req.minConfidence } : {}),
         ...(req.topN !== undefined ? { topN: req.topN } : {}),

@@ -113,6 +113,7 @@ describe('ablation/evaluate command', () => {
     await assert.rejects(cmd.run(['--model', 'x', '--transactions', 'y', '--k', '5,a']), /--k must be a comma-separated list of positive integers or fractions in \(0, 1\) of the layer's filters, got '5,a'/);
     await assert.rejects(cmd.run(['--model', 'x', '--transactions', 'y', '--draws', '0']), /--draws must be an integer >= 1, got '0'/);
     await assert.rejects(cmd.run(['--model', 'x', '--transactions', 'y', '--head', 'magic']), /--head must be auto, affine or generic/);
+    await assert.rejects(cmd.run(['--model', 'x', '--transactions', 'y', '--confidence', 'paper']), /evaluate: --confidence must be one of 'standard', 'authors', got 'paper'/);
     await assert.rejects(cmd.run(['--model', 'x', '--transactions', 'y', '--protocol', 'both']), /--protocol must be held-out or in-sample, got 'both'/);
   });
 });

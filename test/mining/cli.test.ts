@@ -42,6 +42,19 @@ describe('mining/cli (filtermine mine, filtermine itemsets)', () => {
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+  it('mine --confidence authors mines the authors\' rules; an unknown definition is refused before reading', async () => {
+    // Class 0 of tx.csv: F = {1,2,3} (count_0 2, count_all 2); {1,3} and {2,3} have count_all 2 (confidence 1),
+    // {1,2} count_all 3 (confidence 2/3). Score 2 > 4/3: the top rules are {1,3} -> 0 then {2,3} -> 0, then {1,2}.
+    const r = await cli('mine', '--transactions', path.join(dir, 'tx.csv'), '--confidence', 'authors', '--no-groups');
+    assert.equal(r.status, 0, r.stderr);
+    const summary = JSON.parse(r.stdout);
+    assert.equal(summary.options.ruleDefinition, 'authors');
+    assert.equal(summary.counts.rules, 3); // classes 1 and 2 have no class-frequent set of 3 filters
+    const bad = await cli('mine', '--transactions', path.join(dir, 'missing.csv'), '--confidence', 'paper');
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /mine: --confidence must be one of 'standard', 'authors', got 'paper'/);
+  });
+
   it('mine writes the tables and prints a JSON summary', async () => {
     const out = path.join(dir, 'out');
     const r = await cli('mine', '--transactions', path.join(dir, 'tx.csv'), '--out', out);

@@ -15,6 +15,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { classMeanRanking, weightRanking, type ClassRankings } from '../../baselines/rankings';
 import { splitModel } from '../../graph/split';
+import { resolveClassRuleOptions } from '../../mining/class-rules';
 import { minePaperRules, type PaperRulesOptions } from '../../mining/paper';
 import type { Transactions } from '../../mining/transactions';
 import { filterNorms, vebiFilters } from '../../vebi/vebi';
@@ -153,6 +154,7 @@ export async function ablationStudy(inputs: StudyInputs, options: StudyOptions =
   const matchK = options.matchK ?? (ks.includes(10) ? 10 : ks[Math.floor(ks.length / 2)]);
   if (!ks.includes(matchK)) throw new Error(`ablationStudy: matchK ${matchK} is not one of the mined ks (${ks.join(', ')})`);
   const draws = options.draws ?? 50, seed = options.seed ?? 0;
+  resolveClassRuleOptions(options.mining ?? {}); // mining thresholds and rule definition checked before any model work
   const say = options.onProgress ?? (() => undefined);
   const counted = (label: string): { onProgress?: (done: number, total: number) => void } => (options.progress ? { onProgress: options.progress(label) } : {});
   const time: Record<string, number> = {};

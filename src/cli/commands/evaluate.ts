@@ -28,6 +28,7 @@ import { checkKsFitLayer } from '../../extract/merge';
 import { modelFingerprint, reopenImageFolderSource } from '../../extract/source';
 import { prepareOutDir } from '../errors';
 import type { PaperRulesOptions } from '../../mining/paper';
+import { checkRuleDefinition, resolveClassRuleOptions } from '../../mining/class-rules';
 import { fromTransactionTable } from '../../mining/transactions';
 
 const usage = `usage: filtermine evaluate --model NAME|DIR --run RUN [--fit-run TRAIN_RUN] [options]
@@ -63,6 +64,8 @@ options:
   --match-k K           the Ours-k whose counts the baselines use (default 10; a fraction as for --k)
   --min-support S --min-confidence C --top-n N --max-length L
                         mining thresholds (defaults: the paper's 2, 0.5, 10, no length limit)
+  --confidence D        rule definition: standard (P(class | filters), default) or authors
+                        (their code's filter-to-filter confidence; docs/method.md)
   --draws N             seeded draws of each random baseline (default 50)
   --seed S              base seed of every random choice (default 0)
   --other-per-class N|all  images per other class scored under each class's mask (default 100)
@@ -153,7 +156,7 @@ async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs('evaluate', argv, {
       model: { type: 'string' }, run: { type: 'string' }, 'fit-run': { type: 'string' }, 'fit-limit': { type: 'string' }, 'sweep-top-n': { type: 'string' }, 'sweep-support': { type: 'string' }, protocol: { type: 'string', default: 'held-out' },
       layer: { type: 'string' }, k: { type: 'string', default: '5,10,25' }, 'match-k': { type: 'string' },
-      draws: { type: 'string' }, 'min-support': { type: 'string' }, 'min-confidence': { type: 'string' }, 'top-n': { type: 'string' }, 'max-length': { type: 'string' }, seed: { type: 'string' }, 'other-per-class': { type: 'string' }, 'vebi-filters': { type: 'string' },
+      draws: { type: 'string' }, 'min-support': { type: 'string' }, 'min-confidence': { type: 'string' }, confidence: { type: 'string' }, 'top-n': { type: 'string' }, 'max-length': { type: 'string' }, seed: { type: 'string' }, 'other-per-class': { type: 'string' }, 'vebi-filters': { type: 'string' },
       'oracle-images': { type: 'string' }, 'no-oracle': { type: 'boolean', default: false },
       'curve-draws': { type: 'string' }, 'curve-images': { type: 'string' }, 'no-curves': { type: 'boolean', default: false },
       head: { type: 'string', default: 'auto' }, limit: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string', default: 'auto' },
@@ -173,6 +176,8 @@ async function run(argv: string[]): Promise<number> {
   const topN = intOpt('top-n', values['top-n'], 1), maxLength = intOpt('max-length', values['max-length'], 2);
   if (minSupport !== undefined) mining.minSupport = minSupport;
   if (minConfidence !== undefined) mining.minConfidence = minConfidence;
+  if (values.confidence !== undefined) mining.ruleDefinition = checkRuleDefinition(values.confidence, 'evaluate: --confidence');
+  resolveClassRuleOptions(mining); // an unknown definition or threshold is refused before the model loads
   if (topN !== undefined) mining.topN = topN;
   if (maxLength !== undefined) mining.maxLength = maxLength;
   requirePath('evaluate', '--run', values.run!, 'folder', 'an extraction run folder (filtermine extract --out DIR)');

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { registerCommand } from '../registry';
 import { intOption, numberOption, parseCommandArgs, requirePath } from '../options';
 import { runTransactionTable } from '../run-folder';
-import { classRuleDefaults, fromTransactionTable, loadTransactionsCsv, minePaperRules, resolveClassRuleOptions, saveMiningTables, transactionCount } from '../../mining';
+import { checkRuleDefinition, classRuleDefaults, fromTransactionTable, loadTransactionsCsv, minePaperRules, resolveClassRuleOptions, saveMiningTables, transactionCount } from '../../mining';
 
 const usage = `usage: filtermine mine --run DIR --k K [options]
        filtermine mine --transactions FILE.csv [options]
@@ -23,6 +23,8 @@ rules, classFilters, filters, filterSets, groups as CSV and JSON.
   --transactions FILE  instead of a run: a CSV with columns patch,class,items (items space-separated, best first)
   --min-support S      per class: integer >= 1 = transactions, (0,1) = fraction (default ${classRuleDefaults.minSupport})
   --min-confidence C   P(class | filters) in [0,1] (default ${classRuleDefaults.minConfidence})
+  --confidence D       rule definition: standard (P(class | filters)) or authors (their code's
+                       filter-to-filter confidence over all classes; docs/method.md) (default ${classRuleDefaults.ruleDefinition})
   --top-n N            rules kept per class (default ${classRuleDefaults.topN}; --top is a deprecated alias)
   --min-length N       smallest antecedent (default ${classRuleDefaults.minLength})
   --max-length N       largest antecedent (default: none)
@@ -51,7 +53,7 @@ registerCommand({
   async run(argv) {
     const { values } = parseCommandArgs('mine', argv, {
       run: { type: 'string' }, k: { type: 'string' }, transactions: { type: 'string' }, 'min-support': { type: 'string' }, 'min-confidence': { type: 'string' },
-      'top-n': { type: 'string' }, 'min-length': { type: 'string' }, 'max-length': { type: 'string' },
+      confidence: { type: 'string' }, 'top-n': { type: 'string' }, 'min-length': { type: 'string' }, 'max-length': { type: 'string' },
       'no-groups': { type: 'boolean' }, out: { type: 'string' },
     }, { top: 'top-n' });
     // A folder given as --transactions is a run folder.
@@ -64,6 +66,7 @@ registerCommand({
       return 2;
     }
     const options = {
+      ruleDefinition: values.confidence === undefined ? undefined : checkRuleDefinition(values.confidence, 'mine: --confidence'),
       minSupport: numberFlag('min-support', values['min-support']),
       minConfidence: numberFlag('min-confidence', values['min-confidence']),
       topN: numberFlag('top-n', values['top-n']),
