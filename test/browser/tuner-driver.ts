@@ -2,7 +2,10 @@
  * Driving the tuner widget in a page (tests and the benchmark): wait for it, move a control the
  * way a user does (an 'input' event), read its counts, chart marks and messages.
  */
+import * as assert from 'node:assert/strict';
+import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
+import { launchOffline } from './check-page';
 
 /** What the tuner shows. */
 export interface TunerState {
@@ -70,4 +73,26 @@ export async function readTuner(page: Page, index = 0): Promise<TunerState> {
       empty: Array.from(root.querySelectorAll('.fm-tuner-chart.fm-empty p')).map((p) => p.textContent ?? ''),
     };
   }, index);
+}
+
+/**
+ * Opens a published notebook page that holds a tuner (file://, network blocked), checks that it
+ * mined something, moves k and checks that the tuner re-mined with another result.
+ */
+export async function checkPublishedTuner(htmlPath: string): Promise<void> {
+  const b = await launchOffline({ width: 1200, height: 1000 });
+  try {
+    await b.page.goto(pathToFileURL(htmlPath).href);
+    await waitForTuner(b.page, 0, 120000);
+    const first = await readTuner(b.page);
+    assert.ok(first.counts.rules > 0, JSON.stringify(first));
+    await setTunerControl(b.page, 'k', 3);
+    const second = await readTuner(b.page);
+    assert.equal(second.runs, first.runs + 1);
+    assert.notDeepEqual(second.counts, first.counts, 'k = 3 changes the result');
+    assert.deepEqual(b.blockedRequests, []);
+    assert.deepEqual(b.consoleErrors, []);
+  } finally {
+    await b.close();
+  }
 }

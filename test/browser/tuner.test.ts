@@ -11,8 +11,8 @@ import { readTuner, setTunerControl, waitForTuner, type TunerState } from './tun
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { shareLibrariesInHtml } = require('../../../scripts/page-libraries.js') as { shareLibrariesInHtml: (html: string, outDir: string) => { html: string; libraries: string[] } };
 
+
 const root = path.resolve(__dirname, '../../..');
-const published = path.join(root, 'out', '03-transactions-and-mining.html');
 
 /** The counts the tuner shows must be the Node library's for the same parameters. */
 function assertCounts(state: TunerState, expected: ReturnType<typeof nodeCounts>, what: string): void {
@@ -125,25 +125,4 @@ describe('browser/tuner (headless Chromium, file://, no network)', function () {
     }
   });
 
-  it('the published notebook 03 (out/, when published) re-mines when k moves', async function () {
-    if (!fs.existsSync(published)) {
-      console.log(`      ${path.relative(root, published)} not published (npm start); only the fixture page was checked`);
-      this.skip();
-    }
-    const b = await launchOffline({ width: 1200, height: 1000 });
-    try {
-      await b.page.goto(pathToFileURL(published).href);
-      await waitForTuner(b.page, 0, 120000);
-      const first = await readTuner(b.page);
-      assert.ok(first.counts.rules > 0, JSON.stringify(first));
-      await setTunerControl(b.page, 'k', 3);
-      const second = await readTuner(b.page);
-      assert.equal(second.runs, first.runs + 1);
-      assert.notDeepEqual(second.counts, first.counts, 'k = 3 changes the result');
-      assert.deepEqual(b.blockedRequests, []);
-      assert.deepEqual(b.consoleErrors, []);
-    } finally {
-      await b.close();
-    }
-  });
 });

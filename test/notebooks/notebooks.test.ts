@@ -4,6 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PROJECT_ROOT, runScript, type ScriptResult } from '../setup/run-script';
 import { checkRenderedPage, chromiumAvailable } from '../browser/check-page';
+import { checkPublishedTuner } from '../browser/tuner-driver';
+import { checkPublishedPage } from '../widgets/page-limits';
 import { skipOrFailInCI, useTempDir } from '../helpers';
 
 const PUBLISH = 'scripts/publish-notebooks.js';
@@ -121,6 +123,25 @@ describe('notebooks (executed headless in fast mode, on a fresh cache)', functio
       charts += c.charts.length; images += c.images.length;
     }
     assert.ok(charts > 0 && images > 0, `charts ${charts}, images ${images} over ${pages.join(', ')}`);
+  });
+
+  it('the published pages and executed notebooks stay within the size limits (1.5 MB, plus at most 3 MB of tuner data)', async () => {
+    const pages = names.filter((n) => n !== '00-smoke');
+    assert.ok(pages.length >= 1, 'no pipeline notebook in notebooks/');
+    for (const name of pages) {
+      const r = await published(name);
+      assert.equal(r.status, 0, explain(r));
+      console.log(`      ${checkPublishedPage(out, `${name}.html`)}`);
+    }
+  });
+
+  it("the published tuner (notebook 03, opened from file:// with the network blocked) re-mines when k moves", async function () {
+    if (!chromiumAvailable()) skipOrFailInCI(this, 'no Chromium for the tuner check (apt-get install chromium)');
+    const name = names.find((n) => n.startsWith('03-'));
+    assert.ok(name, `no notebook 03 in ${names.join(', ')}`);
+    const r = await published(name);
+    assert.equal(r.status, 0, explain(r));
+    await checkPublishedTuner(path.join(out, `${name}.html`));
   });
 
   it('00-smoke imports filtermine by name and reports the wasm backend', async () => {
