@@ -99,12 +99,25 @@ function resolve(preset: PresetLike): PreprocessPreset {
  * @throws if the length is not a multiple of 3, or the preset is unknown
  */
 export function applyPresetToPixels(rgb: ArrayLike<number>, preset: PresetLike): Float32Array {
+  return mapInterleaved('applyPresetToPixels', 'interleaved RGB', rgb, preset,
+    (p, order, v, i, c) => (v[i + order[c]] * p.scale - p.mean[c]) / p.std[c], (order, c) => c);
+}
+
+/**
+ * The shared loop of {@link applyPresetToPixels} and {@link unapplyPresetToPixels}: checks the
+ * interleaved layout, then writes `value(i, c)` to channel `target(order, c)` of each pixel.
+ */
+function mapInterleaved(
+  what: string, layout: string, values: ArrayLike<number>, preset: PresetLike,
+  value: (p: PreprocessPreset, order: number[], v: ArrayLike<number>, i: number, c: number) => number,
+  target: (order: number[], c: number) => number,
+): Float32Array {
   const p = resolve(preset);
-  if (rgb.length % 3 !== 0) throw new Error(`applyPresetToPixels: expected interleaved RGB (length a multiple of 3), got length ${rgb.length}`);
+  if (values.length % 3 !== 0) throw new Error(`${what}: expected ${layout} (length a multiple of 3), got length ${values.length}`);
   const order = p.channelOrder === 'bgr' ? [2, 1, 0] : [0, 1, 2];
-  const out = new Float32Array(rgb.length);
-  for (let i = 0; i < rgb.length; i += 3) {
-    for (let c = 0; c < 3; c++) out[i + c] = (rgb[i + order[c]] * p.scale - p.mean[c]) / p.std[c];
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i += 3) {
+    for (let c = 0; c < 3; c++) out[i + target(order, c)] = value(p, order, values, i, c);
   }
   return out;
 }
@@ -138,14 +151,8 @@ export function applyPreset(images: tf.Tensor4D, preset: PresetLike): tf.Tensor4
  * @throws if the length is not a multiple of 3, or the preset is unknown
  */
 export function unapplyPresetToPixels(values: ArrayLike<number>, preset: PresetLike): Float32Array {
-  const p = resolve(preset);
-  if (values.length % 3 !== 0) throw new Error(`unapplyPresetToPixels: expected interleaved pixels (length a multiple of 3), got length ${values.length}`);
-  const order = p.channelOrder === 'bgr' ? [2, 1, 0] : [0, 1, 2];
-  const out = new Float32Array(values.length);
-  for (let i = 0; i < values.length; i += 3) {
-    for (let c = 0; c < 3; c++) out[i + order[c]] = (values[i + c] * p.std[c] + p.mean[c]) / p.scale;
-  }
-  return out;
+  return mapInterleaved('unapplyPresetToPixels', 'interleaved pixels', values, preset,
+    (p, order, v, i, c) => (v[i + c] * p.std[c] + p.mean[c]) / p.scale, (order, c) => order[c]);
 }
 
 /**
