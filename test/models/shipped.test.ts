@@ -21,6 +21,16 @@ describe('models/shipped', () => {
     await assert.rejects(loadShippedModel('vgg16' as 'vgg-small'), /unknown shipped model 'vgg16'; shipped models: vgg-small, resnet-small/);
   });
 
+  it('every model in models/ explains with Grad-CAM (its card names no other method)', () => {
+    const dir = path.dirname(shippedModelDir('vgg-small'));
+    const cards = fs.readdirSync(dir).filter((d) => fs.existsSync(path.join(dir, d, 'card.json')));
+    assert.ok(cards.length >= 5, `model cards in ${dir}: ${cards.join(', ')}`);
+    for (const d of cards) {
+      const card = JSON.parse(fs.readFileSync(path.join(dir, d, 'card.json'), 'utf8')) as { camMethod?: string };
+      assert.equal(card.camMethod ?? 'gradcam', 'gradcam', `${d}/card.json camMethod`);
+    }
+  });
+
   for (const name of SHIPPED_MODELS) {
     it(`${name}: >= 89% on the first 1,000 test images; its card records >= 91% on all 10,000`, async function () {
       if (!fs.existsSync(path.join(shippedModelDir(name), 'card.json'))) {
