@@ -107,6 +107,3 @@ export function shippedOnnxNames(options: ResolveModelOptions = {}): string[] {
   if (!fs.existsSync(dir)) return [];
   return fs.readdirSync(dir).filter((d) => fs.existsSync(path.join(dir, d, 'model.onnx'))).sort();
 }
-
-/** @deprecated The old name of {@link resolveModel}. */
-export const resolveExtractModel = resolveModel;

@@ -101,9 +101,6 @@ export function float32FromBytesLE(bytes: Uint8Array): Float32Array {
   return out;
 }
 
-/** @deprecated moved to `util/files`; re-exported here for a short transition. */
-export { writeFileAtomic };
-
 /** File names inside a saved store folder. */
 export const STORE_FILES = { patches: 'patches.arrow', scores: 'scores.f32', header: 'scores.json' } as const;
 

@@ -6,9 +6,6 @@
 import { aq, type ColumnTable } from '../util/arquero';
 import { topKIndices } from './top-k';
 
-/** @deprecated The same type as {@link ColumnTable} (from `util/arquero`); use that name. */
-export type AqTable = ColumnTable;
-
 /** The patch columns, one entry per patch. Integer columns are Int32Array. */
 export interface PatchColumns {
   /** Image index in the data set. */
