@@ -8,6 +8,7 @@ crop 64, bilinear with half-pixel centres) and given a random per-channel tint i
 colour carries no class information. Inputs are RGB in [0, 1] (filtermine's `unit` preset).
 
 Deterministic: seeded, single-threaded. Rerun:  /usr/bin/python3 scripts/train-onnx-example.py
+(8 epochs on all 60,000 training images: about 35 minutes on one core; 92.6% test accuracy.)
 Writes models/fashion-cnn-onnx/model.onnx and card.json.
 """
 import argparse, gzip, json, os, struct, time
@@ -39,7 +40,8 @@ def to_rgb64(grey, rng):
 
 
 class FashionCnn(nn.Module):
-    """Four 3x3 convolution stages with batch norm, a global average pool and a linear classifier."""
+    """Five 3x3 convolution stages with batch norm (three max pools between them, 64 -> 8 pixels), a
+    global average pool and a linear classifier: the head Grad-CAM assumes."""
 
     def __init__(self, classes=10):
         super().__init__()
@@ -50,22 +52,25 @@ class FashionCnn(nn.Module):
         self.block2 = stage(16, 32)
         self.pool2 = nn.MaxPool2d(2)
         self.block3 = stage(32, 64)
-        self.block4 = stage(64, 64)
+        self.pool3 = nn.MaxPool2d(2)
+        self.block4 = stage(64, 128)
+        self.block5 = stage(128, 128)
         self.gap = nn.AdaptiveAvgPool2d(1)
-        self.fc = nn.Linear(64, classes)
+        self.fc = nn.Linear(128, classes)
 
     def forward(self, x):
         x = self.pool1(self.block1(x))
         x = self.pool2(self.block2(x))
-        x = self.block4(self.block3(x))
+        x = self.pool3(self.block3(x))
+        x = self.block5(self.block4(x))
         return self.fc(torch.flatten(self.gap(x), 1))
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "models", "fashion-cnn-onnx"))
-    ap.add_argument("--train-images", type=int, default=12000)
-    ap.add_argument("--epochs", type=int, default=4)
+    ap.add_argument("--train-images", type=int, default=60000)
+    ap.add_argument("--epochs", type=int, default=8)
     ap.add_argument("--seed", type=int, default=0)
     a = ap.parse_args()
     torch.manual_seed(a.seed)
@@ -110,9 +115,9 @@ def main():
                       output_names=["logits"], dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}})
     card = {
         "name": "fashion-cnn-onnx",
-        "architecture": "PyTorch CNN for 64x64x3 input (4 conv-BN-ReLU stages, 2 max pools, global average pool, linear), exported to ONNX opset 13",
+        "architecture": "PyTorch CNN for 64x64x3 input (5 conv-BN-ReLU stages, 3 max pools, global average pool, linear), exported to ONNX opset 13",
         "format": "onnx",
-        "analysisLayer": "block4/block4.2/Relu",  # the tfjs layer name of the ONNX node /block4/block4.2/Relu
+        "analysisLayer": "block5/block5.2/Relu",  # the tfjs layer name of the ONNX node /block5/block5.2/Relu
         "inputShape": [64, 64, 3],
         "preset": "unit",
         "resize": 73,
