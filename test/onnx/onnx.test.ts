@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { explain } from '../../src/cam/explain';
 import { splitModel } from '../../src/graph/split';
 import { decodeOnnx, encodeOnnx, loadOnnxModel, onnxLayerName, onnxToLayersModel } from '../../src/models/onnx';
+import { blockDiagonal, ceilModeSize } from '../../src/models/onnx/convert';
 import { packageRoot } from '../../src/util/package-root';
 
 /** Pearson correlation. */
@@ -47,6 +48,8 @@ const CAM_LAYERS: Record<string, string> = {
   handmade: onnxLayerName('/branch_b/Conv'),
   resnet18: onnxLayerName('/layer3/layer3.1/relu_1/Relu'),
   vgg16: onnxLayerName('/features/features.22/Relu'),
+  squeezenet: onnxLayerName('/features/features.12/Concat'),
+  grouped: onnxLayerName('/g4/Conv'),
 };
 
 describe('ONNX models exported by PyTorch', function () {
@@ -198,6 +201,35 @@ describe('ONNX conversion of small hand-written files', () => {
       { name: 'flat', opType: 'Flatten', input: ['g'], output: ['y'] },
     ], [], valueInfo('x', [1, 2, 4, 4]), valueInfo('y', [1, 2]));
     assert.throws(() => onnxToLayersModel(decodeOnnx(bytes)), /node 'pool' \(op MaxPool\): attribute 'pads' = \[1, 1, 1, 1\]: padding a max pool is supported only after a ReLU/);
+  });
+
+  it('ceil_mode: PyTorch output sizes; a max pool needs a non-negative input, an average pool is refused when the size changes', () => {
+    // Output sizes of PyTorch's nn.MaxPool2d(k, s, p, ceil_mode=True) on an n x n input (printed by torch 1.13):
+    assert.equal(ceilModeSize(32, 3, 2, 0, 0), 16);  // ceil(29 / 2) + 1 = 16 (floor: 15)
+    assert.equal(ceilModeSize(31, 3, 2, 0, 0), 15);  // 28 / 2 + 1: no change
+    assert.equal(ceilModeSize(6, 3, 2, 1, 1), 4);    // ceil(5 / 2) + 1 = 4 (floor: 3); the last window starts at 6 < 6 + 1
+    assert.equal(ceilModeSize(5, 2, 2, 1, 1), 3);    // ceil(5 / 2) + 1 = 4, but window 4 would start at 6 >= 5 + 1: dropped
+    assert.equal(ceilModeSize(7, 2, 2, 1, 1), 4);    // ceil(7 / 2) + 1 = 5, window 5 would start at 8 >= 7 + 1: dropped
+    const graph = (op: string, extra: Attr[] = []) => decodeOnnx(onnxBytes([
+      { name: 'pool', opType: op, input: ['x'], output: ['p'], attribute: [ints('kernel_shape', [3, 3]), ints('strides', [2, 2]), int('ceil_mode', 1), ...extra] },
+      { name: 'gap', opType: 'GlobalAveragePool', input: ['p'], output: ['g'] },
+      { name: 'flat', opType: 'Flatten', input: ['g'], output: ['y'] },
+    ], [], valueInfo('x', [1, 2, 6, 6]), valueInfo('y', [1, 2])));
+    assert.throws(() => onnxToLayersModel(graph('MaxPool')), /node 'pool' \(op MaxPool\): attribute 'ceil_mode' = 1 changes the output size here \(3x3 instead of 2x2\); for a max pool that is supported only after a ReLU/);
+    assert.throws(() => onnxToLayersModel(graph('AveragePool')), /node 'pool' \(op AveragePool\): attribute 'ceil_mode' = 1 changes the output size of an average pool here \(3x3 instead of 2x2\)/);
+  });
+
+  it('a grouped convolution is an ordinary one with a block-diagonal kernel', () => {
+    // 2 groups, 4 output channels (2 per group), 1 input channel per group, 1x1 kernel: [O, I, k] = [4, 1, 1].
+    assert.deepEqual(Array.from(blockDiagonal([1, 2, 3, 4], 4, 1, 2, 1)), [1, 0, 2, 0, 0, 3, 0, 4]);
+    // 2 groups, 2 output channels, 2 input channels per group, 2 kernel cells: rows o, columns (input channel, cell).
+    assert.deepEqual(Array.from(blockDiagonal([1, 2, 3, 4, 5, 6, 7, 8], 2, 2, 2, 2)), [1, 2, 3, 4, 0, 0, 0, 0, 0, 0, 0, 0, 5, 6, 7, 8]);
+    const bytes = onnxBytes([
+      { name: 'conv', opType: 'Conv', input: ['x', 'w'], output: ['c'], attribute: [ints('kernel_shape', [1, 1]), int('group', 2)] },
+      { name: 'gap', opType: 'GlobalAveragePool', input: ['c'], output: ['g'] },
+      { name: 'flat', opType: 'Flatten', input: ['g'], output: ['y'] },
+    ], [tensorProto('w', [3, 2, 1, 1], values(6, 1))], valueInfo('x', [1, 4, 2, 2]), valueInfo('y', [1, 3]));
+    assert.throws(() => onnxToLayersModel(decodeOnnx(bytes)), /node 'conv' \(op Conv\): attribute 'group' = 2 does not divide the 3 output channels/);
   });
 
   it('symbolic input dimensions need inputShape; garbage bytes are not an ONNX model', async () => {

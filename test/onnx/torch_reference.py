@@ -15,6 +15,10 @@ Models (seeded random weights; batch-norm scale, shift and running statistics ra
 - handmade: a small network (16x16 input) with a depthwise and a strided convolution, ReLU6, a
             batch norm the exporter cannot fold, a padded average pool, concatenation, a residual
             add, a 4x4 flatten, a MatMul with a bias, dropout and a softmax output.
+- squeezenet: torchvision SqueezeNet 1.1, unchanged (10 classes), at 66x66 input, where each of its
+            three ceil_mode max pools has one more output row and column than floor would give;
+- grouped:  a small ResNeXt-style network (24x24 input) with grouped convolutions (4 and 2 groups, a
+            strided one) and a ceil_mode max pool.
 (Asymmetric padding, which torch.onnx.export writes as a Pad subgraph, is tested on ONNX files
 written by the test itself.)
 
@@ -67,6 +71,23 @@ class HandMade(nn.Module):
         return torch.softmax(self.fc(x), 1)
 
 
+class Grouped(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 16, 3, padding=1)
+        self.pool = nn.MaxPool2d(3, stride=2, ceil_mode=True)            # 24 -> 12 (floor: 11)
+        self.g4 = nn.Conv2d(16, 32, 3, padding=1, groups=4, bias=False)
+        self.bn = nn.BatchNorm2d(32)
+        self.g2 = nn.Conv2d(32, 24, 3, stride=2, padding=1, groups=2)    # 12 -> 6
+        self.fc = nn.Linear(24, 7)
+
+    def forward(self, x):
+        x = self.pool(torch.relu(self.stem(x)))
+        x = torch.relu(self.bn(self.g4(x)))
+        x = torch.relu(self.g2(x))
+        return self.fc(torch.flatten(nn.functional.adaptive_avg_pool2d(x, 1), 1))
+
+
 def build(name, g):
     torch.manual_seed(0)
     if name == 'vgg16':
@@ -78,6 +99,13 @@ def build(name, g):
         m = torchvision.models.resnet18(num_classes=10)
         randomise_bn(m, g)
         return m, 64, 'layer3'        # the residual stage 3 output (4x4x256)
+    if name == 'squeezenet':
+        m = torchvision.models.squeezenet1_1(num_classes=10)
+        return m, 66, 'features.12'   # the last Fire module's concatenated output (4x4x512 at 66x66)
+    if name == 'grouped':
+        m = Grouped()
+        randomise_bn(m, g)
+        return m, 24, 'bn'            # the 4-group convolution and its batch norm (folded into one ONNX Conv; 12x12x32)
     m = HandMade()
     randomise_bn(m, g)
     return m, 16, 'branch_b'
@@ -101,7 +129,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('out')
     ap.add_argument('--images', type=int, default=3)
-    ap.add_argument('--models', default='handmade,resnet18,vgg16')
+    ap.add_argument('--models', default='handmade,resnet18,vgg16,squeezenet,grouped')
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     torch.set_num_threads(2)

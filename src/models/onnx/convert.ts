@@ -18,8 +18,19 @@
  * Names: each layer is named after its ONNX node (see {@link onnxLayerName}); extra layers a node
  * needs are named `<node>/pad`, `<node>/nchw`, `<node>/reshape`.
  *
- * Anything else (another op, a grouped non-depthwise convolution, `ceil_mode=1`, a dilated pool,
- * a training-mode batch norm, ...) is an error naming the node, the op and the attribute.
+ * Grouped convolutions (ResNeXt, RegNet): a depthwise one (one input channel per group) becomes a
+ * DepthwiseConv2D; any other becomes an ordinary Conv2D whose kernel is block-diagonal (zero between
+ * groups). That is exact and keeps every layer a stock tfjs layer, at `group` times the multiply-adds
+ * of that convolution.
+ *
+ * `ceil_mode=1` pooling (SqueezeNet, GoogLeNet) follows PyTorch: the output size rounds up, but a
+ * window that would start in the end padding is dropped. For a max pool the extra windows read zeros
+ * at the bottom/right, exact after a ReLU as for padding; an average pool whose size `ceil_mode`
+ * changes is refused (PyTorch's divisor there counts neither the extra rows nor, for the last window,
+ * all of the padding).
+ *
+ * Anything else (another op, a dilated pool, a training-mode batch norm, ...) is an error naming the
+ * node, the op and the attribute.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { OnnxAttribute, OnnxGraph, OnnxNode, OnnxTensor } from './schema';
@@ -218,8 +229,8 @@ class Converter {
     const C = x.shape[0];
     if (I * group !== C) throw this.fail(`weight [${W.dims.join(', ')}] with group ${group} expects ${I * group} input channels, got ${C}`);
     if (dilations.some((d) => d !== 1) && strides.some((s) => s !== 1)) throw this.fail(`attributes 'dilations' = [${dilations}] with 'strides' = [${strides}]: dilation and stride together are not supported`);
+    if (O % group !== 0) throw this.fail(`attribute 'group' = ${group} does not divide the ${O} output channels`);
     const depthwise = group > 1 && group === C && I === 1;
-    if (group !== 1 && !depthwise) throw this.fail(`attribute 'group' = ${group}: only ordinary (group 1) and depthwise (group = channels) convolutions are supported`);
     const same = strides.every((s) => s === 1) && pads[0] === pads[2] && pads[1] === pads[3] && kh % 2 === 1 && kw % 2 === 1
       && pads[0] === dilations[0] * (kh - 1) / 2 && pads[1] === dilations[1] * (kw - 1) / 2;
     if (!same) x = this.pad(x, pads);
@@ -234,7 +245,7 @@ class Converter {
       const k = tf.tidy(() => tf.transpose(tf.tensor4d(Float32Array.from(W.data), [C, mult, kh, kw]), [2, 3, 0, 1]));
       layer = this.add(tf.layers.depthwiseConv2d({ ...common, depthMultiplier: mult }), [k, ...bias]);
     } else {
-      const k = tf.tidy(() => tf.transpose(tf.tensor4d(Float32Array.from(W.data), [O, I, kh, kw]), [2, 3, 1, 0]));
+      const k = tf.tidy(() => tf.transpose(tf.tensor4d(group === 1 ? Float32Array.from(W.data) : blockDiagonal(W.data, O, I, group, kh * kw), [O, C, kh, kw]), [2, 3, 1, 0]));
       layer = this.add(tf.layers.conv2d({ ...common, filters: O }), [k, ...bias]);
     }
     this.set({ kind: 'sym', t: layer.apply(x.t) as tf.SymbolicTensor, shape: [O, oh, ow], squeezed: false, nonNegative: false });
@@ -277,15 +288,22 @@ class Converter {
     this.known(['auto_pad', 'ceil_mode', 'kernel_shape', 'pads', 'strides', 'dilations', 'storage_order', 'count_include_pad']);
     let x = this.spatial(this.sym(0));
     const kernel = this.attr<number[]>('kernel_shape', []);
-    const { strides, pads, dilations } = this.spatialAttrs(kernel);
+    const { strides, dilations } = this.spatialAttrs(kernel);
+    let { pads } = this.spatialAttrs(kernel);
     if (dilations.some((d) => d !== 1)) throw this.fail(`attribute 'dilations' = [${dilations}] is not supported for pooling`);
     if (this.attr<number>('storage_order', 0) !== 0) throw this.fail(`attribute 'storage_order' = 1 is not supported`);
     if (this.node.outputs.length > 1 && this.node.outputs[1]) throw this.fail('the indices output is not supported');
     const [, h, w] = x.shape;
-    const oh = this.outSize(h + pads[0] + pads[2], kernel[0], strides[0], 1), ow = this.outSize(w + pads[1] + pads[3], kernel[1], strides[1], 1);
+    let oh = this.outSize(h + pads[0] + pads[2], kernel[0], strides[0], 1), ow = this.outSize(w + pads[1] + pads[3], kernel[1], strides[1], 1);
     if (this.attr<number>('ceil_mode', 0) !== 0) {
-      const ch = Math.ceil((h + pads[0] + pads[2] - kernel[0]) / strides[0]) + 1, cw = Math.ceil((w + pads[1] + pads[3] - kernel[1]) / strides[1]) + 1;
-      if (ch !== oh || cw !== ow) throw this.fail(`attribute 'ceil_mode' = 1 changes the output size here (${ch}x${cw} instead of ${oh}x${ow}) and is not supported`);
+      const ch = ceilModeSize(h, kernel[0], strides[0], pads[0], pads[2]), cw = ceilModeSize(w, kernel[1], strides[1], pads[1], pads[3]);
+      if (ch !== oh || cw !== ow) {
+        if (kind === 'avg') throw this.fail(`attribute 'ceil_mode' = 1 changes the output size of an average pool here (${ch}x${cw} instead of ${oh}x${ow}) and is not supported`);
+        if (!x.nonNegative) throw this.fail(`attribute 'ceil_mode' = 1 changes the output size here (${ch}x${cw} instead of ${oh}x${ow}); for a max pool that is supported only after a ReLU (the extra windows read zeros)`);
+        // The last windows reach past the end padding: pad the bottom/right so that they fit.
+        pads = [pads[0], pads[1], Math.max(0, (ch - 1) * strides[0] + kernel[0] - h - pads[0]), Math.max(0, (cw - 1) * strides[1] + kernel[1] - w - pads[1])];
+        [oh, ow] = [ch, cw];
+      }
     }
     const padded = pads.some((p) => p !== 0);
     if (padded && kind === 'max' && !x.nonNegative) {
@@ -451,6 +469,33 @@ class Converter {
     if (!v || typeof v !== 'object' || Array.isArray(v)) throw this.fail(`only the 'value' (tensor) attribute is supported`);
     this.set({ kind: 'const', tensor: v as OnnxTensor });
   }
+}
+
+/**
+ * A grouped convolution's weights `[O, I, k]` (I input channels per group, `k` = kernel cells) as an
+ * ordinary convolution's `[O, I * group, k]`: output channel o reads only its group's input channels,
+ * zero weights elsewhere.
+ */
+export function blockDiagonal(w: ArrayLike<number>, O: number, I: number, group: number, k: number): Float32Array {
+  const C = I * group, perGroup = O / group;
+  const out = new Float32Array(O * C * k);
+  for (let o = 0; o < O; o++) {
+    const first = Math.floor(o / perGroup) * I;
+    for (let i = 0; i < I; i++) {
+      for (let j = 0; j < k; j++) out[(o * C + first + i) * k + j] = w[(o * I + i) * k + j];
+    }
+  }
+  return out;
+}
+
+/**
+ * The output size of a pooling with `ceil_mode=1`, PyTorch's rule: round up, then drop the last
+ * window if it would start in the end padding (at or after `size + begin`).
+ */
+export function ceilModeSize(size: number, k: number, s: number, begin: number, end: number): number {
+  let out = Math.ceil((size + begin + end - k) / s) + 1;
+  if ((out - 1) * s >= size + begin) out -= 1;
+  return out;
 }
 
 const OPS: Record<string, (this: Converter) => void> = {
