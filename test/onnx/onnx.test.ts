@@ -50,6 +50,7 @@ const CAM_LAYERS: Record<string, string> = {
   vgg16: onnxLayerName('/features/features.22/Relu'),
   squeezenet: onnxLayerName('/features/features.12/Concat'),
   grouped: onnxLayerName('/g4/Conv'),
+  gated: onnxLayerName('/se/Mul'),
 };
 
 describe('ONNX models exported by PyTorch', function () {

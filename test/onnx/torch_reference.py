@@ -19,6 +19,10 @@ Models (seeded random weights; batch-norm scale, shift and running statistics ra
             three ceil_mode max pools has one more output row and column than floor would give;
 - grouped:  a small ResNeXt-style network (24x24 input) with grouped convolutions (4 and 2 groups, a
             strided one) and a ceil_mode max pool.
+- gated:    a small network (20x20 input) with SiLU, a squeeze-and-excitation gate (sigmoid, a
+            per-channel product broadcast over space), a one-input torch.cat (as in DenseNet) and a
+            mean over space instead of a pooling module (torchvision's EfficientNet-B0 is no test
+            here: with its own initialisation its logits are about 1e-13).
 (Asymmetric padding, which torch.onnx.export writes as a Pad subgraph, is tested on ONNX files
 written by the test itself.)
 
@@ -88,6 +92,32 @@ class Grouped(nn.Module):
         return self.fc(torch.flatten(nn.functional.adaptive_avg_pool2d(x, 1), 1))
 
 
+class SqueezeExcite(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.reduce = nn.Conv2d(c, c // 4, 1)
+        self.expand = nn.Conv2d(c // 4, c, 1)
+
+    def forward(self, x):
+        gate = torch.sigmoid(self.expand(torch.relu(self.reduce(nn.functional.adaptive_avg_pool2d(x, 1)))))
+        return x * gate
+
+
+class Gated(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 12, 3, padding=1)
+        self.act = nn.SiLU()
+        self.se = SqueezeExcite(12)
+        self.conv2 = nn.Conv2d(12, 16, 3, stride=2, padding=1)
+        self.fc = nn.Linear(16, 6)
+
+    def forward(self, x):
+        x = self.se(self.act(self.conv1(x)))
+        x = torch.cat([self.act(self.conv2(x))], 1)
+        return self.fc(x.mean((2, 3)))
+
+
 def build(name, g):
     torch.manual_seed(0)
     if name == 'vgg16':
@@ -106,6 +136,8 @@ def build(name, g):
         m = Grouped()
         randomise_bn(m, g)
         return m, 24, 'bn'            # the 4-group convolution and its batch norm (folded into one ONNX Conv; 12x12x32)
+    if name == 'gated':
+        return Gated(), 20, 'se'         # the gated map (20x20x12)
     m = HandMade()
     randomise_bn(m, g)
     return m, 16, 'branch_b'
@@ -129,7 +161,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('out')
     ap.add_argument('--images', type=int, default=3)
-    ap.add_argument('--models', default='handmade,resnet18,vgg16,squeezenet,grouped')
+    ap.add_argument('--models', default='handmade,resnet18,vgg16,squeezenet,grouped,gated')
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     torch.set_num_threads(2)

@@ -2,7 +2,8 @@
  * ONNX graph -> tfjs LayersModel (functional), for the op set of VGG/ResNet-style convolutional
  * classifiers exported by `torch.onnx.export`: Conv, BatchNormalization, Relu, MaxPool, AveragePool,
  * GlobalAveragePool, Add, Gemm, MatMul (+ Add of a bias), Flatten, Reshape (to [n, -1]), Concat,
- * Pad (zeros, spatial), Dropout, Identity, Softmax, Clip (ReLU / ReLU6), Constant.
+ * Pad (zeros, spatial), Dropout, Identity, Softmax, Clip (ReLU / ReLU6), Constant, Sigmoid, Mul (equal
+ * shapes, as in SiLU, or a per-channel gate, as in squeeze-and-excitation), ReduceMean (over space).
  *
  * Layout: ONNX tensors are NCHW, tfjs layers NHWC. Every 4-D value is kept NHWC, so channel axes
  * move from 1 to -1 and convolution kernels are transposed from [out, in, kh, kw] to
@@ -319,7 +320,7 @@ class Converter {
   }
 
   globalAveragePool(): void {
-    this.known([]);
+    if (this.node.opType === 'GlobalAveragePool') this.known([]);
     const x = this.spatial(this.sym(0));
     const layer = this.add(tf.layers.globalAveragePooling2d({ name: this.layerName() }));
     this.set({ ...x, t: layer.apply(x.t) as tf.SymbolicTensor, shape: [x.shape[0], 1, 1], squeezed: true, matmul: undefined });
@@ -418,6 +419,7 @@ class Converter {
   concat(): void {
     this.known(['axis']);
     const xs = this.node.inputs.map((_, i) => this.sym(i));
+    if (xs.length === 1) { this.set(xs[0]); return; } // torch.cat([x]) (DenseNet's first layer): x itself
     const rank = xs[0].shape.length + 1;
     let axis = this.attr<number>('axis', 1);
     if (axis < 0) axis += rank;
@@ -427,6 +429,42 @@ class Converter {
     const layer = this.add(tf.layers.concatenate({ axis: -1, name: this.layerName() }));
     const channels = spatial.reduce((n, x) => n + x.shape[0], 0);
     this.set({ kind: 'sym', t: layer.apply(spatial.map((x) => x.t)) as tf.SymbolicTensor, shape: [channels, ...spatial[0].shape.slice(1)], squeezed: false, nonNegative: spatial.every((x) => x.nonNegative) });
+  }
+
+  sigmoid(): void {
+    this.known([]);
+    const x = this.sym(0);
+    const layer = this.add(tf.layers.activation({ activation: 'sigmoid', name: this.layerName() }));
+    this.set({ ...x, t: layer.apply(x.t) as tf.SymbolicTensor, nonNegative: true, matmul: undefined });
+  }
+
+  /**
+   * Elementwise product of two computed values: SiLU/Swish (`x * sigmoid(x)`) and squeeze-and-
+   * excitation gates (a `[n, c, 1, 1]` gate times a `[n, c, h, w]` map, broadcast over space).
+   */
+  mul(): void {
+    this.known([]);
+    let a = this.sym(0), b = this.sym(1);
+    const spatialOnly = (v: typeof a) => v.shape.length === 3 && v.shape[1] === 1 && v.shape[2] === 1;
+    if (a.shape.join() !== b.shape.join() || a.squeezed !== b.squeezed) {
+      const gate = a.shape.length === 3 && b.shape.length === 3 && a.shape[0] === b.shape[0] && (spatialOnly(a) || spatialOnly(b));
+      if (!gate) throw this.fail(`multiplying shapes [${a.shape}] and [${b.shape}]: only equal shapes and a per-channel [c, 1, 1] gate are supported`);
+      a = this.spatial(a);
+      b = this.spatial(b);
+    }
+    const big = spatialOnly(a) ? b : a;
+    const layer = this.add(tf.layers.multiply({ name: this.layerName() }));
+    this.set({ ...big, t: layer.apply([a.t, b.t]) as tf.SymbolicTensor, nonNegative: a.nonNegative && b.nonNegative, matmul: undefined });
+  }
+
+  /** ReduceMean over the two spatial axes (`x.mean((2, 3))`, with or without keepdim): a global average pool. */
+  reduceMean(): void {
+    this.known(['axes', 'keepdims']);
+    const x = this.sym(0);
+    const given = this.node.inputs[1] ? Array.from(this.constant(1)!.data) : this.attr<number[]>('axes', []); // an input from opset 18
+    const axes = given.map((ax) => (ax < 0 ? ax + 4 : ax)).sort();
+    if (x.shape.length !== 3 || axes.join() !== '2,3') throw this.fail(`axes [${given}]: only the mean over the spatial axes [2, 3] of a 4-D value is supported`);
+    this.globalAveragePool();
   }
 
   padOp(): void {
@@ -516,6 +554,9 @@ const OPS: Record<string, (this: Converter) => void> = {
   Dropout() { this.passThrough(); },
   Identity() { this.passThrough(); },
   Softmax() { this.softmax(); },
+  Sigmoid() { this.sigmoid(); },
+  Mul() { this.mul(); },
+  ReduceMean() { this.reduceMean(); },
   Constant() { this.constantOp(); },
 };
 
