@@ -19,8 +19,8 @@ Models (seeded random weights; batch-norm scale, shift and running statistics ra
             three ceil_mode max pools has one more output row and column than floor would give;
 - grouped:  a small ResNeXt-style network (24x24 input) with grouped convolutions (4 and 2 groups, a
             strided one) and a ceil_mode max pool.
-- gated:    a small network (20x20 input) with SiLU, a squeeze-and-excitation gate (sigmoid, a
-            per-channel product broadcast over space), a one-input torch.cat (as in DenseNet) and a
+- gated:    a small network (20x20 input) with SiLU, Hardswish, a squeeze-and-excitation gate (sigmoid,
+            a per-channel product broadcast over space), a one-input torch.cat (as in DenseNet) and a
             mean over space instead of a pooling module (torchvision's EfficientNet-B0 is no test
             here: with its own initialisation its logits are about 1e-13).
 (Asymmetric padding, which torch.onnx.export writes as a Pad subgraph, is tested on ONNX files
@@ -110,11 +110,12 @@ class Gated(nn.Module):
         self.act = nn.SiLU()
         self.se = SqueezeExcite(12)
         self.conv2 = nn.Conv2d(12, 16, 3, stride=2, padding=1)
+        self.act2 = nn.Hardswish()                # exported as x * HardSigmoid(x; alpha 1/6, beta 1/2)
         self.fc = nn.Linear(16, 6)
 
     def forward(self, x):
         x = self.se(self.act(self.conv1(x)))
-        x = torch.cat([self.act(self.conv2(x))], 1)
+        x = torch.cat([self.act2(self.conv2(x))], 1)
         return self.fc(x.mean((2, 3)))
 
 
