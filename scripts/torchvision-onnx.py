@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Which torchvision architectures filtermine's ONNX import reads, and whether it computes what PyTorch
 computes: exports each model (seeded random weights, eval mode, 10 classes) with torch.onnx.export
-(opset 13), then `node scripts/torchvision-onnx.js DIR` loads each file through filtermine and compares
+(opset 13 unless --opset), then `node scripts/torchvision-onnx.js DIR` loads each file through filtermine and compares
 the logits with PyTorch's (float64) on the same two random images.
 
-Usage: /usr/bin/python3 scripts/torchvision-onnx.py DIR [--size 224] [--models alexnet,resnet50,...]
+Usage: /usr/bin/python3 scripts/torchvision-onnx.py DIR [--size 224] [--opset 13] [--models alexnet,resnet50,...]
 Needs Debian's python3-torch, python3-torchvision, python3-onnx. Writes DIR/<model>.onnx and .json.
 """
 import argparse, json, os
@@ -20,6 +20,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('out')
     ap.add_argument('--size', type=int, default=224)
+    ap.add_argument('--opset', type=int, default=13)
     ap.add_argument('--models', default=MODELS)
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
@@ -33,7 +34,7 @@ def main():
             model = getattr(torchvision.models, name)(**kw).eval()
             x = torch.rand(2, 3, a.size, a.size, generator=torch.Generator().manual_seed(2))
             file = os.path.join(a.out, f'{name}.onnx')
-            torch.onnx.export(model, x[:1], file, opset_version=13, input_names=['input'], output_names=['logits'],
+            torch.onnx.export(model, x[:1], file, opset_version=a.opset, input_names=['input'], output_names=['logits'],
                               dynamic_axes={'input': {0: 'batch'}, 'logits': {0: 'batch'}})
             with torch.no_grad():
                 logits = model.double()(x.double())

@@ -51,6 +51,7 @@ const CAM_LAYERS: Record<string, string> = {
   squeezenet: onnxLayerName('/features/features.12/Concat'),
   grouped: onnxLayerName('/g4/Conv'),
   gated: onnxLayerName('/se/Mul'),
+  gated_opset17: onnxLayerName('/se/Mul'),
 };
 
 describe('ONNX models exported by PyTorch', function () {

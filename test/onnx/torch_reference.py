@@ -22,7 +22,9 @@ Models (seeded random weights; batch-norm scale, shift and running statistics ra
 - gated:    a small network (20x20 input) with SiLU, Hardswish, a squeeze-and-excitation gate (sigmoid,
             a per-channel product broadcast over space), a one-input torch.cat (as in DenseNet) and a
             mean over space instead of a pooling module (torchvision's EfficientNet-B0 is no test
-            here: with its own initialisation its logits are about 1e-13).
+            here: with its own initialisation its logits are about 1e-13);
+- gated_opset17: the same network exported with opset 17 (PyTorch 2's default), where Hardswish
+            is one HardSwish node.
 (Asymmetric padding, which torch.onnx.export writes as a Pad subgraph, is tested on ONNX files
 written by the test itself.)
 
@@ -137,7 +139,7 @@ def build(name, g):
         m = Grouped()
         randomise_bn(m, g)
         return m, 24, 'bn'            # the 4-group convolution and its batch norm (folded into one ONNX Conv; 12x12x32)
-    if name == 'gated':
+    if name in ('gated', 'gated_opset17'):
         return Gated(), 20, 'se'         # the gated map (20x20x12)
     m = HandMade()
     randomise_bn(m, g)
@@ -162,7 +164,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('out')
     ap.add_argument('--images', type=int, default=3)
-    ap.add_argument('--models', default='handmade,resnet18,vgg16,squeezenet,grouped,gated')
+    ap.add_argument('--models', default='handmade,resnet18,vgg16,squeezenet,grouped,gated,gated_opset17')
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     torch.set_num_threads(2)
@@ -171,7 +173,7 @@ def main():
         model, size, layer = build(name, g)
         model.eval()
         file = os.path.join(a.out, f'{name}.onnx')
-        torch.onnx.export(model, torch.zeros(1, 3, size, size), file, opset_version=13, input_names=['input'], output_names=['output'],
+        torch.onnx.export(model, torch.zeros(1, 3, size, size), file, opset_version=17 if name.endswith('_opset17') else 13, input_names=['input'], output_names=['output'],
                           dynamic_axes={'input': {0: 'batch'}, 'output': {0: 'batch'}})
         x32 = torch.rand(a.images, 3, size, size, generator=torch.Generator().manual_seed(2)) * 2 - 0.5
         m64 = model.double()

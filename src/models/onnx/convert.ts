@@ -2,7 +2,7 @@
  * ONNX graph -> tfjs LayersModel (functional), for the op set of VGG/ResNet-style convolutional
  * classifiers exported by `torch.onnx.export`: Conv, BatchNormalization, Relu, MaxPool, AveragePool,
  * GlobalAveragePool, Add, Gemm, MatMul (+ Add of a bias), Flatten, Reshape (to [n, -1]), Concat,
- * Pad (zeros, spatial), Dropout, Identity, Softmax, Clip (ReLU / ReLU6), Constant, Sigmoid, HardSigmoid, Mul (equal
+ * Pad (zeros, spatial), Dropout, Identity, Softmax, Clip (ReLU / ReLU6), Constant, Sigmoid, HardSigmoid, HardSwish, Mul (equal
  * shapes, as in SiLU, or a per-channel gate, as in squeeze-and-excitation), ReduceMean (over space).
  *
  * Layout: ONNX tensors are NCHW, tfjs layers NHWC. Every 4-D value is kept NHWC, so channel axes
@@ -17,7 +17,7 @@
  * count the padded zeros (`count_include_pad=1`).
  *
  * Names: each layer is named after its ONNX node (see {@link onnxLayerName}); extra layers a node
- * needs are named `<node>/pad`, `<node>/nchw`, `<node>/reshape`, `<node>/affine`.
+ * needs are named `<node>/pad`, `<node>/nchw`, `<node>/reshape`, `<node>/affine`, `<node>/gate`.
  *
  * Grouped convolutions (ResNeXt, RegNet): a depthwise one (one input channel per group) becomes a
  * DepthwiseConv2D; any other becomes an ordinary Conv2D whose kernel is block-diagonal (zero between
@@ -447,6 +447,17 @@ class Converter {
     this.set({ ...x, t: clip.apply(affine.apply(x.t)) as tf.SymbolicTensor, nonNegative: true, matmul: undefined });
   }
 
+  /** HardSwish `x * clip(x / 6 + 1/2, 0, 1)` (opset 14 and later; opset 13 exports HardSigmoid and Mul). */
+  hardSwish(): void {
+    this.known([]);
+    const x = this.sym(0);
+    const affine = this.add(tf.layers.rescaling({ scale: 1 / 6, offset: 0.5, name: this.layerName('/affine') }));
+    const clip = this.add(tf.layers.reLU({ maxValue: 1, name: this.layerName('/gate') }));
+    const product = this.add(tf.layers.multiply({ name: this.layerName() }));
+    const gate = clip.apply(affine.apply(x.t)) as tf.SymbolicTensor;
+    this.set({ ...x, t: product.apply([x.t, gate]) as tf.SymbolicTensor, nonNegative: false, matmul: undefined });
+  }
+
   /**
    * Elementwise product of two computed values: SiLU/Swish (`x * sigmoid(x)`) and squeeze-and-
    * excitation gates (a `[n, c, 1, 1]` gate times a `[n, c, h, w]` map, broadcast over space).
@@ -565,6 +576,7 @@ const OPS: Record<string, (this: Converter) => void> = {
   Softmax() { this.softmax(); },
   Sigmoid() { this.sigmoid(); },
   HardSigmoid() { this.hardSigmoid(); },
+  HardSwish() { this.hardSwish(); },
   Mul() { this.mul(); },
   ReduceMean() { this.reduceMean(); },
   Constant() { this.constantOp(); },
