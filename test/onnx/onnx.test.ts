@@ -52,6 +52,7 @@ const CAM_LAYERS: Record<string, string> = {
   grouped: onnxLayerName('/g4/Conv'),
   gated: onnxLayerName('/se/Mul'),
   gated_opset17: onnxLayerName('/se/Mul'),
+  convnext_opset17: onnxLayerName('/stage1/stage1.1/Add'),
 };
 
 describe('ONNX models exported by PyTorch', function () {
@@ -232,6 +233,30 @@ describe('ONNX conversion of small hand-written files', () => {
       { name: 'flat', opType: 'Flatten', input: ['g'], output: ['y'] },
     ], [tensorProto('w', [3, 2, 1, 1], values(6, 1))], valueInfo('x', [1, 4, 2, 2]), valueInfo('y', [1, 3]));
     assert.throws(() => onnxToLayersModel(decodeOnnx(bytes)), /node 'conv' \(op Conv\): attribute 'group' = 2 does not divide the 3 output channels/);
+  });
+
+  it('a channels-last value (after a Transpose) reaches only channel-wise ops; Div only as the start of GELU', () => {
+    const graph = (middle: unknown[], extra: unknown[] = []) => decodeOnnx(onnxBytes([
+      { name: 'nhwc', opType: 'Transpose', input: ['x'], output: ['t'], attribute: [ints('perm', [0, 2, 3, 1])] },
+      ...middle,
+      { name: 'gap', opType: 'GlobalAveragePool', input: ['m'], output: ['g'] },
+      { name: 'flat', opType: 'Flatten', input: ['g'], output: ['y'] },
+    ], extra, valueInfo('x', [1, 2, 4, 4]), valueInfo('y', [1, 2])));
+    // A pooling over what ONNX sees as [n, h, w, c] would pool the wrong axes: refused.
+    assert.throws(() => onnxToLayersModel(graph([{ name: 'id', opType: 'Identity', input: ['t'], output: ['m'] }])),
+      /node 'gap' \(op GlobalAveragePool\): input 0 is channels-last \(after a Transpose\); only Transpose, LayerNormalization/);
+    assert.throws(() => onnxToLayersModel(graph([{ name: 'bad', opType: 'Transpose', input: ['t'], output: ['m'], attribute: [ints('perm', [0, 1, 3, 2])] }])),
+      /node 'bad' \(op Transpose\): attribute 'perm' = \[0,1,3,2\]: only NCHW -> NHWC/);
+    // Back to channels-first: accepted.
+    const ok = onnxToLayersModel(graph([{ name: 'back', opType: 'Transpose', input: ['t'], output: ['m'], attribute: [ints('perm', [0, 3, 1, 2])] }]));
+    assert.deepEqual(ok.outputs[0].shape, [null, 2]);
+    ok.dispose();
+    const div = decodeOnnx(onnxBytes([
+      { name: 'half', opType: 'Div', input: ['x', 'two'], output: ['d'] },
+      { name: 'gap', opType: 'GlobalAveragePool', input: ['d'], output: ['g'] },
+      { name: 'flat', opType: 'Flatten', input: ['g'], output: ['y'] },
+    ], [tensorProto('two', [], [2])], valueInfo('x', [1, 2, 4, 4]), valueInfo('y', [1, 2])));
+    assert.throws(() => onnxToLayersModel(div), /node 'half' \(op Div\): Div is supported only as the start of GELU/);
   });
 
   it('symbolic input dimensions need inputShape; garbage bytes are not an ONNX model', async () => {

@@ -24,7 +24,11 @@ Models (seeded random weights; batch-norm scale, shift and running statistics ra
             mean over space instead of a pooling module (torchvision's EfficientNet-B0 is no test
             here: with its own initialisation its logits are about 1e-13);
 - gated_opset17: the same network exported with opset 17 (PyTorch 2's default), where Hardswish
-            is one HardSwish node.
+            is one HardSwish node;
+- convnext_opset17: a two-stage ConvNeXt (32x32 input) from torchvision's own blocks (CNBlock:
+            depthwise 7x7, channels-last LayerNorm, Linear, GELU, Linear, per-channel layer scale,
+            residual; LayerNorm2d stem, downsampling and head), opset 17 (LayerNormalization node);
+            layer scales and norm parameters randomised, so that every part counts.
 (Asymmetric padding, which torch.onnx.export writes as a Pad subgraph, is tested on ONNX files
 written by the test itself.)
 
@@ -121,6 +125,32 @@ class Gated(nn.Module):
         return self.fc(x.mean((2, 3)))
 
 
+class TinyConvNeXt(nn.Module):
+    def __init__(self):
+        super().__init__()
+        from torchvision.models.convnext import CNBlock, LayerNorm2d
+        self.stem = nn.Sequential(nn.Conv2d(3, 16, 4, stride=4), LayerNorm2d(16, eps=1e-6))          # 32 -> 8
+        self.stage1 = nn.Sequential(CNBlock(16, 1.0, 0.0), CNBlock(16, 1.0, 0.0))
+        self.down = nn.Sequential(LayerNorm2d(16, eps=1e-6), nn.Conv2d(16, 32, 2, stride=2))          # 8 -> 4
+        self.stage2 = CNBlock(32, 1.0, 0.0)
+        self.head_norm = LayerNorm2d(32, eps=1e-6)
+        self.fc = nn.Linear(32, 5)
+
+    def forward(self, x):
+        x = self.stage2(self.down(self.stage1(self.stem(x))))
+        x = self.head_norm(nn.functional.adaptive_avg_pool2d(x, 1))
+        return self.fc(torch.flatten(x, 1))
+
+
+def randomise_convnext(model, g):
+    for m in model.modules():
+        if isinstance(m, nn.LayerNorm):
+            m.weight.data = torch.rand(m.weight.shape, generator=g) + 0.5
+            m.bias.data = torch.randn(m.bias.shape, generator=g) * 0.1
+        if hasattr(m, 'layer_scale'):
+            m.layer_scale.data = torch.rand(m.layer_scale.shape, generator=g) + 0.25
+
+
 def build(name, g):
     torch.manual_seed(0)
     if name == 'vgg16':
@@ -139,6 +169,10 @@ def build(name, g):
         m = Grouped()
         randomise_bn(m, g)
         return m, 24, 'bn'            # the 4-group convolution and its batch norm (folded into one ONNX Conv; 12x12x32)
+    if name == 'convnext_opset17':
+        m = TinyConvNeXt()
+        randomise_convnext(m, g)
+        return m, 32, 'stage1'        # after the second block's residual add (8x8x16)
     if name in ('gated', 'gated_opset17'):
         return Gated(), 20, 'se'         # the gated map (20x20x12)
     m = HandMade()
@@ -164,7 +198,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('out')
     ap.add_argument('--images', type=int, default=3)
-    ap.add_argument('--models', default='handmade,resnet18,vgg16,squeezenet,grouped,gated,gated_opset17')
+    ap.add_argument('--models', default='handmade,resnet18,vgg16,squeezenet,grouped,gated,gated_opset17,convnext_opset17')
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     torch.set_num_threads(2)

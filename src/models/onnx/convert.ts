@@ -73,6 +73,12 @@ type Value =
     nonNegative: boolean;
     /** The dense layer of a MatMul, whose bias a following Add may set. */
     matmul?: { layer: string; consumers: number };
+    /**
+     * True when ONNX sees the value channels-last, `[n, h, w, c]`, after a Transpose with perm
+     * [0, 2, 3, 1] (ConvNeXt's LayerNorm and Linear layers). The tfjs tensor is the same NHWC tensor;
+     * `shape` stays in NCHW order. Only the ops in {@link CHANNELS_LAST_OPS} accept such a value.
+     */
+    channelsLast?: boolean;
   }
   | { kind: 'const'; tensor: OnnxTensor };
 
@@ -81,11 +87,21 @@ class Converter {
   private readonly weights = new Map<string, tf.Tensor[]>();
   private readonly layers = new Map<string, tf.layers.Layer>();
   private readonly uses = new Map<string, number>();
+  /** The nodes (by index) that read each value. */
+  private readonly consumers = new Map<string, number[]>();
+  /** Nodes already converted as part of an earlier node's pattern (GELU). */
+  private readonly fused = new Set<number>();
   private node!: OnnxNode;
   private index = 0;
 
   constructor(private readonly g: OnnxGraph, private readonly where: string) {
-    for (const n of g.nodes) for (const i of n.inputs) if (i) this.uses.set(i, (this.uses.get(i) ?? 0) + 1);
+    g.nodes.forEach((n, k) => {
+      for (const i of n.inputs) {
+        if (!i) continue;
+        this.uses.set(i, (this.uses.get(i) ?? 0) + 1);
+        this.consumers.set(i, [...(this.consumers.get(i) ?? []), k]);
+      }
+    });
     for (const [name, t] of g.initializers) this.values.set(name, { kind: 'const', tensor: t });
   }
 
@@ -174,12 +190,26 @@ class Converter {
   }
 
   convert(): void {
-    this.g.nodes.forEach((node, i) => {
+    // Constant nodes first (they read nothing), so that a pattern (GELU) can see constants that a
+    // later node produces.
+    const constantsFirst = [...this.g.nodes.keys()].sort((a, b) => Number(this.g.nodes[b].opType === 'Constant') - Number(this.g.nodes[a].opType === 'Constant') || a - b);
+    constantsFirst.forEach((i) => {
+      const node = this.g.nodes[i];
       this.node = node;
       this.index = i;
       if (node.domain && node.domain !== 'ai.onnx') throw this.fail(`domain '${node.domain}' is not supported (only the default ONNX domain)`);
+      if (this.fused.has(i)) return;
       const op = OPS[node.opType];
       if (!op) throw this.fail(`op '${node.opType}' is not supported; supported ops: ${Object.keys(OPS).sort().join(', ')}`);
+      if (!CHANNELS_LAST_OPS.includes(node.opType)) {
+        node.inputs.forEach((name, k) => {
+          const v = name ? this.values.get(name) : undefined;
+          if (v?.kind === 'sym' && v.channelsLast) {
+            throw this.fail(`input ${k} is channels-last (after a Transpose); only ${CHANNELS_LAST_OPS.join(', ')} read such a value` +
+              (node.opType === 'ReduceMean' ? ' (a LayerNorm exported with opset 16 or lower is a ReduceMean chain: export with opset_version=17)' : ''));
+          }
+        });
+      }
       op.call(this);
     });
   }
@@ -356,8 +386,9 @@ class Converter {
   }
 
   dense(transposedKernel: boolean, kernelSource: OnnxTensor, alpha: number, bias: Float64Array | undefined, x: Extract<Value, { kind: 'sym' }>, matmul: boolean): void {
-    if (x.shape.length !== 1 && !x.squeezed) throw this.fail(`expected a 2-D [n, features] input, got shape [n, ${x.shape.join(', ')}]`);
-    const features = x.shape.reduce((a, b) => a * b, 1);
+    const lastAxis = x.channelsLast === true && x.shape.length === 3 && !x.squeezed; // a Linear over channels-last pixels
+    if (x.shape.length !== 1 && !x.squeezed && !lastAxis) throw this.fail(`expected a 2-D [n, features] input, got shape [n, ${x.shape.join(', ')}]`);
+    const features = lastAxis ? x.shape[0] : x.shape.reduce((a, b) => a * b, 1);
     if (kernelSource.dims.length !== 2) throw this.fail(`weight '${kernelSource.name}' must be 2-D, got [${kernelSource.dims.join(', ')}]`);
     const [r, c] = kernelSource.dims;
     const [inF, units] = transposedKernel ? [c, r] : [r, c];
@@ -371,8 +402,8 @@ class Converter {
     }
     const name = this.layerName();
     const layer = this.add(tf.layers.dense({ units, name }), [tf.tensor2d(k, [inF, units]), tf.tensor1d(b)]);
-    this.set({ kind: 'sym', t: layer.apply(x.t) as tf.SymbolicTensor, shape: [units], squeezed: false, nonNegative: false,
-      matmul: matmul ? { layer: name, consumers: this.uses.get(this.node.outputs[0]) ?? 0 } : undefined });
+    this.set({ kind: 'sym', t: layer.apply(x.t) as tf.SymbolicTensor, shape: lastAxis ? [units, x.shape[1], x.shape[2]] : [units], squeezed: false, nonNegative: false,
+      matmul: matmul ? { layer: name, consumers: this.uses.get(this.node.outputs[0]) ?? 0 } : undefined, ...(lastAxis ? { channelsLast: true } : {}) });
   }
 
   gemm(): void {
@@ -396,7 +427,7 @@ class Converter {
     this.known([]);
     const a = this.input(0), b = this.input(1);
     if (a.kind === 'sym' && b.kind === 'sym') {
-      if (a.shape.join() !== b.shape.join() || a.squeezed !== b.squeezed) throw this.fail(`adding shapes [${a.shape}] and [${b.shape}] (broadcasting is not supported)`);
+      if (a.shape.join() !== b.shape.join() || a.squeezed !== b.squeezed || !a.channelsLast !== !b.channelsLast) throw this.fail(`adding shapes [${a.shape}] and [${b.shape}] (broadcasting is not supported)`);
       const layer = this.add(tf.layers.add({ name: this.layerName() }));
       this.set({ ...a, t: layer.apply([a.t, b.t]) as tf.SymbolicTensor, nonNegative: a.nonNegative && b.nonNegative, matmul: undefined });
       return;
@@ -464,7 +495,9 @@ class Converter {
    */
   mul(): void {
     this.known([]);
+    if (this.input(0).kind === 'const' || this.input(1).kind === 'const') { this.channelScale(); return; }
     let a = this.sym(0), b = this.sym(1);
+    if (!a.channelsLast !== !b.channelsLast) throw this.fail('multiplying a channels-last value by a channels-first one is not supported');
     const spatialOnly = (v: typeof a) => v.shape.length === 3 && v.shape[1] === 1 && v.shape[2] === 1;
     if (a.shape.join() !== b.shape.join() || a.squeezed !== b.squeezed) {
       const gate = a.shape.length === 3 && b.shape.length === 3 && a.shape[0] === b.shape[0] && (spatialOnly(a) || spatialOnly(b));
@@ -475,6 +508,86 @@ class Converter {
     const big = spatialOnly(a) ? b : a;
     const layer = this.add(tf.layers.multiply({ name: this.layerName() }));
     this.set({ ...big, t: layer.apply([a.t, b.t]) as tf.SymbolicTensor, nonNegative: a.nonNegative && b.nonNegative, matmul: undefined });
+  }
+
+  /**
+   * A value times a constant per-channel `[c, 1, 1]` scale (ConvNeXt's layer scale): a 1x1 depthwise
+   * convolution without bias.
+   */
+  channelScale(): void {
+    const k = this.input(0).kind === 'const' ? 0 : 1;
+    const scale = this.constant(k)!;
+    const x = this.spatial(this.sym(1 - k));
+    const C = x.shape[0];
+    const dims = scale.dims.filter((d) => d !== 1);
+    if (x.channelsLast || scale.data.length !== C || dims.length > 1 || (scale.dims.length >= 3 && scale.dims.slice(-2).some((d) => d !== 1))) {
+      throw this.fail(`multiplying [${x.shape}] by a constant of shape [${scale.dims}]: only a per-channel [${C}, 1, 1] scale is supported`);
+    }
+    const kernel = tf.tensor4d(Float32Array.from(scale.data), [1, 1, C, 1]);
+    const layer = this.add(tf.layers.depthwiseConv2d({ kernelSize: 1, depthMultiplier: 1, useBias: false, name: this.layerName() }), [kernel]);
+    this.set({ ...x, t: layer.apply(x.t) as tf.SymbolicTensor, nonNegative: x.nonNegative && Array.from(scale.data).every((v) => v >= 0), matmul: undefined });
+  }
+
+  /** Transpose between channels-first and channels-last (perm [0, 2, 3, 1] and back): a change of view, no layer. */
+  transpose(): void {
+    this.known(['perm']);
+    const x = this.sym(0);
+    const perm = this.attr<number[]>('perm', []).join();
+    if (x.shape.length === 3 && perm === '0,2,3,1' && !x.channelsLast) { this.set({ ...x, channelsLast: true, matmul: undefined }); return; }
+    if (x.shape.length === 3 && perm === '0,3,1,2' && x.channelsLast) { this.set({ ...x, channelsLast: false, matmul: undefined }); return; }
+    throw this.fail(`attribute 'perm' = [${perm}]: only NCHW -> NHWC ([0, 2, 3, 1]) and back ([0, 3, 1, 2]) around channel-wise layers are supported`);
+  }
+
+  /** LayerNormalization over the channels of a channels-last value (ConvNeXt; exported by opset 17 and later). */
+  layerNorm(): void {
+    this.known(['axis', 'epsilon', 'stash_type']);
+    if (this.node.outputs.slice(1).some((o) => o && this.uses.get(o))) throw this.fail('the mean and inverse standard deviation outputs are not supported');
+    const x = this.sym(0);
+    const rank = x.shape.length + 1;
+    let axis = this.attr<number>('axis', -1);
+    if (axis < 0) axis += rank;
+    const overChannels = axis === rank - 1 && (x.channelsLast || x.shape.length === 1 || x.squeezed);
+    if (!overChannels) throw this.fail(`attribute 'axis' = ${this.attr('axis', -1)}: only a layer norm over channels (the last axis of a channels-last value, after a Transpose) is supported`);
+    const C = x.shape[0];
+    const scale = this.constant(1), bias = this.node.inputs[2] ? this.constant(2) : undefined;
+    if (!scale || scale.data.length !== C || (bias && bias.data.length !== C)) throw this.fail(`scale and bias must be constants of ${C} values`);
+    const layer = this.add(tf.layers.layerNormalization({ axis: -1, epsilon: this.attr('epsilon', 1e-5), name: this.layerName() }),
+      [tf.tensor1d(Float32Array.from(scale.data)), tf.tensor1d(bias ? Float32Array.from(bias.data) : new Float32Array(C))]);
+    this.set({ ...x, t: layer.apply(x.t) as tf.SymbolicTensor, nonNegative: false, matmul: undefined });
+  }
+
+  /**
+   * GELU as PyTorch exports it, `x * (1 + erf(x / sqrt 2)) * 0.5` (Div, Erf, Add, Mul, Mul): one tfjs
+   * `gelu` activation named after the last Mul. Div is supported only as the start of this pattern.
+   */
+  gelu(): void {
+    this.known([]);
+    const x = this.sym(0);
+    const xName = this.node.inputs[0];
+    const near = (t: OnnxTensor | undefined, v: number) => t !== undefined && t.data.length === 1 && Math.abs(t.data[0] - v) < 1e-5 * Math.max(1, Math.abs(v));
+    const divisor = this.constant(1);
+    const next = (k: number, op: string): number | undefined => {
+      const c = this.consumers.get(this.g.nodes[k].outputs[0]) ?? [];
+      return c.length === 1 && this.g.nodes[c[0]].opType === op ? c[0] : undefined;
+    };
+    const constIn = (k: number): OnnxTensor | undefined => {
+      for (const name of this.g.nodes[k].inputs) {
+        const v = this.values.get(name);
+        if (v?.kind === 'const') return v.tensor;
+      }
+      return undefined;
+    };
+    const erf = next(this.index, 'Erf');
+    const plus = erf === undefined ? undefined : next(erf, 'Add');
+    const times = plus === undefined ? undefined : next(plus, 'Mul');
+    const half = times === undefined ? undefined : next(times, 'Mul');
+    const ok = near(divisor, Math.SQRT2) && plus !== undefined && near(constIn(plus), 1) && times !== undefined && this.g.nodes[times].inputs.includes(xName)
+      && half !== undefined && near(constIn(half), 0.5);
+    if (!ok) throw this.fail('Div is supported only as the start of GELU, x * (1 + erf(x / sqrt(2))) * 0.5, as torch.onnx.export writes nn.GELU()');
+    const last = this.g.nodes[half!];
+    for (const k of [erf!, plus!, times!, half!]) this.fused.add(k);
+    const layer = this.add(tf.layers.activation({ activation: 'gelu', name: onnxLayerName(last.name, last.opType, half!) }));
+    this.values.set(last.outputs[0], { ...x, t: layer.apply(x.t) as tf.SymbolicTensor, nonNegative: false, matmul: undefined });
   }
 
   /** ReduceMean over the two spatial axes (`x.mean((2, 3))`, with or without keepdim): a global average pool. */
@@ -579,8 +692,14 @@ const OPS: Record<string, (this: Converter) => void> = {
   HardSwish() { this.hardSwish(); },
   Mul() { this.mul(); },
   ReduceMean() { this.reduceMean(); },
+  Transpose() { this.transpose(); },
+  LayerNormalization() { this.layerNorm(); },
+  Div() { this.gelu(); },
   Constant() { this.constantOp(); },
 };
+
+/** The ops that accept a channels-last value (see the `channelsLast` field of a value). */
+const CHANNELS_LAST_OPS: readonly string[] = ['Transpose', 'LayerNormalization', 'MatMul', 'Add', 'Mul', 'Div', 'Identity', 'Dropout'];
 
 /** The ONNX ops {@link onnxToLayersModel} converts. */
 export const SUPPORTED_ONNX_OPS: readonly string[] = Object.keys(OPS).sort();
