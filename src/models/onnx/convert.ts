@@ -2,8 +2,11 @@
  * ONNX graph -> tfjs LayersModel (functional), for the op set of VGG/ResNet-style convolutional
  * classifiers exported by `torch.onnx.export`: Conv, BatchNormalization, Relu, MaxPool, AveragePool,
  * GlobalAveragePool, Add, Gemm, MatMul (+ Add of a bias), Flatten, Reshape (to [n, -1]), Concat,
- * Pad (zeros, spatial), Dropout, Identity, Softmax, Clip (ReLU / ReLU6), Constant, Sigmoid, HardSigmoid, HardSwish, Mul (equal
- * shapes, as in SiLU, or a per-channel gate, as in squeeze-and-excitation), ReduceMean (over space).
+ * Pad (zeros, spatial), Dropout, Identity, Softmax, Clip (ReLU / ReLU6), Constant, Sigmoid,
+ * HardSigmoid, HardSwish, Mul (equal shapes, as in SiLU; a per-channel gate, as in squeeze-and-
+ * excitation; a constant per-channel scale), ReduceMean (over space), and for ConvNeXt (opset 17):
+ * Transpose to channels-last and back, LayerNormalization and MatMul over channels-last pixels, and
+ * GELU (PyTorch's Div-Erf-Add-Mul-Mul chain, converted as one `gelu` activation).
  *
  * Layout: ONNX tensors are NCHW, tfjs layers NHWC. Every 4-D value is kept NHWC, so channel axes
  * move from 1 to -1 and convolution kernels are transposed from [out, in, kh, kw] to
