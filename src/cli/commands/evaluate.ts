@@ -119,7 +119,8 @@ function resolveKs(ks: readonly number[], F: number): number[] {
   return out;
 }
 
-const pct = (x: number): string => (Number.isFinite(x) ? (100 * x).toFixed(2) : '-');
+/** A fraction as a percentage with 2 decimals; a value that rounds to zero prints as 0.00, never -0.00. */
+const pct = (x: number): string => (Number.isFinite(x) ? (Math.abs(100 * x) < 0.005 ? 0 : 100 * x).toFixed(2) : '-');
 
 /**
  * The images of a run: the image folder it read (reopened, its content checked against the run's
@@ -146,7 +147,7 @@ export function formatStudy(model: string, r: StudyResult): string {
   const head = `  ${'variant'.padEnd(20)} ${'acc'.padStart(6)} ${'95% interval'.padStart(15)}  ${'f/cls'.padStart(5)}  ${'other'.padStart(6)}  ${'drop'.padStart(6)}  ${'of oracle'.padStart(9)}`;
   const lines = r.results.map((x) => `  ${x.variant.padEnd(20)} ${pct(x.accuracy).padStart(6)} ${(x.draws > 1 ? `[${pct(x.accuracyLow)}, ${pct(x.accuracyHigh)}]` : '').padStart(15)}  ` +
     `${x.filtersPerClass.toFixed(1).padStart(5)}  ${pct(x.otherAccuracy).padStart(6)}  ${pct(x.drop).padStart(6)}  ${(Number.isFinite(x.ofOracle) ? x.ofOracle.toFixed(2) : '-').padStart(9)}`);
-  const cmp = r.comparisons.map((c) => `  ${c.variant.padEnd(20)} vs ${c.reference.padEnd(18)} ${(100 * c.meanDifference).toFixed(2).padStart(7)} [${(100 * c.low).toFixed(2)}, ${(100 * c.high).toFixed(2)}]  p = ${c.pValue.toFixed(3)}  classes ${c.wins}/${c.losses}`);
+  const cmp = r.comparisons.map((c) => `  ${c.variant.padEnd(20)} vs ${c.reference.padEnd(18)} ${pct(c.meanDifference).padStart(7)} [${pct(c.low)}, ${pct(c.high)}]  p = ${c.pValue.toFixed(3)}  classes ${c.wins}/${c.losses}`);
   return `${model} at ${r.layer} (${r.channels} channels), protocol ${r.protocol} (fit on ${r.fitImages} images, measured on ${r.testImages} test images), ` +
     `${r.draws} draws per random baseline; baselines at the counts of ours-${r.matchK}; top-1 accuracy (%) after class-conditional ablation:\n${head}\n${lines.join('\n')}\n` +
     `paired comparison over classes of drops (points; mean difference, 95% bootstrap interval, sign-flip p, classes more/less hurt):\n${cmp.join('\n')}\n`;
