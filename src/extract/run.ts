@@ -15,6 +15,7 @@ import { softmaxOutputLayer, splitModel } from '../graph/split';
 import { activeBackendId } from '../backend/select';
 import { progressReporter, type ProgressSink } from '../util/progress';
 import { writeFileAtomic } from '../util/files';
+import { packageVersion } from '../util/package-root';
 import { DEFAULT_TOP_KS } from '../transactions/store';
 import { encodeChunk } from './chunk';
 import { EXTRACT_FORMAT_VERSION, makeManifest, openRunFolder, type ExtractManifest } from './manifest';
@@ -273,16 +274,3 @@ function cleanTempFiles(out: string, chunks: number[]): void {
   }
 }
 
-let cachedVersion: string | undefined;
-/** The filtermine package version (part of the run fingerprint). */
-function packageVersion(): string {
-  if (cachedVersion) return cachedVersion;
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const f = path.join(dir, 'package.json');
-    if (fs.existsSync(f)) {
-      const pkg = JSON.parse(fs.readFileSync(f, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'filtermine') return (cachedVersion = pkg.version ?? '0');
-    }
-    if (path.dirname(dir) === dir) return (cachedVersion = 'unknown');
-  }
-}

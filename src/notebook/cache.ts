@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { canonicalJson } from '../extract/manifest';
 import { packageRoot } from '../models/shipped';
+import { packageVersion } from '../util/package-root';
 import { writeFileAtomic } from '../util/files';
 
 /** Bumped when the layout or meaning of cached notebook results changes. */
@@ -38,7 +39,7 @@ function jsFiles(dir: string, rel = ''): string[] {
  */
 export function codeVersion(lib?: string): string {
   if (lib === undefined && codeVersionMemo !== null) return codeVersionMemo;
-  const version = (JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  const version = packageVersion();
   const dir = lib ?? path.resolve(__dirname, '..');
   const h = crypto.createHash('sha256');
   for (const f of jsFiles(dir)) h.update(`${f}\0`).update(fs.readFileSync(path.join(dir, f))).update('\0');

@@ -405,10 +405,11 @@ export async function runAblationStudy(m: NotebookModel, run: ExtractionRun, req
         ...(req.topN !== undefined ? { topN: req.topN } : {}),
         ...(req.maxLength !== undefined ? { maxLength: req.maxLength } : {}),
       },
-      draws: req.draws ?? 50, seed: req.seed ?? 0, otherPerClass: req.otherPerClass ?? 100,
-      vebiFiltersPerClass: req.vebiFiltersPerClass ?? 5, ...(req.matchK !== undefined ? { matchK: req.matchK } : {}),
-      oracleImagesPerClass: req.oracleImagesPerClass ?? 300,
-      curves: { draws: req.curveDraws ?? 5, imagesPerClass: req.curveImagesPerClass ?? 'all' },
+      // Defaults (50 draws, seed 0, ...) are the study's own, as for `filtermine evaluate`.
+      draws: req.draws, seed: req.seed, otherPerClass: req.otherPerClass,
+      vebiFiltersPerClass: req.vebiFiltersPerClass, ...(req.matchK !== undefined ? { matchK: req.matchK } : {}),
+      oracleImagesPerClass: req.oracleImagesPerClass,
+      curves: { draws: req.curveDraws, imagesPerClass: req.curveImagesPerClass },
       ...(onProgress ? { onProgress } : {}),
       ...(progress ? { progress } : {}),
     });

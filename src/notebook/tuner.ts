@@ -9,6 +9,7 @@ import { tunerWidget, type TunerWidgetOptions } from '../widgets/tuner';
 import { namedSupport, tunerDefaults, type TunerParams } from '../widgets/tuner/params';
 import type { SupportThreshold } from '../mining/support';
 import { runStore, type ExtractionRun } from './pipeline';
+import { imageStackOf } from './views';
 
 /** Starting parameters of {@link runTuner}: a notebook's parameters (support as in `mineExtraction`). */
 export interface RunTunerParams {
@@ -31,7 +32,7 @@ export interface RunTunerParams {
  * @param options image quantisation and cap, library mode
  * @throws naming the value when a parameter is impossible (e.g. k above the layer's filters)
  */
-export function runTuner(run: Pick<ExtractionRun, 'dir' | 'model' | 'layer'>, data: Pick<ImageSet, 'images' | 'width' | 'height' | 'classNames'>, params: RunTunerParams = {}, options: TunerWidgetOptions = {}): Displayable {
+export function runTuner(run: Pick<ExtractionRun, 'dir' | 'model' | 'layer'>, data: Pick<ImageSet, 'images' | 'width' | 'height' | 'classNames' | 'channels'>, params: RunTunerParams = {}, options: TunerWidgetOptions = {}): Displayable {
   const store = runStore(run);
   const maxK = params.maxK ?? (params.ks && params.ks.length ? Math.max(...params.ks) : 25);
   if (!(Number.isInteger(maxK) && maxK >= 1 && maxK <= store.nFilters)) {
@@ -51,7 +52,7 @@ export function runTuner(run: Pick<ExtractionRun, 'dir' | 'model' | 'layer'>, da
   return tunerWidget({
     classNames: data.classNames, nFilters: store.nFilters, maxK, items, labels: c.label,
     windows: { image: c.image, x: c.x, y: c.y, size: c.size },
-    images: { pixels: data.images, width: data.width, height: data.height, channels: 1 },
+    images: imageStackOf(data),
     params: p, title: `${run.model} at ${run.layer}`,
   }, options);
 }

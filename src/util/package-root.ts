@@ -21,3 +21,20 @@ export function packageRoot(from: string = __dirname): string {
     dir = up;
   }
 }
+
+let cachedVersion: string | undefined;
+
+/**
+ * This package's version from its package.json (cached): part of run fingerprints, cache keys and
+ * the tuner bundle's version; `unknown` when no package root can be found.
+ */
+export function packageVersion(): string {
+  if (cachedVersion !== undefined) return cachedVersion;
+  let root: string;
+  try {
+    root = packageRoot();
+  } catch {
+    return (cachedVersion = 'unknown');
+  }
+  return (cachedVersion = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version?: string }).version ?? '0');
+}

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Displayable } from './displayable';
 import { escapeHtml } from './escape';
-import { packageRoot } from '../util/package-root';
+import { packageRoot, packageVersion } from '../util/package-root';
 
 /** Name of the project's own browser bundle among the libraries. */
 export const TUNER_BUNDLE = 'filtermine-tuner';
@@ -24,10 +24,6 @@ function tunerBundleCode(): string {
     buildBrowserBundle();
   }
   return fs.readFileSync(file, 'utf8');
-}
-
-function projectVersion(): string {
-  return (JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 /**
@@ -82,7 +78,7 @@ function readBundle(b: BundleFile): { code: string; version: string } {
   const hit = bundleCache.get(b.pkg);
   if (hit) return hit;
   if (b.pkg === TUNER_BUNDLE) {
-    const out = { code: tunerBundleCode(), version: projectVersion() };
+    const out = { code: tunerBundleCode(), version: packageVersion() };
     bundleCache.set(b.pkg, out);
     return out;
   }

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/backend';
 import { loadFashionMnist } from '../../src/data/fashion-mnist';
-import { loadShippedModel, packageRoot, shippedModelDir, SHIPPED_MODELS } from '../../src/models/shipped';
+import { loadShippedModel, packageRoot, readModelCard, shippedModelDir, shippedModelsDir, SHIPPED_MODELS } from '../../src/models/shipped';
 import { evaluateAccuracy } from '../../src/models/evaluate';
 import { loadOnnxModel } from '../../src/models/onnx';
 import { unitPixelRange } from '../../src/data/image-set';
@@ -24,11 +24,11 @@ describe('models/shipped', () => {
   });
 
   it('every model in models/ explains with Grad-CAM (its card names no other method) and records >= 91% test accuracy', () => {
-    const dir = path.dirname(shippedModelDir('vgg-small'));
+    const dir = shippedModelsDir();
     const cards = fs.readdirSync(dir).filter((d) => fs.existsSync(path.join(dir, d, 'card.json')));
     assert.ok(cards.length >= 5, `model cards in ${dir}: ${cards.join(', ')}`);
     for (const d of cards) {
-      const card = JSON.parse(fs.readFileSync(path.join(dir, d, 'card.json'), 'utf8')) as { camMethod?: string; testAccuracy?: { overall?: number } };
+      const card = readModelCard(path.join(dir, d))!;
       assert.equal(card.camMethod ?? 'gradcam', 'gradcam', `${d}/card.json camMethod`);
       assert.ok((card.testAccuracy?.overall ?? 0) >= 0.91, `${d}/card.json testAccuracy.overall: ${card.testAccuracy?.overall}`);
     }
@@ -40,20 +40,21 @@ describe('models/shipped', () => {
     // them (resize 73 with half-pixel centres, centre crop 64, grey as RGB; an untinted image is one
     // of the tints the model was trained on). Measured: 92.7% (card: 92.6% on all 10,000).
     await selectBackend('wasm');
-    const dir = path.join(path.dirname(shippedModelDir('vgg-small')), 'fashion-cnn-onnx');
-    const card = JSON.parse(fs.readFileSync(path.join(dir, 'card.json'), 'utf8')) as { testAccuracy: { overall: number }; inputShape: [number, number, number]; resize: number };
+    const dir = path.join(shippedModelsDir(), 'fashion-cnn-onnx');
+    const card = readModelCard(dir)!;
+    const resize = (card as { resize?: number }).resize ?? 0;
     assert.deepEqual(card.inputShape, [64, 64, 3]);
     const before = tf.memory().numTensors;
     const model = await loadOnnxModel(path.join(dir, 'model.onnx'));
     try {
       const test = loadFashionMnist('test', { limit: 1000 });
-      const off = Math.floor((card.resize - 64) / 2);
+      const off = Math.floor((resize - 64) / 2);
       let correct = 0;
       for (let i = 0; i < test.n; i += 250) {
         const n = Math.min(250, test.n - i);
         const pred = tf.tidy(() => {
           const grey = tf.tensor4d(unitPixelRange(test, i, i + n, 'test'), [n, 28, 28, 1]);
-          const big = tf.image.resizeBilinear(grey, [card.resize, card.resize], false, true);
+          const big = tf.image.resizeBilinear(grey, [resize, resize], false, true);
           const rgb = big.slice([0, off, off, 0], [n, 64, 64, 1]).tile([1, 1, 1, 3]);
           return (model.predict(rgb) as tf.Tensor).argMax(1);
         });

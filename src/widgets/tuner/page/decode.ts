@@ -2,7 +2,7 @@
  * Browser side: decoding the tuner's embedded data (base64 of zlib-deflated typed arrays) with the
  * browser's own DecompressionStream, and building the transactions of any k from the shipped top-k.
  */
-import type { Transactions } from '../../../mining/transactions';
+import { topKTransactions, type Transactions } from '../../../mining/transactions';
 import type { TunerData } from '../data';
 
 /** The decoded arrays of a {@link TunerData}. */
@@ -47,15 +47,9 @@ export async function decodeTuner(data: TunerData): Promise<DecodedTuner> {
   return { data, items, labels, windows, pixels };
 }
 
-/** The transactions of the first `k` shipped filters of every patch (ids = patch positions). */
+/** The transactions of the first `k` shipped filters of every patch (ids = patch positions), cut by the core's {@link topKTransactions}. */
 export function transactionsAtK(d: DecodedTuner, k: number): Transactions {
   const { n, maxK, nFilters } = d.data;
-  const items = new Int32Array(n * k);
-  const offsets = new Int32Array(n + 1);
-  for (let p = 0; p < n; p++) {
-    const src = p * maxK;
-    for (let j = 0; j < k; j++) items[p * k + j] = d.items[src + j];
-    offsets[p + 1] = (p + 1) * k;
-  }
-  return { items, offsets, classes: Int32Array.from(d.labels), nItems: nFilters };
+  const shipped: Transactions = { items: Int32Array.from(d.items), offsets: Int32Array.from({ length: n + 1 }, (_, p) => p * maxK), classes: Int32Array.from(d.labels), nItems: nFilters };
+  return topKTransactions(shipped, k);
 }
