@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import * as crypto from 'node:crypto';
 import { fromIdx } from './idx';
+import type { ImageSet } from './image-set';
 
 /** The ten class names, in label order. */
 export const FASHION_MNIST_CLASSES: readonly string[] = [
@@ -17,15 +18,8 @@ export const FASHION_MNIST_CLASSES: readonly string[] = [
   'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
 ];
 
-/** The number of channels of an image set (1 when {@link ImageSet.channels} is absent). */
-export function imageChannels(set: Pick<ImageSet, 'channels'>): number {
-  return set.channels ?? 1;
-}
-
 /** Which half of the data set. */
 export type Split = 'train' | 'test';
-
-import type { ImageSet } from './image-set';
 
 export type { ImageSet };
 

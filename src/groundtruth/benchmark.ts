@@ -8,7 +8,7 @@
  * model's own part importance are measured on the held-out half.
  */
 import * as tf from '@tensorflow/tfjs';
-import { imageChannels, type ImageSet } from '../data/image-set';
+import { imageChannels, unitPixelRange, unitPixelsAt, type ImageSet } from '../data/image-set';
 import { activationsAt, headLogits, splitModel, type ModelSplit } from '../graph/split';
 import { minedFilterLists } from '../ablation/core/mined';
 import { getCamMethod } from '../cam/registry';
@@ -135,13 +135,6 @@ export function splitHalves(labels: ArrayLike<number>): { mining: number[]; held
   return { mining, heldOut };
 }
 
-/** Float pixels in [0, 1] of images `indices` of a set. */
-function floatPixels(set: ImageSet, indices: readonly number[]): Float32Array {
-  const px = set.height * set.width * imageChannels(set);
-  const out = new Float32Array(indices.length * px);
-  indices.forEach((i, j) => { for (let p = 0; p < px; p++) out[j * px + p] = set.images[i * px + p] / 255; });
-  return out;
-}
 
 /** Runs `fn` over batches of float pixels and concatenates its per-image outputs. */
 async function batched(pixels: Float32Array, n: number, shape: [number, number, number], per: number, fn: (x: tf.Tensor4D) => tf.Tensor, batch = 64): Promise<Float32Array> {
@@ -196,7 +189,7 @@ async function classLogitGradients(split: ModelSplit, pixels: Float32Array, labe
 async function partImportance(split: ModelSplit, set: ImageSet, indices: readonly number[], planted: readonly PlantedPart[][], index: PartIndex): Promise<PartImportance[]> {
   const [H, W, C] = split.inputShape;
   const px = H * W * C, K = split.numClasses;
-  const base = floatPixels(set, indices);
+  const base = unitPixelsAt(set, indices, 'runGroundTruthBenchmark');
   const before = await probabilities(split, base, indices.length);
   const jobs: { j: number; part: number }[] = [];
   indices.forEach((i, j) => planted[i].forEach((q) => jobs.push({ j, part: index.id.get(q.part)! })));
@@ -309,10 +302,10 @@ export async function runGroundTruthBenchmark(m: NotebookModel, data: GroundTrut
   try {
     const [h, w, F] = split.activationShape;
     say(`activations of ${set.n} images`);
-    const minePixels = floatPixels(set, halves.mining);
+    const minePixels = unitPixelsAt(set, halves.mining, 'runGroundTruthBenchmark');
     const mineActs = await layerActivations(split, minePixels, halves.mining.length);
-    const heldActs = await layerActivations(split, floatPixels(set, halves.heldOut), halves.heldOut.length);
-    const allProbs = await probabilities(split, floatPixels(set, [...Array(set.n).keys()]), set.n);
+    const heldActs = await layerActivations(split, unitPixelsAt(set, halves.heldOut, 'runGroundTruthBenchmark'), halves.heldOut.length);
+    const allProbs = await probabilities(split, unitPixelRange(set, 0, set.n, 'runGroundTruthBenchmark'), set.n);
     let correct = 0;
     for (let i = 0; i < set.n; i++) {
       let b = 0; for (let c = 1; c < K; c++) if (allProbs[i * K + c] > allProbs[i * K + b]) b = c;

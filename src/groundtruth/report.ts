@@ -6,6 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { aq } from '../util/arquero';
 import { saveMiningTables } from '../mining/save';
+import { writeFileAtomic } from '../util/files';
+import { DEFAULT_USED_PART_MIN_IMAGES } from './measures';
 import type { GroundTruthBenchmark } from './benchmark';
 
 const pct = (x: number) => (Number.isFinite(x) ? (x * 100).toFixed(1) : '-');
@@ -34,7 +36,7 @@ export function formatBenchmark(r: GroundTruthBenchmark): string {
   return [
     `- model ${r.model} at ${r.layer}: accuracy ${pct(r.accuracy)}% on ${r.miningImages + r.heldOutImages} images (${r.miningImages} mining, ${r.heldOutImages} held out)`,
     `- ${selective} of ${r.filterParts.length} filters are selective for a part (score >= ${r.options.selectivityThreshold})`,
-    `- parts the model uses (probability drop >= ${r.options.usedPartDrop} when removed, over at least 5 images): ${used}`,
+    `- parts the model uses (probability drop >= ${r.options.usedPartDrop} when removed, over at least ${DEFAULT_USED_PART_MIN_IMAGES} images): ${used}`,
     '', expl, '', src,
   ].join('\n');
 }
@@ -47,9 +49,7 @@ export function formatBenchmark(r: GroundTruthBenchmark): string {
 export async function writeBenchmarkReport(dir: string, r: GroundTruthBenchmark): Promise<string[]> {
   fs.mkdirSync(dir, { recursive: true });
   const report = path.join(dir, 'report.json');
-  const tmp = `${report}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(r, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1) + '\n');
-  fs.renameSync(tmp, report);
+  writeFileAtomic(report, JSON.stringify(r, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1) + '\n');
   const written = await saveMiningTables(dir, {
     explanation: aq.from(r.explanation), sources: aq.from(r.sources), perClass: aq.from(r.perClass),
     importance: aq.from(r.importance), filters: aq.from(r.filterParts),
