@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadTransactionStore, loadTransactions } from '../transactions/io';
 import { transactionsForK } from '../transactions/store';
+import { checkKsFitLayer } from '../extract/merge';
 import type { ImageFolderSpec } from '../extract/source';
 
 /** What a run folder's manifest says. */
@@ -45,6 +46,8 @@ export function runTransactionTable(command: string, dir: string, k: number, nFi
   if (storeDir) {
     const store = loadTransactionStore(storeDir);
     if (nFilters !== undefined && store.nFilters !== nFilters) throw new Error(`${command}: the transactions in ${storeDir} score ${store.nFilters} filters, but the layer has ${nFilters} channels`);
+    // The store would clamp k to the width and hand back every filter of every patch: refuse instead.
+    checkKsFitLayer([k], store.nFilters, store.layer ?? storeDir);
     return { table: transactionsForK(store, k), nFilters: store.nFilters };
   }
   const file = path.join(dir, `transactions-k${k}.arrow`);

@@ -16,6 +16,7 @@ import { imageSetSource } from '../../src/extract/source';
 import { tinyImageSet, tinyModel } from './fixtures';
 import '../../src/cli/commands/extract';
 import { getCommand } from '../../src/cli/registry';
+import { runTransactionTable } from '../../src/cli/run-folder';
 
 describe('extract: damaged and hostile run folders', function () {
   this.timeout(60000);
@@ -71,6 +72,10 @@ describe('extract: damaged and hostile run folders', function () {
       /k = 7, 9 is above the width of layer 'feat' \(6 filters\); expected every k between 1 and 6/);
     assert.equal(fs.existsSync(path.join(out, 'manifest.json')), false);
     assert.throws(() => mergeExtraction(copyRun('wide-merge'), { ks: [7] }), /k = 7 is above the width of layer 'feat'/);
+    // Reading a finished run at such a k (mine --run, evaluate --run) is refused too: the store would
+    // otherwise hand back every filter of every patch.
+    assert.throws(() => runTransactionTable('mine', full, 7), /k = 7 is above the width of layer 'feat' \(6 filters\)/);
+    assert.equal(runTransactionTable('mine', full, 6).table.numRows(), runTransactionTable('mine', full, 2).table.numRows());
   });
 
   it('an empty data set is refused before a manifest is written', async () => {
