@@ -5,7 +5,7 @@
  * m being the number of filters the compared variant ablates for c ({@link topFilters}).
  * Pure: typed arrays in, plain arrays out.
  */
-import { rng } from '../util/rng';
+import { permutation, rng } from '../util/rng';
 
 /** `rankings[c]` = all filters, most relevant to class c first. */
 export type ClassRankings = number[][];
@@ -82,14 +82,7 @@ export function randomRanking(filters: number, numClasses: number, seed: number)
   if (!(Number.isInteger(filters) && filters > 0)) throw new Error(`randomRanking: filters must be a positive integer, got ${filters}`);
   if (!(Number.isInteger(numClasses) && numClasses > 0)) throw new Error(`randomRanking: numClasses must be a positive integer, got ${numClasses}`);
   const r = rng(seed);
-  return Array.from({ length: numClasses }, () => {
-    const p = Array.from({ length: filters }, (_, f) => f);
-    for (let i = filters - 1; i > 0; i--) {
-      const j = r.int(i + 1);
-      const t = p[i]; p[i] = p[j]; p[j] = t;
-    }
-    return p;
-  });
+  return Array.from({ length: numClasses }, () => Array.from(permutation(filters, r)));
 }
 
 /**

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as path from 'node:path';
 import { imageChannels, unitPixelRange, type ImageSet } from '../data/image-set';
 import { readClassNames, readImageFolderDataset, type ImageFolderDataset, type RejectedFile } from '../data/image-folder';
-import { getPreset, listPresets } from '../data/presets';
+import { listPresets } from '../data/presets';
 import type { ModelCardInfo } from './model';
 
 /** A labelled image set for {@link extractDataset}. */
@@ -130,7 +130,6 @@ export function imageFolderSource(root: string, model: tf.LayersModel, card: Mod
   }
   const preset = options.preset ?? card?.preset;
   if (!preset) throw new Error(`no preprocessing preset for model '${model.name}': give one (--preset ${listPresets().map((p) => p.name).join('|')}) or set "preset" in its card.json`);
-  getPreset(preset);
   const resize = options.resize ?? card?.resize;
   const dataset = readImageFolderDataset(root, {
     classNames: classNames === 'folders' ? 'folders' : [...classNames], size: h, resize, preset,

@@ -4,7 +4,7 @@
  * in-page tuner runs this very module compiled for the browser, so both give the same rules.
  */
 import { classFilterRows, filterRows, filterSetRows, type ClassFiltersRow, type FilterRow, type FilterSetRow } from './class-filters';
-import { classRuleDefaults, mineClassRules, resolveClassRuleOptions, type ClassRule, type ClassRuleOptions } from './class-rules';
+import { classRuleDefaults, mineClassRules, type ClassRule, type ClassRuleOptions } from './class-rules';
 import type { MiningContext } from './context';
 import { patternGroups, type PatternGroup } from './groups';
 import { withDefaults } from './support';
@@ -76,8 +76,7 @@ const now = (): number => globalThis.performance.now();
  * @throws on thresholds outside their ranges, before any mining
  */
 export function minePaperCore(ctx: MiningContext, options: PaperRulesOptions = {}, itemIds: ArrayLike<number> | null = null): PaperCoreResult {
-  const o = withDefaults<PaperRulesOptions>(paperRulesDefaults, options);
-  resolveClassRuleOptions(o);
+  const o = withDefaults<PaperRulesOptions>(paperRulesDefaults, options); // mineClassRules checks the thresholds first
   const original = (items: readonly number[]): number[] => (itemIds ? items.map((i) => itemIds[i]) : [...items]);
   const t0 = now();
   const mined = mineClassRules(ctx, o);

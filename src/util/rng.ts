@@ -71,3 +71,17 @@ export function sampleWithoutReplacement(n: number, count: number, r: Rng): Int3
   }
   return pool.slice(0, count);
 }
+
+/**
+ * A seeded random permutation of [0, n) (Fisher-Yates).
+ * @returns a new Int32Array
+ */
+export function permutation(n: number, r: Rng): Int32Array {
+  const p = new Int32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = r.int(i + 1);
+    const t = p[i]; p[i] = p[j]; p[j] = t;
+  }
+  return p;
+}

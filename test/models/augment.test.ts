@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { assembleBatch, oneHot, permutation, cosineLearningRate } from '../../src/models/augment';
+import { assembleBatch, oneHot, cosineLearningRate } from '../../src/models/augment';
+import { permutation } from '../../src/util/rng';
 import { rng } from '../../src/util/rng';
 
 describe('models/augment', () => {

@@ -72,17 +72,24 @@ export function otherClassImages(byClass: readonly Int32Array[], perClass: numbe
   if (perClass !== 'all' && !(Number.isInteger(perClass) && perClass >= 0)) {
     throw new Error(`otherClassImages: perClass must be a non-negative integer or 'all', got ${perClass}`);
   }
-  const sample = byClass.map((imgs) => {
-    if (perClass === 'all' || perClass >= imgs.length) return imgs;
-    const pick = sampleWithoutReplacement(imgs.length, perClass, random);
-    return Int32Array.from(pick, (k) => imgs[k]);
-  });
+  const sample = sampleImagesPerClass(byClass, perClass, random);
   return byClass.map((_, c) => {
     const parts = sample.filter((_, d) => d !== c);
     const all = new Int32Array(parts.reduce((s, p) => s + p.length, 0));
     let o = 0;
     for (const p of parts) { all.set(p, o); o += p.length; }
     return all.sort();
+  });
+}
+
+/**
+ * At most `perClass` images of each class, drawn without replacement in class order (sorted; a class
+ * with no more images than that keeps them all and draws nothing). The caller checks `perClass`.
+ */
+export function sampleImagesPerClass(byClass: readonly Int32Array[], perClass: number | 'all', random: Rng): Int32Array[] {
+  return byClass.map((imgs) => {
+    if (perClass === 'all' || perClass >= imgs.length) return imgs;
+    return Int32Array.from(sampleWithoutReplacement(imgs.length, perClass, random), (k) => imgs[k]).sort();
   });
 }
 

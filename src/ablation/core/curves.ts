@@ -10,7 +10,7 @@
  * per class and draw), so each random curve is the running ablation of one random ranking.
  */
 import { rng, sampleWithoutReplacement } from '../../util/rng';
-import { imagesByClass, type ClassFilterLists } from './class-conditional';
+import { imagesByClass, sampleImagesPerClass, type ClassFilterLists } from './class-conditional';
 import type { MaskScorer, ScoreRequest } from './scorer';
 import { seedFor } from './seed';
 import { tableFromRows, type AblationTable } from '../io/table';
@@ -123,10 +123,7 @@ export async function ablationCurves(scorer: MaskScorer, methods: readonly Curve
   const K = ev.numClasses, F = ev.channelCount;
   const all = imagesByClass(ev.labels, K);
   const imgRng = rng(seedFor(o.seed, 'curve-images'));
-  const own = all.map((imgs) => {
-    if (o.imagesPerClass === 'all' || o.imagesPerClass >= imgs.length) return imgs;
-    return Int32Array.from(sampleWithoutReplacement(imgs.length, o.imagesPerClass, imgRng), (k) => imgs[k]).sort();
-  });
+  const own = sampleImagesPerClass(all, o.imagesPerClass, imgRng);
   const names = methods.map((m) => m.name);
   const dup = names.find((x, i) => names.indexOf(x) !== i);
   if (dup !== undefined) throw new Error(`ablationCurves: duplicate method name '${dup}'`);

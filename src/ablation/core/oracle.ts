@@ -11,9 +11,9 @@
  * evaluator a pair costs O(t * K) (subtracting t filters' contributions from the logits), so the
  * search grows as m^2 * F * n * K; with the generic head evaluator each pair is a head pass.
  */
-import { imagesByClass } from './class-conditional';
+import { imagesByClass, sampleImagesPerClass } from './class-conditional';
 import type { MaskEvaluator } from './scorer';
-import { sampleWithoutReplacement, rng } from '../../util/rng';
+import { rng } from '../../util/rng';
 
 /** Options of {@link greedyOracle}. */
 export interface OracleOptions {
@@ -53,10 +53,7 @@ export async function greedyOracle(evaluator: MaskEvaluator, counts: ArrayLike<n
   const per = options.imagesPerClass ?? 'all';
   if (per !== 'all' && !(Number.isInteger(per) && per > 0)) throw new Error(`greedyOracle: imagesPerClass must be a positive integer or 'all', got ${per}`);
   const r = rng(options.seed ?? 0);
-  const byClass = imagesByClass(evaluator.labels, K).map((imgs) => {
-    if (per === 'all' || imgs.length <= per) return imgs;
-    return Int32Array.from(sampleWithoutReplacement(imgs.length, per, r), (j) => imgs[j]).sort();
-  });
+  const byClass = sampleImagesPerClass(imagesByClass(evaluator.labels, K), per, r);
   const rankings: number[][] = [], correct: number[][] = [];
   let pairsEvaluated = 0;
   for (let c = 0; c < K; c++) {

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { registerCommand } from '../registry';
+import { intOption } from '../options';
 import { selectBackend, describeBackend, type BackendName } from '../../backend';
 import { loadNotebookModel } from '../../notebook/pipeline';
 import { generatePlantedParts } from '../../groundtruth/generator';
@@ -38,12 +39,7 @@ and writes them (CSV, JSON) to --out.
 generate: writes the built-in planted-parts set (seed S, N images per class, 64x64 RGB).
 `;
 
-function intFlag(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const x = Number(v);
-  if (v.trim() === '' || !Number.isInteger(x)) throw new Error(`groundtruth: --${name} must be an integer, got '${v}'`);
-  return x;
-}
+const intFlag = (name: string, v: string | undefined): number | undefined => intOption('groundtruth', name, v);
 
 registerCommand({
   name: 'groundtruth',
