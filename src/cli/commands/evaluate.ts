@@ -28,8 +28,8 @@ import { checkKsFitLayer } from '../../extract/merge';
 import { modelFingerprint, reopenImageFolderSource } from '../../extract/source';
 import { prepareOutDir } from '../errors';
 import type { PaperRulesOptions } from '../../mining/paper';
-import { checkRuleDefinition, resolveClassRuleOptions } from '../../mining/class-rules';
-import { fromTransactionTable } from '../../mining/transactions';
+import { checkRuleDefinition, classRuleDefaults, resolveClassRuleOptions } from '../../mining/class-rules';
+import { fromTransactionTable, type Transactions } from '../../mining/transactions';
 
 const usage = `usage: filtermine evaluate --model NAME|DIR --run RUN [--fit-run TRAIN_RUN] [options]
 
@@ -181,6 +181,15 @@ async function run(argv: string[]): Promise<number> {
   resolveClassRuleOptions(mining); // an unknown definition or threshold is refused before the model loads
   if (topN !== undefined) mining.topN = topN;
   if (maxLength !== undefined) mining.maxLength = maxLength;
+  const sweepList = (name: string, v: string | undefined, dflt: number): number[] => (v === undefined ? [dflt] : v.split(',').map((x) => {
+    const n = Number(x.trim());
+    if (!(n > 0)) throw new Error(`evaluate: --${name} must be a comma-separated list of positive numbers, got '${v}'`);
+    return n;
+  }));
+  const sweep = values['sweep-top-n'] || values['sweep-support'] ? {
+    topNs: sweepList('sweep-top-n', values['sweep-top-n'], mining.topN ?? classRuleDefaults.topN),
+    supports: sweepList('sweep-support', values['sweep-support'], minSupport ?? (classRuleDefaults.minSupport as number)),
+  } : null;
   requirePath('evaluate', '--run', values.run!, 'folder', 'an extraction run folder (filtermine extract --out DIR)');
   if (fitDir) requirePath('evaluate', '--fit-run', fitDir, 'folder', 'an extraction run folder on the training images');
   const info = readRunInfo(values.run!);
@@ -214,10 +223,15 @@ async function run(argv: string[]): Promise<number> {
     const fit = protocol === 'held-out' ? runImages(fitInfo, fitDir!, fitLimit, 'fashion-mnist-train', resolved.model) : undefined;
     if (fit) disposers.push(fit.dispose);
     const txDir = protocol === 'held-out' ? fitDir! : values.run!;
+    const txByK = new Map<number, Transactions>(); // read once, for the study and the sweep
+    const txFor = (k: number): Transactions => {
+      if (!txByK.has(k)) txByK.set(k, fromTransactionTable(runTransactionTable('evaluate', txDir, k, F).table, { nItems: F }));
+      return txByK.get(k)!;
+    };
     process.stderr.write(`evaluate: backend ${backend.candidate}; head ${headStrategy}; protocol ${protocol}; mining ${txDir}\n`);
     const result = await ablationStudy({
       model: resolved.model, layer, classNames: [...test.classNames],
-      transactions: (k) => fromTransactionTable(runTransactionTable('evaluate', txDir, k, F).table, { nItems: F }),
+      transactions: txFor,
       test: test.split, ...(fit ? { fit: fit.split } : {}),
     }, {
       protocol, ks, mining, ...(matchKArg !== undefined ? { matchK: filterCount(matchKArg, F) } : {}),
@@ -229,16 +243,10 @@ async function run(argv: string[]): Promise<number> {
       head: headStrategy, onProgress: (m) => process.stderr.write(`evaluate: ${m}\n`),
     });
     const sweepRows = [];
-    if (values['sweep-top-n'] || values['sweep-support']) {
-      const list = (name: string, v: string | undefined, dflt: number[]) => (v === undefined ? dflt : v.split(',').map((x) => {
-        const n = Number(x.trim());
-        if (!(n > 0)) throw new Error(`evaluate: --${name} must be a comma-separated list of positive numbers, got '${v}'`);
-        return n;
-      }));
-      const topNs = list('sweep-top-n', values['sweep-top-n'], [mining.topN ?? 10]), supports = list('sweep-support', values['sweep-support'], [mining.minSupport ?? 2]);
+    if (sweep) {
       for (const k of ks) {
         process.stderr.write(`evaluate: sweeping the mining cut for k = ${k}\n`);
-        sweepRows.push(...miningSweep(fromTransactionTable(runTransactionTable('evaluate', txDir, k, F).table, { nItems: F }), topNs, supports, mining).map((r) => ({ k, ...r })));
+        sweepRows.push(...miningSweep(txFor(k), sweep.topNs, sweep.supports, mining).map((r) => ({ k, ...r })));
       }
     }
     const tables = {
