@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { ImageSet } from '../data/image-set';
-import { explain, type Explanation } from '../cam/explain';
+import type { Explanation } from '../cam/explain';
+import { explainPixels } from './explain';
 import type { ExtractDataSource, ImageFolderSource } from '../extract/source';
 import { buildVggSmall } from '../models/vgg-small';
 import { saveModel } from '../models/io';
@@ -141,14 +142,7 @@ export async function explainFolderImages(model: tf.LayersModel, layer: string, 
     input.set(source.pixels(i, i + 1), j * px);
     shown.set(source.dataset.displayPixels(i, i + 1), j * px);
   });
-  const x = tf.tensor4d(input, [indices.length, H, W, C]);
-  try {
-    const r = await explain({ model, layer }, x, { method, outputSize: 'input' });
-    const heat = new Float32Array(indices.length * H * W);
-    r.explanations.forEach((e, j) => heat.set(e.heatmap, j * H * W));
-    return { images: { pixels: shown, width: W, height: H, channels: C }, heatmaps: { data: heat, width: W, height: H }, explanations: r.explanations, defects: r.defectCount };
-  } finally {
-    x.dispose();
-  }
+  const r = await explainPixels(model, layer, input, [indices.length, H, W, C], method);
+  return { images: { pixels: shown, width: W, height: H, channels: C }, ...r };
 }
 

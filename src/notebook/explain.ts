@@ -4,8 +4,8 @@
  * faithfulness stopping rule with its occlusion drops.
  */
 import * as tf from '@tensorflow/tfjs';
-import { explain } from '../cam/explain';
-import { unitPixelsAt, type ImageSet } from '../data/image-set';
+import { explain, type Explanation } from '../cam/explain';
+import { imageChannels, unitPixelsAt, type ImageSet } from '../data/image-set';
 import { activationsAt, headLogits, splitModel } from '../graph/split';
 import type { PatchWindow } from '../patches/heatmap';
 import { faithfulPatches } from '../patches/occlusion';
@@ -41,18 +41,29 @@ export interface ImageExplanations {
  */
 export async function explainImages(m: NotebookModel, set: ImageSet, indices: readonly number[], method = 'gradcam'): Promise<ImageExplanations> {
   const pixels = pickImages(set, indices);
-  const x = tf.tensor4d(pixels, [indices.length, set.height, set.width, 1]);
+  const channels = imageChannels(set);
+  const r = await explainPixels(m.model, m.layer, pixels, [indices.length, set.height, set.width, channels], method);
+  return {
+    images: { pixels, width: set.width, height: set.height, channels },
+    heatmaps: r.heatmaps,
+    predicted: r.explanations.map((e) => e.predictedClass),
+    defects: r.defects,
+  };
+}
+
+/**
+ * CAM heatmaps at input size of a batch of model-input pixels, for the predicted classes: the one
+ * path of {@link explainImages} and of the bring-your-own-model notebook's `explainFolderImages`.
+ * @param shape `[n, height, width, channels]` of `pixels`
+ */
+export async function explainPixels(model: tf.LayersModel, layer: string, pixels: Float32Array, shape: [number, number, number, number], method = 'gradcam'): Promise<{ heatmaps: HeatmapStack; explanations: Explanation[]; defects: number }> {
+  const x = tf.tensor4d(pixels, shape);
   try {
-    const r = await explain({ model: m.model, layer: m.layer }, x, { method, outputSize: 'input' });
+    const r = await explain({ model, layer }, x, { method, outputSize: 'input' });
     const [H, W] = r.heatmapSize;
-    const data = new Float32Array(indices.length * H * W);
+    const data = new Float32Array(shape[0] * H * W);
     r.explanations.forEach((e, j) => data.set(e.heatmap, j * H * W));
-    return {
-      images: { pixels, width: set.width, height: set.height, channels: 1 },
-      heatmaps: { data, width: W, height: H },
-      predicted: r.explanations.map((e) => e.predictedClass),
-      defects: r.defectCount,
-    };
+    return { heatmaps: { data, width: W, height: H }, explanations: r.explanations, defects: r.defectCount };
   } finally {
     x.dispose();
   }
